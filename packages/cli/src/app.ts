@@ -1,0 +1,144 @@
+/**
+ * A running dash app: builds the script (or a folder of page scripts), serves it, and in
+ * development watches every file the build read and hot-reloads on save.
+ */
+import { watch, type FSWatcher } from "chokidar";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildScript, BuildError } from "@dash/runtime/build.ts";
+import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
+import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
+import { startServer, type RunningServer } from "@dash/runtime/server.ts";
+
+export interface AppOptions {
+  /** A script, or a folder of scripts (a multi-page app). */
+  entry: string;
+  port?: number;
+  host?: string;
+  /** Development: watch files and hot-reload. */
+  watch?: boolean;
+  production?: boolean;
+  /** Seconds a run may block its thread before it is stopped. */
+  scriptTimeout?: number;
+  workers?: number;
+  sessionTtl?: number;
+  allowedOrigins?: string[];
+  log?: (line: string) => void;
+}
+
+export interface RunningApp extends RunningServer {
+  host: ScriptHost;
+  /** Rebuild now (what a file save does); resolves when browsers have been told. */
+  reload(): Promise<ErrorInfo | null>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Where the built worker and browser client are (next to this file once built). */
+function distDir(): string {
+  for (const dir of [here, path.resolve(here, "../dist")]) if (existsSync(path.join(dir, "worker.js"))) return dir;
+  throw new Error("dash is not built: run `npm install` (or `npm run build`) in the dash repository first.");
+}
+
+function titleOf(name: string): string {
+  const words = name.replace(/^\d+[_-]/, "").replace(/[_-]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The pages of an app: one script, or every .ts/.js file of a folder (sorted by name). */
+export function findPages(entry: string): { pages: { name: string; source: string; title: string }[]; defaultPage: string } {
+  const absolute = path.resolve(entry);
+  if (!existsSync(absolute)) throw new Error(`No such file or folder: ${entry}`);
+  if (!statSync(absolute).isDirectory()) {
+    const name = path.basename(absolute).replace(/\.[cm]?[jt]sx?$/, "");
+    return { pages: [{ name, source: absolute, title: titleOf(name) }], defaultPage: name };
+  }
+  const files = readdirSync(absolute)
+    .filter((file) => /\.[cm]?[jt]sx?$/.test(file) && !file.endsWith(".d.ts") && !file.includes(".test."))
+    .sort();
+  if (!files.length) throw new Error(`${entry} holds no .ts or .js scripts.`);
+  const pages = files.map((file) => {
+    const name = file.replace(/\.[cm]?[jt]sx?$/, "").replace(/^\d+[_-]/, "");
+    return { name, source: path.join(absolute, file), title: titleOf(name) };
+  });
+  return { pages, defaultPage: pages[0]!.name };
+}
+
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const dist = distDir();
+  const host = new ScriptHost({
+    workerFile: path.join(dist, "worker.js"),
+    workers: options.workers ?? 2,
+    scriptTimeout: (options.scriptTimeout ?? 10) * 1000,
+    sessionTtl: options.sessionTtl,
+    log,
+  });
+  let buildError: ErrorInfo | null = null;
+  let watcher: FSWatcher | null = null;
+  let watched = new Set<string>();
+
+  const reload = async (): Promise<ErrorInfo | null> => {
+    const found = findPages(options.entry);
+    const built: PageSpec[] = [];
+    const inputs = new Set<string>();
+    try {
+      for (const page of found.pages) {
+        const result = await buildScript(page.source);
+        built.push({ name: page.name, file: result.file, title: page.title });
+        for (const input of result.inputs) inputs.add(input);
+      }
+    } catch (error) {
+      buildError = error instanceof BuildError ? error.info : { message: String(error) };
+      host.broadcast({ t: "buildError", error: buildError });
+      log(`dash: build failed: ${buildError.file ?? ""}:${buildError.line ?? ""} ${buildError.message}`);
+      return buildError;
+    }
+    const loadError = await host.load(built, found.defaultPage);
+    buildError = loadError;
+    host.broadcast({ t: "buildError", error: loadError });
+    const added = [...inputs].filter((file) => !watched.has(file));
+    if (added.length) watcher?.add(added);
+    watched = new Set([...watched, ...inputs]);
+    return loadError;
+  };
+
+  const first = await reload();
+  if (first && !options.watch) throw new Error(`The script failed to load: ${first.message}`);
+
+  if (options.watch) {
+    const folder = statSync(path.resolve(options.entry)).isDirectory() ? [path.resolve(options.entry)] : [];
+    watcher = watch([...watched, ...folder], { ignoreInitial: true, ignored: (file) => file.includes("node_modules") });
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let running: Promise<unknown> = Promise.resolve();
+    watcher.on("all", () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        running = running.then(reload);
+      }, 5);
+    });
+    await new Promise<void>((resolve) => watcher!.once("ready", () => resolve()));
+  }
+
+  const server = await startServer({
+    host,
+    clientDir: path.join(dist, "client"),
+    port: options.port ?? 8501,
+    hostname: options.host ?? "127.0.0.1",
+    production: options.production ?? false,
+    allowedOrigins: options.allowedOrigins,
+    buildError: (): ServerMessage | null => (buildError ? { t: "buildError", error: buildError } : null),
+  });
+
+  return {
+    ...server,
+    host,
+    reload,
+    async close() {
+      await watcher?.close();
+      await server.close();
+      await host.close();
+    },
+  };
+}

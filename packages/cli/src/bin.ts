@@ -1,0 +1,80 @@
+/**
+ * The `dash` command line: `run` (development, hot reload), `serve` (production), `build`,
+ * and `new` (a starter script). Flags win over `DASH_*` environment variables.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { startApp } from "./app.ts";
+
+const usage = `Usage:
+  npx dash run <app.ts | folder/> [--port 8501] [--host 127.0.0.1] [--no-open]
+  npx dash serve <app.ts | folder/> [--port 8501] [--host 0.0.0.0]
+  npx dash new <app.ts>
+
+Options:
+  --port <n>             port to listen on (env DASH_PORT; default 8501)
+  --host <addr>          address to bind (env DASH_HOST; default 127.0.0.1)
+  --script-timeout <s>   stop a run that blocks longer than this (env DASH_SCRIPT_TIMEOUT; default 10)
+  --workers <n>          script worker threads (env DASH_WORKERS; default 2)
+  --allow-origin <url>   another origin allowed to open the WebSocket (repeatable)
+  --no-open              do not open a browser`;
+
+const starter = `import * as dash from "dash";
+
+dash.title("Hello, dash");
+const name = dash.textInput("Your name", { value: "world" });
+const n = dash.slider("How many times?", { min: 1, max: 10, value: 3 });
+dash.markdown(Array.from({ length: n }, () => \`Hello, **\${name}**!\`).join("  \\n"));
+`;
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "script-timeout": { type: "string" },
+      workers: { type: "string" },
+      "allow-origin": { type: "string", multiple: true },
+      "no-open": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, entry] = positionals;
+  if (values.help || !command) {
+    console.log(usage);
+    return;
+  }
+  if (command === "new") {
+    const file = entry ?? "app.ts";
+    if (existsSync(file)) throw new Error(`${file} already exists.`);
+    writeFileSync(file, starter);
+    console.log(`Wrote ${file}. Run it with: npx dash run ${file}`);
+    return;
+  }
+  if (command !== "run" && command !== "serve") throw new Error(`Unknown command "${command}".\n\n${usage}`);
+  if (!entry) throw new Error(`Which script? e.g. npx dash ${command} app.ts`);
+  const env = process.env;
+  const production = command === "serve";
+  const app = await startApp({
+    entry,
+    port: Number(values.port ?? env.DASH_PORT ?? 8501),
+    host: values.host ?? env.DASH_HOST ?? "127.0.0.1",
+    watch: !production,
+    production,
+    scriptTimeout: Number(values["script-timeout"] ?? env.DASH_SCRIPT_TIMEOUT ?? 10),
+    workers: Number(values.workers ?? env.DASH_WORKERS ?? 2),
+    allowedOrigins: values["allow-origin"] ?? env.DASH_ALLOWED_ORIGINS?.split(",").filter(Boolean),
+  });
+  console.log(`\n  dash is serving ${entry}\n\n  ➜  ${app.url}\n`);
+  const stop = (): void => {
+    void app.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`dash: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+/**
+ * dash: write a script, get a live dashboard.
+ *
+ * ```ts
+ * import * as dash from "dash";
+ * const n = dash.slider("Count", { min: 1, max: 10, value: 3 });
+ * dash.text(`n is ${n}`);
+ * ```
+ * Run it with `npx dash run app.ts`. Every function here appends to the page in call order,
+ * inside the current container; widget functions return their current value.
+ */
+import { elements, page, query, rerun, sidebar, state, stop, type User } from "@dash/widgets";
+
+export const {
+  button,
+  checkbox,
+  toggle,
+  radio,
+  select,
+  multiselect,
+  slider,
+  selectSlider,
+  numberInput,
+  textInput,
+  textArea,
+  dateInput,
+  timeInput,
+  colorPicker,
+  fileUploader,
+  downloadButton,
+  title,
+  header,
+  subheader,
+  markdown,
+  text,
+  caption,
+  code,
+  json,
+  divider,
+  metric,
+  info,
+  success,
+  warning,
+  error,
+  exception,
+  image,
+  progress,
+  spinner,
+  toast,
+  empty,
+  columns,
+  tabs,
+  expander,
+  container,
+  form,
+  fragment,
+} = elements;
+
+export { page, query, rerun, sidebar, state, stop };
+
+/** Who is viewing (`{ email, name }`), or `null` without sign-in. Inside a script it is per viewer. */
+export const user: User | null = null;
+
+export type { Container, User } from "@dash/widgets";
+export type { UploadedFile } from "@dash/widgets/fileUploader.ts";
+export type { Slot } from "@dash/widgets/empty.ts";
+export type { Form } from "@dash/widgets/form.ts";
+export type { Progress } from "@dash/widgets/progress.ts";

@@ -1,0 +1,241 @@
+/**
+ * `dash/testing`: run a script headless, in-process, with no browser — for vitest.
+ *
+ * ```ts
+ * import { testApp } from "dash/testing";
+ * const app = await testApp("app.ts");
+ * app.select("State").set("TX");
+ * await app.run();
+ * expect(app.get("metric", "Population").value).toBe(39_000_000);
+ * ```
+ */
+import { pathToFileURL } from "node:url";
+import { buildScript } from "@dash/runtime/build.ts";
+import type { BinaryHeader, Json, Props, ServerMessage, WireNode } from "@dash/runtime/protocol.ts";
+import { decodeBinary } from "@dash/runtime/protocol.ts";
+import { Session, type App } from "@dash/runtime/session.ts";
+import { applyPatch, type Page } from "@dash/runtime/tree.ts";
+import { scriptApi } from "@dash/widgets";
+
+/** An element of the rendered page. */
+export interface TestElement {
+  type: string;
+  props: Props;
+  /** The element's main value: a widget's value as the browser holds it, a metric's value… */
+  value: Json | undefined;
+  label: string | undefined;
+  children: TestElement[];
+  stale: boolean;
+}
+
+/** A widget found by kind and label. */
+export interface TestWidget {
+  readonly value: unknown;
+  readonly props: Props;
+  /** Set the widget as a viewer would (validated like browser input); call `app.run()` after. */
+  set(value: unknown): TestWidget;
+  /** Click a button (or submit a form); call `app.run()` after. */
+  click(): TestWidget;
+}
+
+export interface TestAppOptions {
+  query?: Record<string, string>;
+  /** Seconds `run()` waits for a script before failing (default 10). */
+  timeout?: number;
+}
+
+export interface TestApp {
+  /** Run the script now (after setting widgets); resolves when the run has finished. */
+  run(): Promise<TestApp>;
+  /** All elements of the page, depth first, in page order (containers included). */
+  readonly elements: TestElement[];
+  /** The main area's and the sidebar's top-level elements. */
+  readonly main: TestElement[];
+  readonly sidebar: TestElement[];
+  /** The first element of this type (and label/text), or throws listing what there is. */
+  get(type: string, label?: string): TestElement;
+  getAll(type: string, label?: string): TestElement[];
+  widget(kind: string, label: string): TestWidget;
+  button(label: string): TestWidget;
+  checkbox(label: string): TestWidget;
+  toggle(label: string): TestWidget;
+  radio(label: string): TestWidget;
+  select(label: string): TestWidget;
+  multiselect(label: string): TestWidget;
+  slider(label: string): TestWidget;
+  selectSlider(label: string): TestWidget;
+  numberInput(label: string): TestWidget;
+  textInput(label: string): TestWidget;
+  textArea(label: string): TestWidget;
+  dateInput(label: string): TestWidget;
+  timeInput(label: string): TestWidget;
+  colorPicker(label: string): TestWidget;
+  /** Upload files to a file uploader, as a viewer would. */
+  upload(label: string, files: { name: string; type?: string; bytes: Uint8Array | string }[]): void;
+  /** Exceptions shown in the page. */
+  readonly exceptions: TestElement[];
+  readonly state: Record<string, unknown>;
+  readonly query: Record<string, string>;
+  /** Messages the session sent (toasts, warnings, query updates…). */
+  readonly messages: ServerMessage[];
+  /** Data blobs (Arrow IPC and downloads) the browser would hold, by hash. */
+  readonly data: Map<string, Uint8Array>;
+  /** Bytes that would have crossed the WebSocket so far. */
+  readonly bytesSent: number;
+  /** Navigate a multi-page app. */
+  close(): void;
+}
+
+const valueKeys = ["value", "text", "source"];
+
+/** Build and run a script once; returns a handle to drive it. */
+export async function testApp(file: string, options: TestAppOptions = {}): Promise<TestApp> {
+  (globalThis as { __dashApi?: object }).__dashApi ??= scriptApi();
+  const built = await buildScript(file);
+  const module = (await import(pathToFileURL(built.file).href)) as { default: () => unknown };
+  const app: App = { pages: new Map([["main", { main: module.default, file, title: "main" }]]), defaultPage: "main" };
+  let page: Page = new Map();
+  const messages: ServerMessage[] = [];
+  const data = new Map<string, Uint8Array>();
+  let bytesSent = 0;
+  let settle: (() => void) | null = null;
+  const session = new Session("test", {
+    send(message) {
+      bytesSent += JSON.stringify(message).length;
+      messages.push(message);
+      if (message.t === "full") page = new Map(Object.entries(message.nodes).map(([id, node]) => [Number(id), node]));
+      else if (message.t === "patch") page = applyPatch(page, message.patch);
+      else if (message.t === "status" && message.status !== "running") settle?.();
+    },
+    sendBinary(frame) {
+      bytesSent += frame.length;
+      const decoded = decodeBinary(frame);
+      const header = decoded?.header as BinaryHeader | undefined;
+      if (decoded && header?.kind === "data") data.set(header.hash, decoded.payload.slice());
+    },
+  }, app, { query: options.query });
+  session.attach(undefined);
+
+  const toElement = (id: number): TestElement => {
+    const node = page.get(id) as WireNode;
+    const key = valueKeys.find((k) => k in node.props);
+    return {
+      type: node.type,
+      props: node.props,
+      value: key ? node.props[key] : undefined,
+      label: typeof node.props.label === "string" ? node.props.label : typeof node.props.text === "string" ? node.props.text : undefined,
+      children: (node.children ?? []).map(toElement),
+      stale: node.props.$stale === true,
+    };
+  };
+  const flat = (): TestElement[] => {
+    const out: TestElement[] = [];
+    const visit = (element: TestElement): void => {
+      out.push(element);
+      element.children.forEach(visit);
+    };
+    if (page.has(0)) toElement(0).children.forEach(visit);
+    return out;
+  };
+  const getAll = (type: string, label?: string): TestElement[] => flat().filter((e) => e.type === type && (label === undefined || e.label === label));
+  const get = (type: string, label?: string): TestElement => {
+    const found = getAll(type, label)[0];
+    if (!found) {
+      const present = flat()
+        .filter((e) => !["sidebar", "main", "column", "tab"].includes(e.type))
+        .map((e) => `${e.type}${e.label ? ` "${e.label}"` : ""}`);
+      throw new Error(`No ${type}${label !== undefined ? ` "${label}"` : ""} on the page. It has: ${present.join(", ") || "nothing"}.`);
+    }
+    return found;
+  };
+  const widget = (kind: string, label: string): TestWidget => {
+    const id = () => String(get(kind, label).props.id);
+    const record = () => {
+      const found = session.records.get(id());
+      if (!found) throw new Error(`${kind} "${label}" was not rendered in the last run.`);
+      return found;
+    };
+    const handle: TestWidget = {
+      get value() {
+        return session.widgets.get(id()) ?? (record().spec.trigger ? false : undefined);
+      },
+      get props() {
+        return get(kind, label).props;
+      },
+      set(value: unknown) {
+        const spec = record().spec;
+        const coerced = spec.coerce(value);
+        if (coerced === undefined) throw new Error(`${JSON.stringify(value)} is not a valid value for ${kind} "${label}".`);
+        const message = record().form ? { t: "submit" as const, form: record().form!, values: { [id()]: spec.toWire(coerced) } } : { t: "set" as const, id: id(), value: spec.toWire(coerced) };
+        if (message.t === "submit") pendingForm.set(message.form, { ...(pendingForm.get(message.form) ?? {}), ...message.values });
+        else session.receive(message);
+        return handle;
+      },
+      click() {
+        const element = get(kind, label);
+        if (kind === "form") session.receive({ t: "submit", form: String(element.props.id), values: pendingForm.get(String(element.props.id)) ?? {} });
+        else session.receive({ t: "click", id: String(element.props.id) });
+        return handle;
+      },
+    };
+    return handle;
+  };
+  const pendingForm = new Map<string, Record<string, Json>>();
+
+  const run = async (): Promise<TestApp> => {
+    const done = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`The script did not finish within ${options.timeout ?? 10} s.`)), (options.timeout ?? 10) * 1000);
+      settle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    void session.startPending();
+    await done;
+    settle = null;
+    return api;
+  };
+
+  const kinds = ["button", "checkbox", "toggle", "radio", "select", "multiselect", "slider", "selectSlider", "numberInput", "textInput", "textArea", "dateInput", "timeInput", "colorPicker"] as const;
+  const api = {
+    run,
+    get elements() {
+      return flat();
+    },
+    get main() {
+      return page.has(0) ? toElement(0).children[1]!.children : [];
+    },
+    get sidebar() {
+      return page.has(0) ? toElement(0).children[0]!.children : [];
+    },
+    get,
+    getAll,
+    widget,
+    upload(label: string, files: { name: string; type?: string; bytes: Uint8Array | string }[]) {
+      const id = String(get("fileUploader", label).props.id);
+      files.forEach((file, index) =>
+        session.upload(id, { name: file.name, type: file.type ?? "", bytes: typeof file.bytes === "string" ? new TextEncoder().encode(file.bytes) : file.bytes }, index, files.length),
+      );
+    },
+    get exceptions() {
+      return getAll("exception");
+    },
+    get state() {
+      return session.state;
+    },
+    get query() {
+      return session.query;
+    },
+    messages,
+    data,
+    get bytesSent() {
+      return bytesSent;
+    },
+    close() {
+      session.dispose();
+    },
+  } as unknown as TestApp;
+  for (const kind of kinds) (api as unknown as Record<string, unknown>)[kind] = (label: string) => widget(kind, label);
+  await run();
+  return api;
+}

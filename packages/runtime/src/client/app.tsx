@@ -1,0 +1,294 @@
+/**
+ * The browser side: one WebSocket to the server, the page store it patches, and the Preact tree
+ * that draws the store. Reconnects with backoff and resumes the same session when it can.
+ */
+import { render, type ComponentChildren, type FunctionComponent } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import type { BinaryHeader, ClientMessage, ErrorInfo, Json, PageInfo, ServerMessage, WireNode } from "../protocol.ts";
+import { decodeBinary } from "../protocol.ts";
+import { DashContext, useDash, useNode, type Dash } from "./context.ts";
+import { Store } from "./store.ts";
+
+export interface RendererProps {
+  id: number;
+  node: WireNode;
+  children: ComponentChildren[];
+}
+export type Renderer = FunctionComponent<RendererProps>;
+
+type Connection = "connecting" | "connected" | "reconnecting";
+
+interface Ui {
+  connection: Connection;
+  running: boolean;
+  buildError: ErrorInfo | null;
+  scriptError: ErrorInfo | null;
+  toasts: { id: number; message: string; icon?: string | undefined; kind: "info" | "warning" }[];
+  pages: PageInfo[];
+  page: string | undefined;
+}
+
+const sessionKey = "dash.session";
+
+/** Start the client: connect, and draw the page into `#app`. */
+export function mount(renderers: Record<string, Renderer>): void {
+  const store = new Store();
+  let ui: Ui = { connection: "connecting", running: false, buildError: null, scriptError: null, toasts: [], pages: [], page: undefined };
+  const uiListeners = new Set<() => void>();
+  const setUi = (change: Partial<Ui>): void => {
+    ui = { ...ui, ...change };
+    for (const listener of uiListeners) listener();
+  };
+  let toastId = 0;
+  const toast = (message: string, kind: "info" | "warning", icon?: string): void => {
+    const id = ++toastId;
+    setUi({ toasts: [...ui.toasts, { id, message, icon, kind }].slice(-4) });
+    setTimeout(() => setUi({ toasts: ui.toasts.filter((t) => t.id !== id) }), kind === "warning" ? 6000 : 4000);
+  };
+
+  let socket: WebSocket | null = null;
+  let attempts = 0;
+  let hadSession = false;
+  const queue: string[] = [];
+  const dash: Dash = {
+    store,
+    uploadErrors: new Map(),
+    send(message: ClientMessage): void {
+      const text = JSON.stringify(message);
+      if (socket?.readyState === WebSocket.OPEN && ui.connection === "connected") socket.send(text);
+      else if (message.t !== "ping") queue.push(text);
+    },
+    sendBinary(frame: Uint8Array): void {
+      if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
+    },
+  };
+  (window as unknown as { __dash: unknown }).__dash = { store, ui: () => ui, send: dash.send, socket: () => socket };
+
+  /** Widget values we hold, so a server that lost our session can restore them. */
+  const widgetValues = (): Record<string, Json> => {
+    const values: Record<string, Json> = {};
+    for (const node of store.nodes.values()) {
+      const { id, value } = node.props;
+      if (typeof id === "string" && value !== undefined && node.type !== "button" && node.type !== "downloadButton" && node.type !== "fileUploader") values[id] = value;
+    }
+    return values;
+  };
+
+  const pageName = (): string | undefined => decodeURIComponent(location.pathname.replace(/^\/+|\/+$/g, "")) || undefined;
+
+  const handle = (message: ServerMessage): void => {
+    switch (message.t) {
+      case "hello":
+        sessionStorage.setItem(sessionKey, message.session);
+        hadSession = true;
+        attempts = 0;
+        setUi({ connection: "connected", pages: message.pages, page: pageName() ?? message.page });
+        for (const text of queue.splice(0)) socket?.send(text);
+        return;
+      case "full":
+        store.reset(message.version, message.nodes);
+        return;
+      case "patch":
+        if (!store.apply(message.base, message.version, message.patch)) dash.send({ t: "resync" });
+        return;
+      case "status":
+        setUi({ running: message.status === "running", ...(message.status === "idle" ? { scriptError: null } : {}) });
+        return;
+      case "query": {
+        const search = new URLSearchParams(message.query).toString();
+        const url = `${location.pathname}${search ? `?${search}` : ""}${location.hash}`;
+        if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
+        return;
+      }
+      case "toast":
+        toast(message.message, "info", message.icon);
+        return;
+      case "warning":
+        toast(message.message, "warning");
+        return;
+      case "buildError":
+        setUi({ buildError: message.error });
+        return;
+      case "scriptError":
+        setUi({ scriptError: message.error });
+        return;
+      case "uploadError":
+        dash.uploadErrors.set(message.id, message.message);
+        toast(message.message, "warning");
+        return;
+      case "data":
+      case "pong":
+        return;
+    }
+  };
+
+  const connect = (): void => {
+    const url = `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}/_dash/ws`;
+    const ws = new WebSocket(url);
+    ws.binaryType = "arraybuffer";
+    socket = ws;
+    ws.onopen = () => {
+      const session = sessionStorage.getItem(sessionKey) ?? undefined;
+      const query = Object.fromEntries(new URLSearchParams(location.search));
+      const hello: ClientMessage = { t: "hello", query, hidden: document.hidden };
+      if (session) hello.session = session;
+      if (hadSession) hello.version = store.version;
+      const page = pageName();
+      if (page) hello.page = page;
+      if (hadSession) hello.widgets = widgetValues();
+      ws.send(JSON.stringify(hello));
+    };
+    ws.onmessage = (event) => {
+      if (typeof event.data === "string") handle(JSON.parse(event.data) as ServerMessage);
+      else {
+        const frame = decodeBinary(new Uint8Array(event.data as ArrayBuffer));
+        const header = frame?.header as BinaryHeader | undefined;
+        if (frame && header?.kind === "data") store.setData(header.hash, frame.payload);
+      }
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      setUi({ connection: "reconnecting", running: false });
+      const delay = Math.min(5000, 200 * 2 ** attempts++) * (0.75 + Math.random() * 0.5);
+      setTimeout(connect, delay);
+    };
+  };
+  connect();
+
+  document.addEventListener("visibilitychange", () => dash.send({ t: "visibility", hidden: document.hidden }));
+  window.addEventListener("online", () => {
+    if (socket && socket.readyState !== WebSocket.OPEN) {
+      attempts = 0;
+      socket.close();
+    }
+  });
+
+  const useUi = (): Ui => {
+    const [, set] = useState(0);
+    useEffect(() => {
+      const listener = (): void => set((n) => n + 1);
+      uiListeners.add(listener);
+      return () => uiListeners.delete(listener);
+    }, []);
+    return ui;
+  };
+
+  const NodeView: FunctionComponent<{ id: number }> = ({ id }) => {
+    const node = useNode(id);
+    if (!node) return null;
+    const Render = renderers[node.type] ?? Unknown;
+    const children = (node.children ?? []).map((child) => <NodeView key={child} id={child} />);
+    const stale = node.props.$stale === true;
+    return (
+      <div class={`dash-el el-${node.type}${stale ? " dash-stale" : ""}`} data-node={id} aria-busy={stale || undefined}>
+        <Render id={id} node={node} children={children} />
+      </div>
+    );
+  };
+
+  const Unknown: Renderer = ({ node }) => <div class="dash-unknown">Unknown element “{node.type}”</div>;
+
+  const ErrorBanner: FunctionComponent<{ title: string; error: ErrorInfo }> = ({ title, error }) => (
+    <div class="dash-banner" role="alert">
+      <strong>{title}</strong>
+      {error.file ? (
+        <div class="dash-banner-where">
+          {error.file}
+          {error.line ? `:${error.line}` : ""}
+          {error.column ? `:${error.column}` : ""}
+        </div>
+      ) : null}
+      <pre>{error.message}</pre>
+      {error.frame ? <pre class="dash-banner-frame">{error.frame}</pre> : null}
+    </div>
+  );
+
+  const Root: FunctionComponent = () => {
+    const state = useUi();
+    const root = useNode(0);
+    const { store: s } = useDash();
+    const sidebarId = root?.children?.[0];
+    const mainId = root?.children?.[1];
+    const sidebar = sidebarId !== undefined ? s.nodes.get(sidebarId) : undefined;
+    useNode(sidebarId ?? -1);
+    const props = root?.props ?? {};
+    const [collapsed, setCollapsed] = useState<boolean | null>(null);
+    const isCollapsed = collapsed ?? (props.sidebar === "collapsed" || window.innerWidth < 700);
+    const pageTitle = state.pages.find((p) => p.name === state.page)?.title;
+    useEffect(() => {
+      document.title = String(props.title ?? pageTitle ?? "dash");
+    }, [props.title, pageTitle]);
+    const hasSidebar = (sidebar?.children?.length ?? 0) > 0 || state.pages.length > 1;
+    const navigate = (page: PageInfo) => (event: Event): void => {
+      event.preventDefault();
+      history.pushState(null, "", page.path);
+      setUi({ page: page.name });
+      dash.send({ t: "nav", page: page.name });
+    };
+    return (
+      <div class={`dash-app layout-${props.layout === "wide" ? "wide" : "centered"}${hasSidebar ? " has-sidebar" : ""}${isCollapsed ? " sidebar-collapsed" : ""}`}>
+        {hasSidebar ? (
+          <aside class="dash-sidebar" aria-label="Sidebar" hidden={isCollapsed}>
+            {state.pages.length > 1 ? (
+              <nav class="dash-pages" aria-label="Pages">
+                {state.pages.map((page) => (
+                  <a href={page.path} aria-current={page.name === state.page ? "page" : undefined} onClick={navigate(page)}>
+                    {page.title}
+                  </a>
+                ))}
+              </nav>
+            ) : null}
+            {sidebarId !== undefined ? <NodeView id={sidebarId} /> : null}
+          </aside>
+        ) : null}
+        <div class="dash-body">
+          <header class="dash-topbar">
+            {hasSidebar ? (
+              <button type="button" class="dash-sidebar-toggle" aria-expanded={!isCollapsed} aria-label={isCollapsed ? "Open sidebar" : "Close sidebar"} onClick={() => setCollapsed(!isCollapsed)}>
+                {isCollapsed ? "☰" : "⟨"}
+              </button>
+            ) : null}
+            <span class="dash-spacer" />
+            {state.running ? (
+              <span class="dash-running" role="status">
+                <span class="dash-spin" aria-hidden="true" /> Running…
+              </span>
+            ) : null}
+            <span class={`dash-connection ${state.connection}`} role="status" aria-live="polite" title={state.connection}>
+              <span class="dash-dot" aria-hidden="true" />
+              {state.connection === "connected" ? "Connected" : state.connection === "connecting" ? "Connecting…" : "Reconnecting…"}
+            </span>
+          </header>
+          <main class="dash-main">
+            {state.buildError ? <ErrorBanner title="The script has an error" error={state.buildError} /> : null}
+            {state.scriptError ? <ErrorBanner title="The script was stopped" error={state.scriptError} /> : null}
+            {mainId !== undefined ? <NodeView id={mainId} /> : null}
+          </main>
+        </div>
+        <div class="dash-toasts" aria-live="polite">
+          {state.toasts.map((t) => (
+            <div key={t.id} class={`dash-toast ${t.kind}`} role={t.kind === "warning" ? "alert" : "status"}>
+              {t.icon ? <span aria-hidden="true">{t.icon} </span> : null}
+              {t.message}
+            </div>
+          ))}
+        </div>
+      </div>
+    );
+  };
+
+  window.addEventListener("popstate", () => {
+    const name = pageName() ?? ui.pages[0]?.name;
+    if (name) {
+      setUi({ page: name });
+      dash.send({ t: "nav", page: name });
+    }
+  });
+
+  render(
+    <DashContext.Provider value={dash}>
+      <Root />
+    </DashContext.Provider>,
+    document.getElementById("app")!,
+  );
+}

@@ -1,0 +1,329 @@
+/**
+ * The main thread's side of script execution: a small pool of worker threads, each hosting many
+ * sessions, and a watchdog.
+ *
+ * Why workers: a script stuck in synchronous code (`while (true) {}`) cannot be interrupted from
+ * its own thread. Each worker bumps a shared heartbeat counter every 50 ms and records which
+ * session it is running; when the counter stalls longer than the script timeout, the watchdog
+ * terminates that worker (milliseconds), starts a fresh one, and reopens its sessions there from
+ * their last snapshots (widget values, `state`, query). The runaway session is told why; the
+ * others rerun and carry on. Sessions on the other workers never notice.
+ */
+import { randomBytes } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
+import type { Snapshot } from "./session.ts";
+import type { FromWorker, ToWorker, WorkerData } from "./worker.ts";
+
+export interface Client {
+  sendText(text: string): void;
+  sendBinary(frame: Uint8Array): void;
+}
+
+export interface PageSpec {
+  name: string;
+  file: string;
+  title: string;
+}
+
+export interface HostOptions {
+  /** The worker entry (a JS file that sets the script API and calls `serveWorker`). */
+  workerFile: string;
+  /** Number of script workers (default 2). */
+  workers?: number;
+  /** A run that blocks its thread longer than this (ms) is stopped (default 10 s). */
+  scriptTimeout?: number;
+  /** How long a disconnected session is kept for a reconnect (ms, default 10 min). */
+  sessionTtl?: number;
+  /** Requests from scripts that the main thread answers (connector data). */
+  onRequest?: (sid: string, what: string, args: unknown) => Promise<unknown>;
+  /** A run finished and read these sources. */
+  onRunFinished?: (sid: string, sources: string[]) => void;
+  onSessionClosed?: (sid: string) => void;
+  /** Worker stderr/exit noise for logs. */
+  log?: (line: string) => void;
+}
+
+interface WorkerHandle {
+  worker: Worker;
+  beat: Int32Array;
+  lastBeat: number;
+  lastBeatAt: number;
+  sessions: Set<string>;
+  ready: Promise<void>;
+  dead: boolean;
+}
+
+interface SessionRecord {
+  sid: string;
+  slot: number;
+  worker: WorkerHandle;
+  client: Client | null;
+  snapshot: Snapshot | null;
+  expiry: ReturnType<typeof setTimeout> | null;
+  hidden: boolean;
+}
+
+export interface Hello {
+  session?: string | undefined;
+  version?: number | undefined;
+  query?: Record<string, string> | undefined;
+  widgets?: Record<string, Json> | undefined;
+  page?: string | undefined;
+  hidden?: boolean | undefined;
+}
+
+export class ScriptHost {
+  private readonly workers: WorkerHandle[] = [];
+  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly slots = new Map<number, string>();
+  private nextSlot = 1;
+  private pages: { pages: PageSpec[]; defaultPage: string } | null = null;
+  private readonly watchdog: ReturnType<typeof setInterval>;
+  private readonly timeout: number;
+  private closed = false;
+  private loadWaiters: ((error: ErrorInfo | null) => void)[] = [];
+  /** Number of workers killed by the watchdog (for /metrics). */
+  killed = 0;
+
+  constructor(private readonly options: HostOptions) {
+    this.timeout = options.scriptTimeout ?? 10_000;
+    for (let i = 0; i < (options.workers ?? 2); i++) this.workers.push(this.spawn());
+    this.watchdog = setInterval(() => this.check(), Math.min(250, this.timeout / 4));
+    this.watchdog.unref();
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  get pageList(): PageSpec[] {
+    return this.pages?.pages ?? [];
+  }
+
+  private spawn(): WorkerHandle {
+    const shared = new SharedArrayBuffer(8);
+    const data: WorkerData = { beat: shared };
+    const worker = new Worker(this.options.workerFile, { workerData: data, stderr: false, stdout: false });
+    let ready!: () => void;
+    const handle: WorkerHandle = {
+      worker,
+      beat: new Int32Array(shared),
+      lastBeat: 0,
+      lastBeatAt: Date.now(),
+      sessions: new Set(),
+      ready: new Promise((resolve) => (ready = resolve)),
+      dead: false,
+    };
+    worker.on("message", (message: FromWorker) => {
+      if (message.t === "ready") ready();
+      else this.fromWorker(handle, message);
+    });
+    worker.on("error", (error) => this.options.log?.(`script worker failed: ${error.stack ?? error.message}`));
+    worker.on("exit", () => {
+      if (!handle.dead && !this.closed) this.replace(handle, null);
+    });
+    if (this.pages) this.post(handle, { t: "load", ...this.pages });
+    return handle;
+  }
+
+  private post(handle: WorkerHandle, message: ToWorker, transfer?: ArrayBuffer[]): void {
+    if (!handle.dead) handle.worker.postMessage(message, transfer ?? []);
+  }
+
+  /** Load (or hot-reload) the app in every worker; resolves with the first load error, if any. */
+  load(pages: PageSpec[], defaultPage: string): Promise<ErrorInfo | null> {
+    this.pages = { pages, defaultPage };
+    const results = this.workers.map(
+      (handle) =>
+        new Promise<ErrorInfo | null>((resolve) => {
+          this.loadWaiters.push(resolve);
+          this.post(handle, { t: "load", pages, defaultPage });
+        }),
+    );
+    return Promise.all(results).then((errors) => errors.find(Boolean) ?? null);
+  }
+
+  private fromWorker(handle: WorkerHandle, message: FromWorker): void {
+    switch (message.t) {
+      case "loaded":
+        this.loadWaiters.shift()?.(message.error);
+        if (message.error) this.broadcast({ t: "buildError", error: message.error });
+        return;
+      case "send":
+        this.sessions.get(message.sid)?.client?.sendText(message.text);
+        return;
+      case "binary":
+        this.sessions.get(message.sid)?.client?.sendBinary(message.frame);
+        return;
+      case "snapshot": {
+        const record = this.sessions.get(message.sid);
+        if (record) record.snapshot = message.snapshot;
+        return;
+      }
+      case "runFinished":
+        this.options.onRunFinished?.(message.sid, message.sources);
+        return;
+      case "request": {
+        const answer = this.options.onRequest
+          ? this.options.onRequest(message.sid, message.what, message.args)
+          : Promise.reject(new Error(`no handler for ${message.what}`));
+        answer.then(
+          (value) => this.post(handle, { t: "reply", id: message.id, value }),
+          (error: unknown) => this.post(handle, { t: "reply", id: message.id, error: error instanceof Error ? error.message : String(error) }),
+        );
+        return;
+      }
+      case "ready":
+        return;
+    }
+  }
+
+  /** A browser said hello: resume its session if we still have it, else start one. */
+  async connect(client: Client, hello: Hello): Promise<string> {
+    const existing = hello.session ? this.sessions.get(hello.session) : undefined;
+    if (existing && !existing.client) {
+      if (existing.expiry) clearTimeout(existing.expiry);
+      existing.expiry = null;
+      existing.client = client;
+      client.sendText(JSON.stringify(this.helloMessage(existing.sid, true)));
+      this.post(existing.worker, { t: "attach", sid: existing.sid, version: hello.version });
+      return existing.sid;
+    }
+    const sid = randomBytes(12).toString("base64url");
+    const worker = this.leastLoaded();
+    await worker.ready;
+    const record: SessionRecord = { sid, slot: this.nextSlot++, worker, client, snapshot: null, expiry: null, hidden: hello.hidden ?? false };
+    this.sessions.set(sid, record);
+    this.slots.set(record.slot, sid);
+    worker.sessions.add(sid);
+    client.sendText(JSON.stringify(this.helloMessage(sid, false)));
+    this.post(worker, { t: "open", sid, slot: record.slot, query: hello.query, page: hello.page, widgets: hello.widgets, hidden: record.hidden });
+    return sid;
+  }
+
+  private helloMessage(sid: string, resumed: boolean): ServerMessage {
+    const pages = this.pages?.pages ?? [];
+    return {
+      t: "hello",
+      session: sid,
+      resumed,
+      pages: pages.length > 1 ? pages.map((p) => ({ name: p.name, title: p.title, path: p.name === this.pages?.defaultPage ? "/" : `/${p.name}` })) : [],
+      ...(this.pages ? { page: this.pages.defaultPage } : {}),
+    };
+  }
+
+  private leastLoaded(): WorkerHandle {
+    return this.workers.reduce((best, handle) => (handle.sessions.size < best.sessions.size ? handle : best));
+  }
+
+  message(sid: string, message: ClientMessage): void {
+    const record = this.sessions.get(sid);
+    if (!record) return;
+    if (message.t === "visibility") record.hidden = message.hidden;
+    this.post(record.worker, { t: "message", sid, message });
+  }
+
+  upload(sid: string, file: { id: string; name: string; type: string; bytes: Uint8Array; index: number; count: number }): void {
+    const record = this.sessions.get(sid);
+    if (!record) return;
+    const bytes = file.bytes.slice();
+    this.post(record.worker, { t: "upload", sid, ...file, bytes }, [bytes.buffer as ArrayBuffer]);
+  }
+
+  /** Rerun these sessions (their data changed). */
+  rerun(sids: Iterable<string>): void {
+    for (const sid of sids) {
+      const record = this.sessions.get(sid);
+      if (record) this.post(record.worker, { t: "rerun", sid });
+    }
+  }
+
+  isHidden(sid: string): boolean {
+    return this.sessions.get(sid)?.hidden ?? false;
+  }
+
+  /** The browser went away: keep the session for a while in case it comes back. */
+  disconnect(sid: string, client: Client): void {
+    const record = this.sessions.get(sid);
+    if (!record || record.client !== client) return;
+    record.client = null;
+    this.post(record.worker, { t: "detach", sid });
+    record.expiry = setTimeout(() => this.closeSession(sid), this.options.sessionTtl ?? 10 * 60_000);
+    record.expiry.unref();
+  }
+
+  private closeSession(sid: string): void {
+    const record = this.sessions.get(sid);
+    if (!record) return;
+    this.sessions.delete(sid);
+    this.slots.delete(record.slot);
+    record.worker.sessions.delete(sid);
+    this.post(record.worker, { t: "close", sid });
+    this.options.onSessionClosed?.(sid);
+  }
+
+  /** Send to every connected browser. */
+  broadcast(message: ServerMessage): void {
+    const text = JSON.stringify(message);
+    for (const record of this.sessions.values()) record.client?.sendText(text);
+  }
+
+  private check(): void {
+    const now = Date.now();
+    for (const handle of this.workers) {
+      const beat = Atomics.load(handle.beat, 0);
+      if (beat !== handle.lastBeat) {
+        handle.lastBeat = beat;
+        handle.lastBeatAt = now;
+      } else if (now - handle.lastBeatAt > this.timeout) {
+        const culprit = this.slots.get(Atomics.load(handle.beat, 1)) ?? null;
+        this.killed++;
+        this.replace(handle, culprit);
+      }
+    }
+  }
+
+  /** Terminate a worker and reopen its sessions on a fresh one. */
+  private replace(handle: WorkerHandle, culprit: string | null): void {
+    if (handle.dead) return;
+    handle.dead = true;
+    void handle.worker.terminate();
+    const fresh = this.spawn();
+    this.workers[this.workers.indexOf(handle)] = fresh;
+    const seconds = Math.round(this.timeout / 100) / 10;
+    void fresh.ready.then(() => {
+      for (const sid of handle.sessions) {
+        const record = this.sessions.get(sid);
+        if (!record) continue;
+        record.worker = fresh;
+        fresh.sessions.add(sid);
+        const quiet = sid === culprit;
+        const open: ToWorker = { t: "open", sid, slot: record.slot, quiet, hidden: record.hidden };
+        if (record.snapshot) open.restore = record.snapshot;
+        this.post(fresh, open);
+        if (!record.client) this.post(fresh, { t: "detach", sid });
+        if (quiet) {
+          const error: ErrorInfo = {
+            name: "ScriptTimeout",
+            message: `The script ran longer than ${seconds} s without yielding and was stopped. The page shows its last good output; change an input to run it again.`,
+          };
+          record.client?.sendText(JSON.stringify({ t: "scriptError", error } satisfies ServerMessage));
+          record.client?.sendText(JSON.stringify({ t: "status", status: "error" } satisfies ServerMessage));
+        }
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    for (const record of this.sessions.values()) if (record.expiry) clearTimeout(record.expiry);
+    await Promise.all(
+      this.workers.map((handle) => {
+        handle.dead = true;
+        return handle.worker.terminate();
+      }),
+    );
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The wire protocol between the dash server and the browser: the one place both sides import.
+ *
+ * Server → browser: JSON text frames (`ServerMessage`) plus binary frames that carry bulk data
+ * (Arrow IPC) addressed by content hash. Browser → server: JSON text frames (`ClientMessage`)
+ * plus binary frames for file uploads. Everything the browser sends is validated at the server's
+ * edge (`validate.ts`), because the browser is untrusted.
+ *
+ * The page is a tree of nodes addressed by small integer ids. A patch says which page version it
+ * applies to (`base`) and which version it produces (`version`); a client whose version differs
+ * asks for a full state (`resync`) instead of guessing.
+ */
+/** A JSON-safe property value. Data tables are referenced as `{ $data: hash }`. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Props = { [key: string]: Json };
+
+/** One node of the page as it travels: its kind, its props, and (for containers) child ids. */
+export interface WireNode {
+  type: string;
+  props: Props;
+  children?: number[];
+}
+
+/** A change to the page: new or replaced nodes, changed props, changed child lists. */
+export interface Patch {
+  /** Nodes the browser does not have yet, or whose type changed: full content. */
+  nodes?: Record<number, WireNode>;
+  /** Props that changed on nodes the browser has; `null` deletes a prop. */
+  props?: Record<number, Props>;
+  /** New child lists of containers the browser has. */
+  children?: Record<number, number[]>;
+  /** Data blobs (by hash) the page no longer uses: the browser may drop them. */
+  release?: string[];
+}
+
+export type RunStatus = "running" | "idle" | "error";
+
+export type ServerMessage =
+  | { t: "hello"; session: string; resumed: boolean; pages: PageInfo[]; page?: string }
+  | { t: "patch"; base: number; version: number; patch: Patch }
+  | { t: "full"; version: number; root: number; nodes: Record<number, WireNode> }
+  | { t: "status"; status: RunStatus; ms?: number }
+  | { t: "query"; query: Record<string, string> }
+  | { t: "toast"; message: string; icon?: string }
+  | { t: "buildError"; error: ErrorInfo | null }
+  | { t: "scriptError"; error: ErrorInfo }
+  | { t: "warning"; message: string }
+  | { t: "data"; hash: string; bytes: number }
+  | { t: "uploadError"; id: string; message: string }
+  | { t: "pong"; at: number };
+
+export interface PageInfo {
+  name: string;
+  title: string;
+  path: string;
+}
+
+/** An error as the viewer sees it: message, the author's file and line, and a mapped stack. */
+export interface ErrorInfo {
+  message: string;
+  name?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  stack?: string;
+  frame?: string;
+}
+
+/** What the browser sends. Validated at the server's edge by `validate.ts`. */
+export type ClientMessage =
+  | {
+      t: "hello";
+      /** The session to resume, if the browser had one. */
+      session?: string | undefined;
+      /** The page version the browser holds (when resuming). */
+      version?: number | undefined;
+      query?: Record<string, string> | undefined;
+      /** Widget values the browser holds, to restore a session the server lost. */
+      widgets?: Record<string, Json> | undefined;
+      page?: string | undefined;
+      hidden?: boolean | undefined;
+    }
+  | { t: "set"; id: string; value: Json }
+  | { t: "click"; id: string }
+  | { t: "submit"; form: string; values: Record<string, Json> }
+  | { t: "resync" }
+  | { t: "nav"; page: string }
+  | { t: "visibility"; hidden: boolean }
+  | { t: "clearUpload"; id: string }
+  | { t: "ping"; at: number };
+
+/**
+ * Binary frames, both directions: a 4-byte big-endian header length, a UTF-8 JSON header, then
+ * the payload. Server → browser: `{ kind: "data", hash }` with Arrow IPC bytes.
+ * Browser → server: `{ kind: "upload", id, name, type, index, count }` with a file's bytes.
+ */
+export type BinaryHeader =
+  | { kind: "data"; hash: string }
+  | { kind: "upload"; id: string; name: string; type: string; index: number; count: number };
+
+export function encodeBinary(header: BinaryHeader, payload: Uint8Array): Uint8Array {
+  const head = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(4 + head.length + payload.length);
+  new DataView(out.buffer).setUint32(0, head.length);
+  out.set(head, 4);
+  out.set(payload, 4 + head.length);
+  return out;
+}
+
+/** Split a binary frame into its header (unchecked JSON: see `validate.ts`) and payload. */
+export function decodeBinary(frame: Uint8Array): { header: unknown; payload: Uint8Array } | null {
+  if (frame.length < 4) return null;
+  const length = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0);
+  if (length > 4096 || 4 + length > frame.length) return null;
+  try {
+    return { header: JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + length))) as unknown, payload: frame.subarray(4 + length) };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The HTTP and WebSocket edge: serves the page shell and the browser client, checks the Origin of
+ * WebSocket upgrades, validates every incoming message, and hands valid ones to the script host.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Client, ScriptHost } from "./host.ts";
+import type { ServerMessage } from "./protocol.ts";
+import { parseClientMessage, parseUpload } from "./validate.ts";
+
+export interface ServerOptions {
+  host: ScriptHost;
+  /** Folder holding the built browser client (`client.js`, `client.css`). */
+  clientDir: string;
+  port?: number;
+  hostname?: string;
+  /** Extra origins allowed to open the WebSocket (the page's own origin always is). */
+  allowedOrigins?: string[];
+  /** Production: long-lived cache headers and gzip. */
+  production?: boolean;
+  /** Largest WebSocket message accepted (bytes); bounds uploads. Default 210 MB. */
+  maxPayload?: number;
+  /** Extra lines for /metrics. */
+  metrics?: () => string;
+  /** The last build error, shown to browsers that connect while it stands. */
+  buildError?: () => ServerMessage | null;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+interface Asset {
+  body: Buffer;
+  gzip: Buffer;
+  type: string;
+  etag: string;
+}
+
+function loadAsset(file: string, type: string): Asset {
+  const body = readFileSync(file);
+  return { body, gzip: gzipSync(body), type, etag: `"${createHash("sha1").update(body).digest("hex").slice(0, 16)}"` };
+}
+
+function shell(version: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>dash</title>
+<link rel="stylesheet" href="/_dash/client.css?v=${version}">
+<script type="module" src="/_dash/client.js?v=${version}"></script>
+</head>
+<body><div id="app"></div></body>
+</html>`;
+}
+
+/** Is this WebSocket upgrade from the page's own origin (or an allowed one)? */
+export function originAllowed(origin: string | undefined, hostHeader: string | undefined, allowed: string[] = []): boolean {
+  if (!origin) return true; // not a browser: browsers always send Origin on WebSocket upgrades
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === hostHeader;
+  } catch {
+    return false;
+  }
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const production = options.production ?? false;
+  const assets = new Map<string, Asset>();
+  const loadAssets = (): void => {
+    assets.set("/_dash/client.js", loadAsset(path.join(options.clientDir, "client.js"), "text/javascript; charset=utf-8"));
+    assets.set("/_dash/client.css", loadAsset(path.join(options.clientDir, "client.css"), "text/css; charset=utf-8"));
+  };
+  loadAssets();
+  const version = assets.get("/_dash/client.js")!.etag.slice(1, 9);
+  const page = shell(version);
+  const counters = { messages: 0, rejected: 0, connections: 0 };
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405).end();
+      return;
+    }
+    if (url.pathname === "/healthz") {
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+      return;
+    }
+    if (url.pathname === "/metrics") {
+      const lines = [
+        "# TYPE dash_sessions gauge",
+        `dash_sessions ${options.host.sessionCount}`,
+        "# TYPE dash_connections gauge",
+        `dash_connections ${counters.connections}`,
+        "# TYPE dash_messages_total counter",
+        `dash_messages_total ${counters.messages}`,
+        "# TYPE dash_messages_rejected_total counter",
+        `dash_messages_rejected_total ${counters.rejected}`,
+        "# TYPE dash_script_workers_killed_total counter",
+        `dash_script_workers_killed_total ${options.host.killed}`,
+        options.metrics?.() ?? "",
+      ];
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(lines.join("\n") + "\n");
+      return;
+    }
+    const asset = assets.get(url.pathname);
+    if (asset) {
+      if (!production) loadAssets();
+      const fresh = assets.get(url.pathname)!;
+      const gzip = production && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
+      if (req.headers["if-none-match"] === fresh.etag) {
+        res.writeHead(304).end();
+        return;
+      }
+      res.writeHead(200, {
+        "content-type": fresh.type,
+        etag: fresh.etag,
+        "cache-control": production ? "public, max-age=31536000, immutable" : "no-cache",
+        ...(gzip ? { "content-encoding": "gzip" } : {}),
+      });
+      res.end(gzip ? fresh.gzip : fresh.body);
+      return;
+    }
+    if (url.pathname.startsWith("/_dash/")) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "same-origin",
+      "content-security-policy": "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'",
+    });
+    res.end(page);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 210 * 1024 * 1024 });
+  server.on("upgrade", (req, socket, head) => {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (url.pathname !== "/_dash/ws") {
+      socket.destroy();
+      return;
+    }
+    if (!originAllowed(req.headers.origin, req.headers.host, options.allowedOrigins)) {
+      socket.write("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      wss.emit("connection", ws, req);
+      accept(ws);
+    });
+  });
+
+  const accept = (ws: WebSocket): void => {
+    counters.connections++;
+    let sid: string | null = null;
+    let strikes = 0;
+    const client: Client = {
+      sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
+      sendBinary: (frame) => ws.readyState === ws.OPEN && ws.send(frame),
+    };
+    const refuse = (reason: string): void => {
+      counters.rejected++;
+      client.sendText(JSON.stringify({ t: "warning", message: `The server ignored a message: ${reason}` } satisfies ServerMessage));
+      if (++strikes > 100) ws.close(1008, "too many invalid messages");
+    };
+    ws.on("message", (data, isBinary) => {
+      counters.messages++;
+      if (isBinary) {
+        const upload = parseUpload(new Uint8Array(data as Buffer));
+        if (!upload.ok) return refuse(upload.error);
+        if (!sid) return refuse("say hello first");
+        const { id, name, type, index, count } = upload.message.header;
+        options.host.upload(sid, { id, name, type, index, count, bytes: upload.message.payload });
+        return;
+      }
+      const parsed = parseClientMessage(String(data));
+      if (!parsed.ok) return refuse(parsed.error);
+      const message = parsed.message;
+      if (message.t === "hello") {
+        if (sid) return refuse("hello sent twice");
+        void options.host.connect(client, message).then((id) => {
+          sid = id;
+          const error = options.buildError?.();
+          if (error) client.sendText(JSON.stringify(error));
+          if (ws.readyState !== ws.OPEN) options.host.disconnect(id, client);
+        });
+        return;
+      }
+      if (!sid) return refuse("say hello first");
+      options.host.message(sid, message);
+    });
+    ws.on("close", () => {
+      counters.connections--;
+      if (sid) options.host.disconnect(sid, client);
+    });
+    ws.on("error", () => ws.terminate());
+  };
+
+  // Keep connections alive through load balancers and notice dead peers.
+  const alive = new WeakSet<WebSocket>();
+  wss.on("connection", (ws) => {
+    alive.add(ws);
+    ws.on("pong", () => alive.add(ws));
+  });
+  const keepalive = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, 25_000);
+  keepalive.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 8501, options.hostname ?? "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostname = options.hostname ?? "127.0.0.1";
+  return {
+    url: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
+    port,
+    async close() {
+      clearInterval(keepalive);
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+    },
+  };
+}

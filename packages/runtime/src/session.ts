@@ -1,0 +1,647 @@
+/**
+ * One viewer's session: its widget values, `state`, URL query and the page its browser holds;
+ * and the runs of the script that produce that page.
+ *
+ * A run appends nodes to a fresh tree. While it goes, flushes show the new output followed by
+ * what the previous run showed and this one has not reached yet (marked stale). A new input
+ * cancels the run: its next dash call throws `Interrupted`, and its output never reaches the page
+ * again. Inputs that arrive together merge into one pending run.
+ */
+import type { ClientMessage, ErrorInfo, Json, Props, ServerMessage } from "./protocol.ts";
+import { encodeBinary } from "./protocol.ts";
+import { current, Interrupted, Scope, type WidgetRecord, type WidgetSpec } from "./scope.ts";
+import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
+import { describeError, callSite } from "./errors.ts";
+
+/** A script the session can run: the entry file's body as a function. */
+export interface Script {
+  main: () => unknown;
+  file: string;
+  title: string;
+}
+
+/** Where a session's output goes and what it may ask of its host. */
+export interface SessionHost {
+  send(message: ServerMessage): void;
+  sendBinary(frame: Uint8Array): void;
+  /** After each completed run: what is needed to restore the session elsewhere. */
+  snapshot?(snapshot: Snapshot): void;
+  /** Called with the sources a finished run read (for connectors' subscriptions). */
+  runFinished?(run: Run): void;
+}
+
+/** The part of a session that survives a move to another worker. */
+export interface Snapshot {
+  widgets: [string, unknown][];
+  state: Record<string, unknown>;
+  query: Record<string, string>;
+  page: string;
+}
+
+export interface App {
+  pages: Map<string, Script>;
+  defaultPage: string;
+}
+
+interface RunRequest {
+  fragment?: string | undefined;
+  trigger?: string | undefined;
+}
+
+class StopSignal extends Error {}
+class RerunSignal extends Error {
+  constructor(readonly fragment: string | undefined) {
+    super("rerun");
+  }
+}
+
+interface Fragment {
+  fn: () => unknown;
+  node: Node;
+  every?: number | undefined;
+  timer?: ReturnType<typeof setInterval> | undefined;
+}
+
+/** Hooks a host installs: the watchdog's "who runs now" marker, and requests to the main thread. */
+export const hooks: {
+  enter(session: Session): void;
+  request?: (sid: string, what: string, args: unknown) => Promise<unknown>;
+} = { enter: () => {} };
+
+/** One execution of the script (or of one fragment) for a session. */
+export class Run {
+  cancelled = false;
+  readonly root: Node;
+  readonly scope: Scope;
+  readonly sidebar: Scope;
+  readonly widgetIds = new Map<string, Error>();
+  readonly fragmentsSeen = new Set<string>();
+  readonly started = performance.now();
+  /** Anything connectors or elements want to remember about this run (sources read, …). */
+  readonly extra = new Map<string, unknown>();
+  pageProps: Props = {};
+  private fragmentCount = 0;
+
+  constructor(
+    readonly session: Session,
+    readonly trigger: string | undefined,
+    readonly fragment: string | undefined,
+  ) {
+    if (fragment) {
+      this.root = { type: "fragment", key: fragment, props: {}, children: [] };
+      this.scope = new Scope(this, this.root, { fragment });
+      this.sidebar = this.scope;
+    } else {
+      this.root = { type: "page", key: "page", props: {}, children: [] };
+      const sidebar: Node = { type: "sidebar", key: "sidebar", props: {}, children: [] };
+      const main: Node = { type: "main", key: "main", props: {}, children: [] };
+      this.root.children!.push(sidebar, main);
+      this.scope = new Scope(this, main);
+      this.sidebar = new Scope(this, sidebar);
+    }
+  }
+
+  /** Throw if this run has been replaced; every dash call starts here. */
+  check(): void {
+    if (this.cancelled) throw new Interrupted();
+    hooks.enter(this.session);
+  }
+
+  /** Race a promise against this run being cancelled (what makes dash promises interruptible). */
+  guard<T>(promise: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.onCancel.push(() => reject(new Interrupted()));
+      promise.then(
+        (value) => (this.cancelled ? reject(new Interrupted()) : resolve(value)),
+        (error: unknown) => reject(this.cancelled ? new Interrupted() : error),
+      );
+    });
+  }
+  readonly onCancel: (() => void)[] = [];
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    for (const fn of this.onCancel.splice(0)) fn();
+  }
+
+  changed(): void {
+    this.session.scheduleFlush();
+  }
+
+  widget<T>(scope: Scope, spec: WidgetSpec<T>): T {
+    return this.session.renderWidget(this, scope, spec);
+  }
+
+  /** Key for the next fragment of this run. */
+  nextFragmentKey(): string {
+    return this.fragment ? `${this.fragment}.${this.fragmentCount++}` : `fragment${this.fragmentCount++}`;
+  }
+
+  stop(): never {
+    throw new StopSignal();
+  }
+
+  rerun(fragment?: string): never {
+    throw new RerunSignal(fragment);
+  }
+}
+
+export interface SessionOptions {
+  restore?: Snapshot | undefined;
+  query?: Record<string, string> | undefined;
+  page?: string | undefined;
+  /** Widget values the browser remembers (after the server lost the session). */
+  widgets?: Record<string, Json> | undefined;
+}
+
+export class Session {
+  readonly widgets = new Map<string, unknown>();
+  state: Record<string, unknown> = {};
+  query: Record<string, string> = {};
+  page: string;
+  /** Widgets of the last run, by id. */
+  records = new Map<string, WidgetRecord>();
+  run: Run | null = null;
+  connected = true;
+  hidden = false;
+  closed = false;
+  /** Last completed run's tree, and what the browser holds. */
+  tree: Node | null = null;
+  private ids = new Ids();
+  private sent: Page = new Map();
+  version = 0;
+  private data = new Map<string, Uint8Array>();
+  private runData = new Set<string>();
+  private dataSent = new Set<string>();
+  private pending: RunRequest | null = null;
+  private pendingTimer: ReturnType<typeof setImmediate> | null = null;
+  private callbacks: (() => void)[] = [];
+  private flushTimer: ReturnType<typeof setImmediate> | null = null;
+  private fragments = new Map<string, Fragment>();
+  private wireWidgets: Record<string, Json> = {};
+  private uploads = new Map<string, { files: { name: string; type: string; bytes: Uint8Array }[]; count: number }>();
+  lastError: ErrorInfo | null = null;
+  runs = 0;
+
+  constructor(
+    readonly id: string,
+    readonly host: SessionHost,
+    public app: App,
+    options: SessionOptions = {},
+  ) {
+    this.page = options.page && app.pages.has(options.page) ? options.page : app.defaultPage;
+    this.query = { ...(options.query ?? {}) };
+    if (options.restore) {
+      for (const [key, value] of options.restore.widgets) this.widgets.set(key, value);
+      this.state = options.restore.state;
+      this.query = options.restore.query;
+      this.page = app.pages.has(options.restore.page) ? options.restore.page : this.page;
+    }
+    this.wireWidgets = { ...(options.widgets ?? {}) };
+  }
+
+  get script(): Script {
+    return this.app.pages.get(this.page) ?? this.app.pages.get(this.app.defaultPage)!;
+  }
+
+  // ---- inputs ---------------------------------------------------------------------------
+
+  /** Handle one validated message from the browser. */
+  receive(message: ClientMessage): void {
+    switch (message.t) {
+      case "set":
+        return this.setWidget(message.id, message.value);
+      case "click": {
+        const record = this.records.get(message.id);
+        if (!record?.spec.trigger) return this.warn(`Unknown button ${JSON.stringify(message.id)}.`);
+        const onClick = record.spec.onChange;
+        if (onClick) this.callbacks.push(() => onClick(true));
+        return this.request({ fragment: record.fragment, trigger: message.id });
+      }
+      case "submit": {
+        const form = this.records.get(message.form);
+        if (!form) return this.warn(`Unknown form ${JSON.stringify(message.form)}.`);
+        for (const [id, wire] of Object.entries(message.values)) {
+          const record = this.records.get(id);
+          if (!record || record.form !== message.form) continue;
+          this.accept(id, record, wire);
+        }
+        const onSubmit = form.spec.onChange;
+        if (onSubmit) this.callbacks.push(() => onSubmit(true));
+        return this.request({ fragment: form.fragment, trigger: message.form });
+      }
+      case "resync":
+        return this.sendFull();
+      case "nav":
+        if (!this.app.pages.has(message.page)) return this.warn(`There is no page ${JSON.stringify(message.page)}.`);
+        this.page = message.page;
+        return this.request({});
+      case "clearUpload":
+        if (!this.records.has(message.id)) return;
+        this.widgets.set(message.id, null);
+        return this.request({ fragment: this.records.get(message.id)?.fragment });
+      case "visibility":
+        this.hidden = message.hidden;
+        return;
+      case "ping":
+        return this.host.send({ t: "pong", at: message.at });
+      case "hello":
+        return;
+    }
+  }
+
+  private setWidget(id: string, wire: Json): void {
+    const record = this.records.get(id);
+    if (!record) return this.warn(`Unknown widget ${JSON.stringify(id)}; it may have been removed.`);
+    if (record.form) return; // form widgets apply on submit only
+    if (!this.accept(id, record, wire)) return;
+    this.request({ fragment: record.fragment });
+  }
+
+  private accept(id: string, record: WidgetRecord, wire: Json): boolean {
+    const value = record.spec.parse(wire);
+    if (value === undefined) {
+      this.warn(`Refused a value for "${record.spec.label}": not a valid ${record.spec.kind} value.`);
+      return false;
+    }
+    this.widgets.set(id, value);
+    if (record.spec.key !== undefined) this.state[record.spec.key] = value;
+    if (record.spec.query) this.setQuery(record.spec.query, record.spec.toQuery?.(value) ?? String(value));
+    const onChange = record.spec.onChange;
+    if (onChange) this.callbacks.push(() => onChange(value));
+    return true;
+  }
+
+  /** A file upload finished arriving for widget `id`. */
+  upload(id: string, file: { name: string; type: string; bytes: Uint8Array }, index: number, count: number): void {
+    const record = this.records.get(id);
+    if (!record || record.spec.kind !== "fileUploader") return this.warn(`Unknown file uploader ${JSON.stringify(id)}.`);
+    const max = Number(record.spec.props.maxBytes ?? Infinity);
+    if (file.bytes.length > max) {
+      this.host.send({ t: "uploadError", id, message: `${file.name} is ${formatBytes(file.bytes.length)}; the limit is ${formatBytes(max)}.` });
+      return;
+    }
+    let pending = this.uploads.get(id);
+    if (!pending || index === 0) this.uploads.set(id, (pending = { files: [], count }));
+    pending.files[index] = file;
+    if (pending.files.filter(Boolean).length < pending.count) return;
+    this.uploads.delete(id);
+    const value = record.spec.props.multiple ? pending.files : pending.files[0];
+    this.widgets.set(id, value);
+    if (record.spec.key !== undefined) this.state[record.spec.key] = value;
+    this.request({ fragment: record.fragment });
+  }
+
+  private warn(message: string): void {
+    this.host.send({ t: "warning", message });
+  }
+
+  // ---- runs -----------------------------------------------------------------------------
+
+  /** Ask for a rerun (whole script, or one fragment). Requests that arrive together merge. */
+  request(request: RunRequest = {}): void {
+    if (this.closed) return;
+    const previous = this.pending;
+    this.pending = previous
+      ? { fragment: previous.fragment === request.fragment ? request.fragment : undefined, trigger: request.trigger ?? previous.trigger }
+      : request;
+    if (this.run && !(this.run.fragment && request.fragment && this.run.fragment !== request.fragment)) this.run.cancel();
+    if (!this.pendingTimer) this.pendingTimer = setImmediate(() => this.startPending());
+  }
+
+  /** Start the pending run now (also what `testApp().run()` uses). */
+  startPending(): Promise<void> {
+    if (this.pendingTimer) clearImmediate(this.pendingTimer);
+    this.pendingTimer = null;
+    const request = this.pending ?? {};
+    this.pending = null;
+    return this.start(request);
+  }
+
+  /** Run the script (or a fragment) now; resolves when this run is over. */
+  start(request: RunRequest = {}): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.run?.cancel();
+    const fragment = request.fragment ? this.fragments.get(request.fragment) : undefined;
+    const run = new Run(this, request.trigger, fragment ? request.fragment : undefined);
+    this.run = run;
+    this.runs++;
+    this.host.send({ t: "status", status: "running" });
+    const callbacks = this.callbacks.splice(0);
+    hooks.enter(this);
+    return current
+      .run({ run, scope: run.scope }, async () => {
+        let outcome: "done" | "error" | "interrupted" = "done";
+        try {
+          for (const callback of callbacks) callback();
+          if (fragment) await fragment.fn();
+          else await this.script.main();
+        } catch (error) {
+          outcome = this.settle(run, error);
+        }
+        if (outcome !== "interrupted") this.finish(run, outcome);
+      })
+      .catch((error: unknown) => {
+        // A failure in the runtime itself: show it rather than lose the session.
+        this.lastError = describeError(error);
+        this.host.send({ t: "status", status: "error" });
+      });
+  }
+
+  private settle(run: Run, error: unknown): "done" | "error" | "interrupted" {
+    if (error instanceof Interrupted || run.cancelled) return "interrupted";
+    if (error instanceof StopSignal) return "done";
+    if (error instanceof RerunSignal) {
+      queueMicrotask(() => this.request({ fragment: error.fragment }));
+      return "done";
+    }
+    const info = describeError(error);
+    this.lastError = info;
+    run.scope.node.children!.push({ type: "exception", key: "exception", props: { ...info } as Props });
+    return "error";
+  }
+
+  private finish(run: Run, outcome: "done" | "error"): void {
+    if (this.run !== run) return;
+    this.run = null;
+    if (outcome === "done") this.lastError = null;
+    if (run.fragment) {
+      const fragment = this.fragments.get(run.fragment);
+      if (fragment) fragment.node.children = outcome === "error" ? mergeStale(fragment.node, run.root).children! : run.root.children!;
+    } else {
+      run.root.props = run.pageProps;
+      this.tree = outcome === "error" && this.tree ? mergeStale(this.tree, run.root) : run.root;
+      if (outcome === "done") this.forgetUnrendered(run);
+      this.syncFragments(run);
+    }
+    this.flush(true);
+    this.host.send({ t: "status", status: outcome === "error" ? "error" : "idle", ms: Math.round((performance.now() - run.started) * 100) / 100 });
+    if (outcome === "done") this.host.snapshot?.(this.snapshot());
+    this.host.runFinished?.(run);
+  }
+
+  private forgetUnrendered(run: Run): void {
+    for (const id of [...this.records.keys()]) {
+      if (!run.widgetIds.has(id)) {
+        const record = this.records.get(id)!;
+        if (record.fragment && !run.fragmentsSeen.has(record.fragment)) continue;
+        this.records.delete(id);
+        this.widgets.delete(id);
+      }
+    }
+  }
+
+  snapshot(): Snapshot {
+    return { widgets: [...this.widgets], state: this.state, query: this.query, page: this.page };
+  }
+
+  /** Called by widget functions: resolve the widget's value for this run. */
+  renderWidget<T>(run: Run, scope: Scope, spec: WidgetSpec<T>): T {
+    const id = spec.key !== undefined ? `key:${spec.key}` : `${spec.kind}:${spec.label}`;
+    const site = new Error();
+    const first = run.widgetIds.get(id);
+    if (first) {
+      const what = spec.key !== undefined ? `key ${JSON.stringify(spec.key)}` : `label ${JSON.stringify(spec.label)}`;
+      throw new Error(
+        `Two ${spec.kind} widgets have the same ${what}: at ${callSite(first)} and at ${callSite(site)}. Give one of them a different label or a unique \`key\`.`,
+      );
+    }
+    run.widgetIds.set(id, site);
+    let value: T | undefined;
+    if (spec.trigger) {
+      value = (run.trigger === id) as T;
+    } else {
+      if (spec.key !== undefined && spec.key in this.state && this.state[spec.key] !== this.widgets.get(id)) {
+        value = spec.coerce(this.state[spec.key]);
+      }
+      if (value === undefined && this.widgets.has(id)) value = spec.coerce(this.widgets.get(id));
+      if (value === undefined && id in this.wireWidgets) value = spec.parse(this.wireWidgets[id]!);
+      if (value === undefined && spec.query && this.query[spec.query] !== undefined) {
+        value = spec.fromQuery?.(this.query[spec.query]!);
+        if (value === undefined) this.warn(`The URL's ${spec.query}=${JSON.stringify(this.query[spec.query])} is not a valid value for "${spec.label}"; using the default.`);
+      }
+      value ??= spec.initial;
+      this.widgets.set(id, value);
+      if (spec.key !== undefined) this.state[spec.key] = value;
+      if (spec.query) {
+        const text = spec.toQuery?.(value) ?? String(value);
+        if (this.query[spec.query] !== text) this.setQuery(spec.query, text);
+      }
+    }
+    delete this.wireWidgets[id];
+    this.records.set(id, { spec: spec as WidgetSpec<unknown>, form: scope.options.form, fragment: scope.options.fragment ?? run.fragment });
+    const props: Props = { ...spec.props, id, kind: spec.kind, label: spec.label, value: spec.toWire(value) };
+    if (scope.options.form) props.form = scope.options.form;
+    scope.add(spec.kind, props, `w:${id}`);
+    return value;
+  }
+
+  /** Register a form as a trigger (its submit button behaves like a button). */
+  registerForm(run: Run, scope: Scope, id: string, label: string, onSubmit?: () => void): boolean {
+    run.widgetIds.set(id, new Error());
+    const spec: WidgetSpec<boolean> = {
+      kind: "form",
+      label,
+      props: {},
+      initial: false,
+      trigger: true,
+      parse: () => undefined,
+      coerce: () => false,
+      toWire: () => false,
+      onChange: onSubmit,
+    };
+    this.records.set(id, { spec: spec as WidgetSpec<unknown>, fragment: scope.options.fragment ?? run.fragment });
+    return run.trigger === id;
+  }
+
+  setQuery(name: string, value: string | undefined): void {
+    if (value === undefined) delete this.query[name];
+    else this.query[name] = value;
+    this.host.send({ t: "query", query: { ...this.query } });
+  }
+
+  /** `dash.fragment(fn)`: draw fn here now, and later rerun it alone. */
+  fragment(run: Run, scope: Scope, fn: () => unknown, every: number | undefined): unknown {
+    const key = run.nextFragmentKey();
+    const inner = scope.child("fragment", {}, { fragment: key }, key);
+    run.fragmentsSeen.add(key);
+    const existing = this.fragments.get(key);
+    if (existing?.timer && existing.every !== every) clearInterval(existing.timer);
+    this.fragments.set(key, { fn, node: inner.node, every, timer: existing && existing.every === every ? existing.timer : undefined });
+    return current.run({ run, scope: inner }, fn);
+  }
+
+  private syncFragments(run: Run): void {
+    for (const [key, fragment] of this.fragments) {
+      if (!run.fragmentsSeen.has(key)) {
+        if (fragment.timer) clearInterval(fragment.timer);
+        this.fragments.delete(key);
+      } else if (fragment.every && !fragment.timer) {
+        fragment.timer = setInterval(() => {
+          if (!this.hidden && !this.run) this.request({ fragment: key });
+        }, fragment.every);
+        fragment.timer.unref?.();
+      }
+    }
+  }
+
+  // ---- output ---------------------------------------------------------------------------
+
+  addData(hash: string, bytes: Uint8Array): void {
+    this.data.set(hash, bytes);
+    this.runData.add(hash);
+  }
+
+  scheduleFlush(): void {
+    if (this.flushTimer || !this.run) return;
+    this.flushTimer = setImmediate(() => {
+      this.flushTimer = null;
+      if (this.run) this.flush(false);
+    });
+  }
+
+  /** The page now: the finished tree, or the running run's output over the previous page. */
+  compose(): Node {
+    const run = this.run;
+    if (!run) return this.tree ?? emptyPage();
+    if (!run.fragment) return this.tree ? mergeStale(this.tree, run.root) : run.root;
+    const fragment = this.fragments.get(run.fragment);
+    if (fragment && this.tree) {
+      const kept = fragment.node.children;
+      fragment.node.children = mergeStale(fragment.node, run.root).children;
+      const tree = cloneShallow(this.tree);
+      fragment.node.children = kept;
+      return tree;
+    }
+    return this.tree ?? emptyPage();
+  }
+
+  /** Send what changed since the browser's last version. */
+  flush(final: boolean): void {
+    if (this.flushTimer) {
+      clearImmediate(this.flushTimer);
+      this.flushTimer = null;
+    }
+    const tree = this.compose();
+    if (this.run && !this.run.fragment) tree.props = { ...this.run.pageProps };
+    else if (this.tree) tree.props = this.tree.props;
+    const page = flatten(tree, this.ids);
+    if (!this.connected) return;
+    this.sendData();
+    const patch = diff(this.sent, page);
+    let release: string[] | undefined;
+    if (final && !this.run) release = this.releaseData();
+    if (!patch && !release?.length) return;
+    const message: ServerMessage = { t: "patch", base: this.version, version: this.version + 1, patch: patch ?? {} };
+    if (release?.length) message.patch.release = release;
+    this.version++;
+    this.sent = page;
+    this.host.send(message);
+  }
+
+  private sendData(): void {
+    for (const hash of this.runData) {
+      if (this.dataSent.has(hash)) continue;
+      const bytes = this.data.get(hash);
+      if (!bytes) continue;
+      this.host.sendBinary(encodeBinary({ kind: "data", hash }, bytes));
+      this.dataSent.add(hash);
+    }
+  }
+
+  /** After a full run: forget blobs the page no longer uses. */
+  private releaseData(): string[] {
+    const used = this.runData;
+    const release: string[] = [];
+    for (const hash of this.data.keys()) {
+      if (!used.has(hash)) {
+        this.data.delete(hash);
+        if (this.dataSent.delete(hash)) release.push(hash);
+      }
+    }
+    this.runData = new Set();
+    for (const hash of this.data.keys()) this.runData.add(hash);
+    return release;
+  }
+
+  /** Send the whole page (first connect, reconnect out of sync, or `resync`). */
+  sendFull(): void {
+    const tree = this.compose();
+    const page = flatten(tree, this.ids);
+    this.dataSent.clear();
+    for (const hash of this.data.keys()) this.runData.add(hash);
+    this.sendData();
+    this.version++;
+    this.sent = page;
+    this.host.send({ t: "full", version: this.version, root: 0, nodes: Object.fromEntries(page) });
+  }
+
+  /** The browser (re)connected. `version` is what it holds, if it is resuming. */
+  attach(version: number | undefined): void {
+    this.connected = true;
+    if (version === undefined || version !== this.version) {
+      this.dataSent.clear();
+      this.sendFull();
+    } else {
+      this.flush(!this.run);
+    }
+    if (Object.keys(this.query).length) this.host.send({ t: "query", query: { ...this.query } });
+  }
+
+  detach(): void {
+    this.connected = false;
+  }
+
+  dispose(): void {
+    this.closed = true;
+    this.run?.cancel();
+    this.run = null;
+    if (this.pendingTimer) clearImmediate(this.pendingTimer);
+    if (this.flushTimer) clearImmediate(this.flushTimer);
+    for (const fragment of this.fragments.values()) if (fragment.timer) clearInterval(fragment.timer);
+    this.fragments.clear();
+  }
+}
+
+function emptyPage(): Node {
+  return {
+    type: "page",
+    key: "page",
+    props: {},
+    children: [
+      { type: "sidebar", key: "sidebar", props: {}, children: [] },
+      { type: "main", key: "main", props: {}, children: [] },
+    ],
+  };
+}
+
+function cloneShallow(node: Node): Node {
+  return node.children ? { ...node, children: node.children.map(cloneShallow) } : node;
+}
+
+/**
+ * The running output laid over the previous page: each container shows what the run produced so
+ * far, then the previous run's remaining children at later positions, marked stale.
+ */
+export function mergeStale(previous: Node, running: Node): Node {
+  if (!running.children || !previous.children) return running;
+  const produced = running.children;
+  const byKey = new Map<string, Node>();
+  for (const child of previous.children) byKey.set(child.key, child);
+  const children: Node[] = produced.map((child) => {
+    const before = byKey.get(child.key);
+    return before && before.type === child.type && child.children ? mergeStale(before, child) : child;
+  });
+  const seen = new Set(produced.map((child) => child.key));
+  for (const child of previous.children.slice(produced.length)) {
+    if (!seen.has(child.key)) children.push({ ...child, stale: true });
+  }
+  return { ...running, children };
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,196 @@
+/**
+ * The main thread's source hub: GCS, BigQuery and file sources, each polled once per process
+ * however many sessions (in however many workers) read it.
+ *
+ * A worker asks `hub.read(session, spec)` (over its message channel) and gets the source's
+ * current value: Arrow IPC bytes, text or bytes. Two reads with the same spec (same SQL and
+ * params, same URI…) share one key, so one query or download serves every viewer. When a
+ * source's data changes, `onChange` names the sessions that read it so the host reruns them.
+ *
+ * Cloud clients are created on first use with the standard credentials. `STORAGE_EMULATOR_HOST`
+ * is honoured by `@google-cloud/storage` itself; with `BIGQUERY_EMULATOR_HOST` (a base URL
+ * ending in `/bigquery/v2`) the BigQuery client sends no credentials at all.
+ */
+import type { BigQuery } from "@google-cloud/bigquery";
+import type { Storage } from "@google-cloud/storage";
+import { stableStringify } from "../cache.ts";
+import { bigquerySource, type ParamValue } from "./bigquery.ts";
+import { parseDuration, type Duration } from "./duration.ts";
+import { fileSource } from "./file.ts";
+import type { Format, SourceValue } from "./formats.ts";
+import { gcsSource } from "./gcs.ts";
+import {
+  SharedPoller,
+  type Clock,
+  type Source,
+  type SourceState,
+} from "./poller.ts";
+
+/** What a script asked for: `dash.gcs(...)`, `dash.bigquery(...)` or `dash.file(...)`. */
+export type SourceSpec =
+  | {
+      kind: "gcs";
+      uri: string;
+      latest?: boolean;
+      format?: Format;
+      every?: Duration;
+    }
+  | {
+      kind: "bigquery";
+      sql: string;
+      params?: Record<string, ParamValue>;
+      types?: Record<string, string | string[]>;
+      every?: Duration;
+      maxBytesBilled?: number | bigint | string;
+      location?: string;
+    }
+  | { kind: "file"; path: string; format?: Format; cwd?: string };
+
+export interface SourceHubOptions {
+  clock?: Clock;
+  /** Makes the Storage client (called once, on first GCS read). Default: `new Storage()`. */
+  storage?: () => Storage;
+  /** Makes the BigQuery client (called once, on first query). Default: see `defaultBigQuery`. */
+  bigquery?: () => BigQuery | Promise<BigQuery>;
+  onChange(key: string, sessions: string[]): void;
+  onStale?(
+    key: string,
+    sessions: string[],
+    state: SourceState<SourceValue>,
+  ): void;
+  onRecover?(
+    key: string,
+    sessions: string[],
+    state: SourceState<SourceValue>,
+  ): void;
+  /** Poll interval when a spec gives none. Default 60 s. */
+  defaultEvery?: Duration;
+}
+
+/** The key of a spec: equal specs (ignoring `every`) share one key, and so one poll. */
+export function sourceKey(spec: SourceSpec): string {
+  const { every: _every, ...rest } = spec as SourceSpec & { every?: Duration };
+  if (rest.kind === "file") rest.cwd = rest.cwd ?? process.cwd();
+  return `${spec.kind}:${stableStringify(rest)}`;
+}
+
+/** The Storage client dash uses by default (standard credentials; honours STORAGE_EMULATOR_HOST). */
+export async function defaultStorage(): Promise<Storage> {
+  const { Storage } = await import("@google-cloud/storage");
+  return new Storage();
+}
+
+/**
+ * The BigQuery client dash uses by default: standard credentials, or, when
+ * `BIGQUERY_EMULATOR_HOST` is set, no credentials (a pass-through auth client) and the project
+ * from `GOOGLE_CLOUD_PROJECT` (default `"local"`).
+ */
+export async function defaultBigQuery(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BigQuery> {
+  const { BigQuery } = await import("@google-cloud/bigquery");
+  if (!env.BIGQUERY_EMULATOR_HOST) return new BigQuery();
+  const { PassThroughClient } = await import("google-auth-library");
+  const projectId = env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT ?? "local";
+  // The client's AuthClient type comes from its own copy of google-auth-library.
+  const authClient = new PassThroughClient() as unknown as NonNullable<
+    ConstructorParameters<typeof BigQuery>[0]
+  >["authClient"];
+  return new BigQuery({ projectId, authClient });
+}
+
+/** Runs GCS, BigQuery and file sources for all sessions of this process. */
+export class SourceHub {
+  readonly #poller: SharedPoller<SourceValue>;
+  readonly #options: SourceHubOptions;
+  #storage?: Promise<Storage>;
+  #bigquery?: Promise<BigQuery>;
+
+  constructor(options: SourceHubOptions) {
+    this.#options = options;
+    this.#poller = new SharedPoller<SourceValue>({
+      clock: options.clock,
+      onChange: options.onChange,
+      onStale: options.onStale,
+      onRecover: options.onRecover,
+      defaultEvery:
+        options.defaultEvery === undefined
+          ? undefined
+          : parseDuration(options.defaultEvery),
+    });
+  }
+
+  /** The current value of `spec` for `session`; the first read loads it, later reads are instant. */
+  async read(
+    session: string,
+    spec: SourceSpec,
+  ): Promise<SourceState<SourceValue>> {
+    const key = sourceKey(spec);
+    const existing = this.#poller.peek(key);
+    if (existing !== undefined && this.#poller.readers(key).includes(session))
+      return existing;
+    return this.#poller.read(session, key, await this.#source(spec));
+  }
+
+  /** After a run: keep only the sources in `keep` (keys from `sourceKey`) for `session`; without `keep`, the session ended. */
+  release(session: string, keep?: ReadonlySet<string>): void {
+    this.#poller.release(session, keep);
+  }
+
+  /** A session's tab went to the background (or came back). */
+  setHidden(session: string, hidden: boolean): void {
+    this.#poller.setHidden(session, hidden);
+  }
+
+  /** The current state of a key, if loaded. */
+  peek(key: string): SourceState<SourceValue> | undefined {
+    return this.#poller.peek(key);
+  }
+
+  /** Keys being polled. */
+  keys(): string[] {
+    return this.#poller.keys();
+  }
+
+  /** Resolves when no load or poll is under way. */
+  idle(): Promise<void> {
+    return this.#poller.idle();
+  }
+
+  close(): void {
+    this.#poller.close();
+  }
+
+  async #source(spec: SourceSpec): Promise<Source<SourceValue>> {
+    const every =
+      "every" in spec && spec.every !== undefined
+        ? parseDuration(spec.every)
+        : undefined;
+    switch (spec.kind) {
+      case "gcs": {
+        this.#storage ??= this.#options.storage
+          ? Promise.resolve(this.#options.storage())
+          : defaultStorage();
+        return gcsSource(await this.#storage, spec.uri, {
+          latest: spec.latest,
+          format: spec.format,
+          every,
+        });
+      }
+      case "bigquery": {
+        this.#bigquery ??= Promise.resolve(
+          this.#options.bigquery ? this.#options.bigquery() : defaultBigQuery(),
+        );
+        return bigquerySource(await this.#bigquery, spec.sql, {
+          params: spec.params,
+          types: spec.types,
+          maxBytesBilled: spec.maxBytesBilled,
+          location: spec.location,
+          every,
+        });
+      }
+      case "file":
+        return fileSource(spec.path, { format: spec.format, cwd: spec.cwd });
+    }
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The inside of a script worker: hosts many sessions, runs their scripts, and talks to the main
+ * thread. The main thread owns sockets, builds and the watchdog; if this thread ever stops
+ * answering (a script stuck in `while (true) {}`), the main thread terminates it and restores the
+ * sessions it held elsewhere.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
+import { Session, hooks, type App, type Script, type Snapshot } from "./session.ts";
+import { describeError } from "./errors.ts";
+
+/** What the main thread tells a worker. */
+export type ToWorker =
+  | { t: "load"; pages: { name: string; file: string; title: string }[]; defaultPage: string }
+  | {
+      t: "open";
+      sid: string;
+      slot: number;
+      query?: Record<string, string>;
+      page?: string;
+      widgets?: Record<string, Json>;
+      restore?: Snapshot;
+      /** Restore without running or redrawing (the viewer keeps the page they have). */
+      quiet?: boolean;
+      hidden?: boolean;
+    }
+  | { t: "attach"; sid: string; version: number | undefined }
+  | { t: "detach"; sid: string }
+  | { t: "message"; sid: string; message: ClientMessage }
+  | { t: "upload"; sid: string; id: string; name: string; type: string; bytes: Uint8Array; index: number; count: number }
+  | { t: "close"; sid: string }
+  | { t: "rerun"; sid: string }
+  | { t: "reply"; id: number; value?: unknown; error?: string };
+
+/** What a worker tells the main thread. */
+export type FromWorker =
+  | { t: "ready" }
+  | { t: "loaded"; error: ErrorInfo | null }
+  | { t: "send"; sid: string; text: string; kind: ServerMessage["t"] }
+  | { t: "binary"; sid: string; frame: Uint8Array }
+  | { t: "snapshot"; sid: string; snapshot: Snapshot | null }
+  | { t: "request"; id: number; sid: string; what: string; args: unknown }
+  | { t: "runFinished"; sid: string; sources: string[] };
+
+export interface WorkerData {
+  /** Int32Array over a SharedArrayBuffer: [0] heartbeat counter, [1] slot of the session running now. */
+  beat: SharedArrayBuffer;
+}
+
+/** Start serving the main thread. Called by the worker entry after it set `globalThis.__dashApi`. */
+export function serveWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error("serveWorker() must run in a worker thread");
+  process.setSourceMapsEnabled(true);
+  const beat = new Int32Array((workerData as WorkerData).beat);
+  setInterval(() => Atomics.add(beat, 0, 1), 50).unref();
+
+  const sessions = new Map<string, Session>();
+  const slots = new WeakMap<Session, number>();
+  hooks.enter = (session) => Atomics.store(beat, 1, slots.get(session) ?? 0);
+
+  let app: App | null = null;
+  const post = (message: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer ?? []);
+
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  let nextRequest = 1;
+  /** Ask the main thread for something (connector data); used by connectors through `hooks.request`. */
+  hooks.request = (sid, what, args) =>
+    new Promise((resolve, reject) => {
+      const id = nextRequest++;
+      pending.set(id, { resolve, reject });
+      post({ t: "request", id, sid, what, args });
+    });
+
+  const hostFor = (sid: string) => ({
+    send(message: ServerMessage): void {
+      post({ t: "send", sid, text: JSON.stringify(message), kind: message.t });
+    },
+    sendBinary(frame: Uint8Array): void {
+      const copy = frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? frame : frame.slice();
+      post({ t: "binary", sid, frame: copy }, [copy.buffer as ArrayBuffer]);
+    },
+    snapshot(snapshot: Snapshot): void {
+      try {
+        post({ t: "snapshot", sid, snapshot });
+      } catch {
+        // State holding functions or class instances cannot be cloned: keep widgets at least.
+        post({ t: "snapshot", sid, snapshot: { ...snapshot, state: {} } });
+      }
+    },
+    runFinished(run: { extra: Map<string, unknown> }): void {
+      const sources = run.extra.get("sources");
+      post({ t: "runFinished", sid, sources: sources instanceof Set ? [...sources] : [] });
+    },
+  });
+
+  async function load(message: Extract<ToWorker, { t: "load" }>): Promise<void> {
+    try {
+      const pages = new Map<string, Script>();
+      for (const page of message.pages) {
+        const module = (await import(pathToFileURL(page.file).href)) as { default: () => unknown };
+        pages.set(page.name, { main: module.default, file: page.file, title: page.title });
+      }
+      app = { pages, defaultPage: message.defaultPage };
+      for (const session of sessions.values()) {
+        session.app = app;
+        session.request({});
+      }
+      post({ t: "loaded", error: null });
+    } catch (error) {
+      post({ t: "loaded", error: describeError(error) });
+    }
+  }
+
+  // Messages are handled in order; a load (an async import) holds back what comes after it.
+  let queue: Promise<void> = Promise.resolve();
+  port.on("message", (message: ToWorker) => {
+    if (message.t === "reply") return handle(message);
+    queue = queue.then(() => handle(message));
+  });
+
+  function handle(message: ToWorker): Promise<void> | void {
+    switch (message.t) {
+      case "load":
+        return load(message);
+      case "rerun":
+        sessions.get(message.sid)?.request({});
+        return;
+      case "open": {
+        if (!app) return;
+        sessions.get(message.sid)?.dispose();
+        const session = new Session(message.sid, hostFor(message.sid), app, {
+          query: message.query,
+          page: message.page,
+          widgets: message.widgets,
+          restore: message.restore,
+        });
+        session.hidden = message.hidden ?? false;
+        slots.set(session, message.slot);
+        sessions.set(message.sid, session);
+        if (message.quiet) return;
+        session.attach(undefined);
+        session.request({});
+        return;
+      }
+      case "attach":
+        sessions.get(message.sid)?.attach(message.version);
+        return;
+      case "detach":
+        sessions.get(message.sid)?.detach();
+        return;
+      case "message":
+        sessions.get(message.sid)?.receive(message.message);
+        return;
+      case "upload":
+        sessions.get(message.sid)?.upload(message.id, { name: message.name, type: message.type, bytes: message.bytes }, message.index, message.count);
+        return;
+      case "close": {
+        const session = sessions.get(message.sid);
+        session?.dispose();
+        sessions.delete(message.sid);
+        post({ t: "snapshot", sid: message.sid, snapshot: null });
+        return;
+      }
+      case "reply": {
+        const request = pending.get(message.id);
+        pending.delete(message.id);
+        if (!request) return;
+        if (message.error !== undefined) request.reject(new Error(message.error));
+        else request.resolve(message.value);
+        return;
+      }
+    }
+  }
+  post({ t: "ready" });
+}

@@ -1,0 +1,19 @@
+import type { RendererProps } from "@dash/runtime/client/app.tsx";
+import { useMemo } from "preact/hooks";
+import { renderMarkdown } from "./markdown.tsx";
+
+const icons: Record<string, string> = { info: "ℹ️", success: "✅", warning: "⚠️", error: "⛔" };
+
+export function Alert({ node }: RendererProps) {
+  const kind = String(node.props.kind);
+  const text = String(node.props.text);
+  const html = useMemo(() => renderMarkdown(text), [text]);
+  return (
+    <div class={`dash-alert ${kind}`} role={kind === "error" || kind === "warning" ? "alert" : "status"}>
+      <span class="dash-alert-icon" aria-hidden="true">
+        {String(node.props.icon ?? icons[kind] ?? "")}
+      </span>
+      <div class="dash-markdown" dangerouslySetInnerHTML={{ __html: html }} />
+    </div>
+  );
+}

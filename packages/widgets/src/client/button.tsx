@@ -1,0 +1,16 @@
+import type { RendererProps } from "@dash/runtime/client/app.tsx";
+import { useDash } from "@dash/runtime/client/context.ts";
+import { Help } from "./common.tsx";
+
+export function Button({ node }: RendererProps) {
+  const { send } = useDash();
+  const p = node.props;
+  return (
+    <div class="dash-field">
+      <button type="button" class={`dash-button ${p.variant === "primary" ? "primary" : ""}`} disabled={p.disabled === true} onClick={() => send({ t: "click", id: String(p.id) })}>
+        {String(p.label)}
+      </button>
+      <Help text={p.help as string | undefined} />
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import type { RendererProps } from "@dash/runtime/client/app.tsx";
+import { useDash } from "@dash/runtime/client/context.ts";
+import { encodeBinary } from "@dash/runtime/protocol.ts";
+import { useState } from "preact/hooks";
+import { domId, Label } from "./common.tsx";
+
+function size(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
+}
+
+/** A drop zone and file button; files over the limit are refused here (and again on the server). */
+export function FileUploader({ id, node }: RendererProps) {
+  const { send, sendBinary } = useDash();
+  const [error, setError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const p = node.props;
+  const widget = String(p.id);
+  const maxBytes = Number(p.maxBytes);
+  const files = (p.value ?? []) as { name: string; size: number }[];
+  const upload = async (list: FileList | null): Promise<void> => {
+    const chosen = Array.from(list ?? []).slice(0, p.multiple ? 1000 : 1);
+    if (!chosen.length) return;
+    const tooBig = chosen.find((file) => file.size > maxBytes);
+    if (tooBig) {
+      setError(`${tooBig.name} is ${size(tooBig.size)}; the limit is ${size(maxBytes)}.`);
+      return;
+    }
+    setError(null);
+    for (const [index, file] of chosen.entries()) {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      sendBinary(encodeBinary({ kind: "upload", id: widget, name: file.name, type: file.type, index, count: chosen.length }, bytes));
+    }
+  };
+  return (
+    <div class="dash-field dash-upload">
+      <Label props={p} htmlFor={domId(id)} />
+      <div
+        class={`dash-dropzone${dragging ? " dragging" : ""}`}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          void upload(e.dataTransfer?.files ?? null);
+        }}
+      >
+        <span>Drag and drop {p.multiple ? "files" : "a file"} here · limit {size(maxBytes)}</span>
+        <input id={domId(id)} type="file" accept={String(p.accept ?? "") || undefined} multiple={p.multiple === true} disabled={p.disabled === true} onChange={(e) => void upload(e.currentTarget.files)} />
+      </div>
+      {error ? (
+        <div class="dash-upload-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      {files.length ? (
+        <ul class="dash-files">
+          {files.map((file) => (
+            <li>
+              📄 {file.name} <span class="dash-muted">{size(file.size)}</span>
+            </li>
+          ))}
+          <li>
+            <button type="button" class="dash-link" onClick={() => send({ t: "clearUpload", id: widget })}>
+              Remove
+            </button>
+          </li>
+        </ul>
+      ) : null}
+    </div>
+  );
+}

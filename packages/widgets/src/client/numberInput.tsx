@@ -1,0 +1,45 @@
+import type { RendererProps } from "@dash/runtime/client/app.tsx";
+import { useWidget } from "@dash/runtime/client/context.ts";
+import { domId, Label } from "./common.tsx";
+
+export function NumberInput({ id, node }: RendererProps) {
+  const [value, show, commit] = useWidget<number>(node.props);
+  const p = node.props;
+  const step = Number(p.step ?? 1);
+  const min = typeof p.min === "number" ? p.min : -Infinity;
+  const max = typeof p.max === "number" ? p.max : Infinity;
+  const bounded = (v: number): number => Math.min(max, Math.max(min, Number(v.toFixed(10))));
+  return (
+    <div class="dash-field">
+      <Label props={p} htmlFor={domId(id)} />
+      <div class="dash-number">
+        <input
+          id={domId(id)}
+          class="dash-input"
+          type="number"
+          inputMode="decimal"
+          value={value}
+          step={step}
+          min={Number.isFinite(min) ? min : undefined}
+          max={Number.isFinite(max) ? max : undefined}
+          placeholder={p.placeholder as string | undefined}
+          disabled={p.disabled === true}
+          onInput={(e) => {
+            const v = e.currentTarget.valueAsNumber;
+            if (Number.isFinite(v)) show(v);
+          }}
+          onChange={(e) => {
+            const v = e.currentTarget.valueAsNumber;
+            if (Number.isFinite(v)) commit(bounded(v));
+          }}
+        />
+        <button type="button" aria-label={`Decrease ${String(p.label)}`} disabled={p.disabled === true || value - step < min} onClick={() => commit(bounded(value - step))}>
+          −
+        </button>
+        <button type="button" aria-label={`Increase ${String(p.label)}`} disabled={p.disabled === true || value + step > max} onClick={() => commit(bounded(value + step))}>
+          +
+        </button>
+      </div>
+    </div>
+  );
+}

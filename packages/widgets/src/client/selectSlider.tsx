@@ -1,0 +1,40 @@
+import type { RendererProps } from "@dash/runtime/client/app.tsx";
+import { useWidget } from "@dash/runtime/client/context.ts";
+import { domId, Label } from "./common.tsx";
+
+/** A range input over option indexes, announcing the option's label. */
+export function SelectSlider({ id, node }: RendererProps) {
+  const [value, , commit] = useWidget<number | number[]>(node.props);
+  const p = node.props;
+  const options = (p.options ?? []) as string[];
+  const last = Math.max(0, options.length - 1);
+  const disabled = p.disabled === true;
+  if (Array.isArray(value)) {
+    const [low, high] = value as [number, number];
+    return (
+      <div class="dash-field dash-slider">
+        <Label props={p} htmlFor={domId(id)}>
+          <output class="dash-slider-value">
+            {options[low]} – {options[high]}
+          </output>
+        </Label>
+        <div class="dash-range-pair">
+          <input id={domId(id)} type="range" aria-label={`${String(p.label)} from`} aria-valuetext={options[low]} min={0} max={last} step={1} value={low} disabled={disabled} onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])} />
+          <input type="range" aria-label={`${String(p.label)} to`} aria-valuetext={options[high]} min={0} max={last} step={1} value={high} disabled={disabled} onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])} />
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div class="dash-field dash-slider">
+      <Label props={p} htmlFor={domId(id)}>
+        <output class="dash-slider-value">{options[value as number]}</output>
+      </Label>
+      <input id={domId(id)} type="range" aria-valuetext={options[value as number]} min={0} max={last} step={1} value={value as number} disabled={disabled} onInput={(e) => commit(Number(e.currentTarget.value))} />
+      <div class="dash-slider-bounds" aria-hidden="true">
+        <span>{options[0]}</span>
+        <span>{options[last]}</span>
+      </div>
+    </div>
+  );
+}

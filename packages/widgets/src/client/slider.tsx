@@ -1,0 +1,45 @@
+import type { RendererProps } from "@dash/runtime/client/app.tsx";
+import { useWidget } from "@dash/runtime/client/context.ts";
+import { domId, Label } from "./common.tsx";
+
+/** A native range input (one, or two for a range), sending every move; the server merges them. */
+export function Slider({ id, node }: RendererProps) {
+  const [value, , commit] = useWidget<number | number[]>(node.props);
+  const p = node.props;
+  const min = Number(p.min);
+  const max = Number(p.max);
+  const step = Number(p.step);
+  const disabled = p.disabled === true;
+  const shown = (v: number): string => String(Math.round(v * 1e6) / 1e6);
+  if (Array.isArray(value)) {
+    const [low, high] = value as [number, number];
+    return (
+      <div class="dash-field dash-slider">
+        <Label props={p} htmlFor={domId(id)}>
+          <output class="dash-slider-value">
+            {shown(low)} – {shown(high)}
+          </output>
+        </Label>
+        <div class="dash-range-pair">
+          <input id={domId(id)} type="range" aria-label={`${String(p.label)} from`} min={min} max={max} step={step} value={low} disabled={disabled} onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])} />
+          <input type="range" aria-label={`${String(p.label)} to`} min={min} max={max} step={step} value={high} disabled={disabled} onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])} />
+        </div>
+      </div>
+    );
+  }
+  const fill = max > min ? (((value as number) - min) / (max - min)) * 100 : 0;
+  return (
+    <div class="dash-field dash-slider">
+      <Label props={p} htmlFor={domId(id)}>
+        <output class="dash-slider-value" for={domId(id)}>
+          {shown(value as number)}
+        </output>
+      </Label>
+      <input id={domId(id)} type="range" min={min} max={max} step={step} value={value as number} disabled={disabled} style={{ "--fill": `${fill}%` }} onInput={(e) => commit(Number(e.currentTarget.value))} />
+      <div class="dash-slider-bounds" aria-hidden="true">
+        <span>{String(p.minLabel ?? shown(min))}</span>
+        <span>{String(p.maxLabel ?? shown(max))}</span>
+      </div>
+    </div>
+  );
+}

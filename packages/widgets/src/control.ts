@@ -1,0 +1,105 @@
+/**
+ * Session state and control of runs: `state`, `query`, `rerun`, `stop`, `fragment`, `user`.
+ */
+import { current, currentRun, scopeOf } from "@dash/runtime/scope.ts";
+
+/** The viewer, from the configured sign-in; `null` when there is none. */
+export interface User {
+  email: string;
+  name?: string;
+}
+
+/**
+ * A per-session object kept across reruns. A widget with a `key` mirrors its value here, and
+ * assigning `dash.state[key]` (in a callback, or before the widget's call) sets the widget.
+ * @example dash.state.count ??= 0; if (dash.button("+1")) dash.state.count++;
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- authors store anything here
+export const state: Record<string, any> = new Proxy(
+  {},
+  {
+    get: (_, key) => (typeof key === "string" ? currentRun().session.state[key] : undefined),
+    set: (_, key, value) => {
+      if (typeof key === "string") currentRun().session.state[key] = value;
+      return true;
+    },
+    deleteProperty: (_, key) => {
+      if (typeof key === "string") delete currentRun().session.state[key];
+      return true;
+    },
+    has: (_, key) => typeof key === "string" && key in currentRun().session.state,
+    ownKeys: () => Reflect.ownKeys(currentRun().session.state),
+    getOwnPropertyDescriptor: (_, key) =>
+      typeof key === "string" && key in currentRun().session.state
+        ? { value: currentRun().session.state[key], writable: true, enumerable: true, configurable: true }
+        : undefined,
+  },
+);
+
+/**
+ * The URL's query parameters, two-way: `dash.query.state = "TX"` updates the address bar.
+ * Values are strings; assigning `undefined` removes a parameter.
+ */
+export const query: Record<string, string | undefined> = new Proxy(
+  {},
+  {
+    get: (_, key) => (typeof key === "string" ? currentRun().session.query[key] : undefined),
+    set: (_, key, value: unknown) => {
+      if (typeof key === "string") currentRun().session.setQuery(key, value === undefined || value === null ? undefined : String(value));
+      return true;
+    },
+    deleteProperty: (_, key) => {
+      if (typeof key === "string") currentRun().session.setQuery(key, undefined);
+      return true;
+    },
+    has: (_, key) => typeof key === "string" && key in currentRun().session.query,
+    ownKeys: () => Reflect.ownKeys(currentRun().session.query),
+    getOwnPropertyDescriptor: (_, key) =>
+      typeof key === "string" && key in currentRun().session.query
+        ? { value: currentRun().session.query[key], writable: true, enumerable: true, configurable: true }
+        : undefined,
+  },
+);
+
+/** Rerun the script now (inside a fragment, `{ scope: "fragment" }` reruns just the fragment). */
+export function rerun(options: { scope?: "app" | "fragment" } = {}): never {
+  const run = currentRun();
+  run.check();
+  const fragment = options.scope === "fragment" ? current.getStore()?.scope.options.fragment : undefined;
+  return run.rerun(fragment);
+}
+
+/** End this run here; what was drawn so far stays. */
+export function stop(): never {
+  const run = currentRun();
+  run.check();
+  return run.stop();
+}
+
+export interface FragmentOptions {
+  /** Rerun the fragment alone on this interval (ms or "5s"). */
+  every?: number | string;
+}
+
+function toMs(every: number | string | undefined): number | undefined {
+  if (every === undefined) return undefined;
+  if (typeof every === "number") return every;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(every.trim());
+  if (!match) throw new Error(`fragment(): "${every}" is not a duration like "500ms", "20s", "5m" or "1h".`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as "ms" | "s" | "m" | "h"];
+}
+
+/**
+ * Draw `fn`'s output here, now; afterwards `fn` alone reruns when its own widgets change or every
+ * interval, without rerunning the rest of the script.
+ * @example dash.fragment(() => dash.metric("Queue", queueLength()), { every: "2s" });
+ */
+export function fragment<T>(this: unknown, fn: () => T, options: FragmentOptions = {}): T {
+  const scope = scopeOf(this);
+  return scope.run.session.fragment(scope.run, scope, fn, toMs(options.every)) as T;
+}
+
+/** Who is viewing: `{ email, name }`, or `null` without sign-in. */
+export function currentUser(): User | null {
+  return null;
+}

@@ -1,0 +1,39 @@
+import { scopeOf } from "@dash/runtime/scope.ts";
+import { clamp, commonProps, type WidgetOptions } from "./common.ts";
+
+export interface NumberInputOptions extends WidgetOptions<number> {
+  min?: number;
+  max?: number;
+  step?: number;
+  /** Default: `min`, or 0. */
+  value?: number;
+  placeholder?: string;
+}
+
+/**
+ * A number field with − / + steppers. Values outside `[min, max]` are clamped.
+ * @example const n = dash.numberInput("Rows", { min: 1, max: 1000, value: 10 });
+ */
+export function numberInput(this: unknown, label: string, options: NumberInputOptions = {}): number {
+  const min = options.min ?? -Infinity;
+  const max = options.max ?? Infinity;
+  const coerce = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? clamp(value, min, max) : undefined);
+  const props = { ...commonProps(options), step: options.step ?? 1 };
+  if (Number.isFinite(min)) Object.assign(props, { min });
+  if (Number.isFinite(max)) Object.assign(props, { max });
+  if (options.placeholder) Object.assign(props, { placeholder: options.placeholder });
+  return scopeOf(this).widget<number>({
+    kind: "numberInput",
+    label,
+    key: options.key,
+    props,
+    initial: coerce(options.value ?? (Number.isFinite(min) ? min : 0)) ?? 0,
+    parse: coerce,
+    coerce,
+    toWire: (value) => value,
+    fromQuery: (text) => (text.trim() === "" ? undefined : coerce(Number(text))),
+    toQuery: (value) => String(value),
+    query: options.query,
+    onChange: options.onChange,
+  });
+}

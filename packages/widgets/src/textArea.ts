@@ -1,0 +1,17 @@
+import { scopeOf } from "@dash/runtime/scope.ts";
+import { textSpec, type TextInputOptions } from "./textInput.ts";
+
+export interface TextAreaOptions extends Omit<TextInputOptions, "type"> {
+  /** Height in pixels. */
+  height?: number;
+}
+
+/**
+ * A multi-line text field. The value is sent on blur or Ctrl/⌘+Enter.
+ * @example const sql = dash.textArea("Query", { value: "SELECT 1" });
+ */
+export function textArea(this: unknown, label: string, options: TextAreaOptions = {}): string {
+  const spec = textSpec("textArea", label, options);
+  if (options.height) spec.props.height = options.height;
+  return scopeOf(this).widget(spec);
+}

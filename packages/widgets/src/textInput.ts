@@ -1,0 +1,41 @@
+import { scopeOf, type WidgetSpec } from "@dash/runtime/scope.ts";
+import { commonProps, type WidgetOptions } from "./common.ts";
+
+export interface TextInputOptions extends WidgetOptions<string> {
+  value?: string;
+  placeholder?: string;
+  /** `"password"` hides what is typed. */
+  type?: "default" | "password";
+  /** The most characters accepted. */
+  maxChars?: number;
+}
+
+export function textSpec(kind: string, label: string, options: TextInputOptions): WidgetSpec<string> {
+  const maxChars = options.maxChars ?? 100_000;
+  const coerce = (value: unknown): string | undefined => (typeof value === "string" ? value.slice(0, maxChars) : undefined);
+  const props = { ...commonProps(options), maxChars };
+  if (options.placeholder) Object.assign(props, { placeholder: options.placeholder });
+  if (options.type === "password") Object.assign(props, { password: true });
+  return {
+    kind,
+    label,
+    key: options.key,
+    props,
+    initial: coerce(options.value ?? "") ?? "",
+    parse: coerce,
+    coerce,
+    toWire: (value) => value,
+    fromQuery: coerce,
+    toQuery: (value) => value,
+    query: options.type === "password" ? undefined : options.query,
+    onChange: options.onChange,
+  };
+}
+
+/**
+ * A one-line text field. The value is sent when the field loses focus or Enter is pressed.
+ * @example const name = dash.textInput("Name", { placeholder: "Ada" });
+ */
+export function textInput(this: unknown, label: string, options: TextInputOptions = {}): string {
+  return scopeOf(this).widget(textSpec("textInput", label, options));
+}

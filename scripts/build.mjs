@@ -1,0 +1,56 @@
+// Builds the dash CLI, worker and author API (Node) and the browser client into packages/cli/dist.
+// Runs on `npm install` (the root `prepare` script) and `npm run build`; takes well under a second.
+import * as esbuild from "esbuild";
+import { readFileSync, rmSync, mkdirSync, copyFileSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dist = path.join(root, "packages/cli/dist");
+const deps = new Set();
+for (const pkg of ["runtime", "widgets", "cli"]) {
+  const json = JSON.parse(readFileSync(path.join(root, "packages", pkg, "package.json"), "utf8"));
+  for (const name of Object.keys(json.dependencies ?? {})) if (!name.startsWith("@dash/")) deps.add(name);
+}
+const external = [...deps].flatMap((name) => [name, `${name}/*`]);
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(path.join(dist, "client"), { recursive: true });
+
+const started = performance.now();
+await Promise.all([
+  esbuild.build({
+    entryPoints: {
+      bin: "packages/cli/src/bin.ts",
+      worker: "packages/cli/src/worker.ts",
+      index: "packages/cli/src/index.ts",
+      testing: "packages/cli/src/testing.ts",
+    },
+    absWorkingDir: root,
+    outdir: dist,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    sourcemap: "linked",
+    external,
+    logLevel: "warning",
+    banner: { js: "import { createRequire as __dashRequire } from 'node:module'; const require = __dashRequire(import.meta.url);" },
+  }),
+  esbuild.build({
+    entryPoints: ["packages/cli/src/client.ts"],
+    absWorkingDir: root,
+    outfile: path.join(dist, "client/client.js"),
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    target: ["chrome110", "firefox110", "safari16"],
+    sourcemap: "linked",
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    logLevel: "warning",
+  }),
+]);
+copyFileSync(path.join(root, "packages/runtime/src/client/theme.css"), path.join(dist, "client/client.css"));
+console.log(`dash built in ${Math.round(performance.now() - started)} ms → ${path.relative(root, dist)}`);
