@@ -24,6 +24,7 @@ await Promise.all([
       worker: "packages/cli/src/worker.ts",
       index: "packages/cli/src/index.ts",
       testing: "packages/cli/src/testing.ts",
+      "app-entry": "packages/cli/src/app.ts",
     },
     absWorkingDir: root,
     outdir: dist,

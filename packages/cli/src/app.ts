@@ -10,6 +10,8 @@ import { buildScript, BuildError } from "@dash/runtime/build.ts";
 import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
+import { SourceHub, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import { replyOf } from "@dash/widgets/live.ts";
 
 export interface AppOptions {
   /** A script, or a folder of scripts (a multi-page app). */
@@ -29,6 +31,8 @@ export interface AppOptions {
 
 export interface RunningApp extends RunningServer {
   host: ScriptHost;
+  /** The process's live sources (GCS, BigQuery, files). */
+  hub: SourceHub;
   /** Rebuild now (what a file save does); resolves when browsers have been told. */
   reload(): Promise<ErrorInfo | null>;
 }
@@ -68,12 +72,22 @@ export function findPages(entry: string): { pages: { name: string; source: strin
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const log = options.log ?? ((line: string) => console.error(line));
   const dist = distDir();
-  const host = new ScriptHost({
+  // Live sources are polled here, once for the whole process; changed data reruns its readers.
+  const rerun = (_key: string, sessions: string[]): void => host.rerun(sessions);
+  const hub = new SourceHub({ onChange: rerun, onStale: rerun, onRecover: rerun });
+  const host: ScriptHost = new ScriptHost({
     workerFile: path.join(dist, "worker.js"),
     workers: options.workers ?? 2,
     scriptTimeout: (options.scriptTimeout ?? 10) * 1000,
     sessionTtl: options.sessionTtl,
     log,
+    onRequest: async (sid, what, args) => {
+      if (what !== "source") throw new Error(`unknown request ${what}`);
+      return replyOf(await hub.read(sid, args as SourceSpec));
+    },
+    onRunFinished: (sid, sources) => hub.release(sid, new Set(sources)),
+    onSessionClosed: (sid) => hub.release(sid),
+    onVisibility: (sid, hidden) => hub.setHidden(sid, hidden),
   });
   let buildError: ErrorInfo | null = null;
   let watcher: FSWatcher | null = null;
@@ -134,11 +148,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   return {
     ...server,
     host,
+    hub,
     reload,
     async close() {
       await watcher?.close();
       await server.close();
       await host.close();
+      hub.close();
     },
   };
 }

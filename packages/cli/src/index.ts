@@ -9,7 +9,7 @@
  * Run it with `npx dash run app.ts`. Every function here appends to the page in call order,
  * inside the current container; widget functions return their current value.
  */
-import { elements, page, query, rerun, sidebar, state, stop, type User } from "@dash/widgets";
+import { bigquery, cache, elements, file, gcs, page, poll, query, rerun, sidebar, state, stop, type User } from "@dash/widgets";
 
 export const {
   button,
@@ -56,7 +56,7 @@ export const {
   fragment,
 } = elements;
 
-export { page, query, rerun, sidebar, state, stop };
+export { page, query, rerun, sidebar, state, stop, gcs, bigquery, file, poll, cache };
 
 /** Who is viewing (`{ email, name }`), or `null` without sign-in. Inside a script it is per viewer. */
 export const user: User | null = null;
@@ -66,3 +66,4 @@ export type { UploadedFile } from "@dash/widgets/fileUploader.ts";
 export type { Slot } from "@dash/widgets/empty.ts";
 export type { Form } from "@dash/widgets/form.ts";
 export type { Progress } from "@dash/widgets/progress.ts";
+export type { GcsOptions, BigQueryOptions, FileOptions, Staleness } from "@dash/widgets/live.ts";

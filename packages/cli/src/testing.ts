@@ -82,6 +82,8 @@ export interface TestApp {
   readonly data: Map<string, Uint8Array>;
   /** Bytes that would have crossed the WebSocket so far. */
   readonly bytesSent: number;
+  /** Binary (data) frames sent so far. */
+  readonly framesSent: number;
   /** Navigate a multi-page app. */
   close(): void;
 }
@@ -98,6 +100,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   const messages: ServerMessage[] = [];
   const data = new Map<string, Uint8Array>();
   let bytesSent = 0;
+  let framesSent = 0;
   let settle: (() => void) | null = null;
   const session = new Session("test", {
     send(message) {
@@ -109,6 +112,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     },
     sendBinary(frame) {
       bytesSent += frame.length;
+      framesSent++;
       const decoded = decodeBinary(frame);
       const header = decoded?.header as BinaryHeader | undefined;
       if (decoded && header?.kind === "data") data.set(header.hash, decoded.payload.slice());
@@ -230,6 +234,9 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     data,
     get bytesSent() {
       return bytesSent;
+    },
+    get framesSent() {
+      return framesSent;
     },
     close() {
       session.dispose();

@@ -38,10 +38,14 @@ export async function buildScript(entry: string): Promise<BuildResult> {
   const started = performance.now();
   const absolute = path.resolve(entry);
   await init;
+  // The bundle's own path, given to esbuild so that the inline source map's `sources` are relative
+  // to where the bundle is written (stacks then name the author's real files, not temp paths).
+  const file = path.join(outDir, `${path.basename(absolute).replace(/\W/g, "_")}-${++buildCount}.mjs`);
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
     result = await esbuild.build({
       entryPoints: [absolute],
+      outfile: file,
       bundle: true,
       write: false,
       format: "esm",
@@ -57,7 +61,6 @@ export async function buildScript(entry: string): Promise<BuildResult> {
     throw new BuildError(buildErrorInfo(error));
   }
   await mkdir(outDir, { recursive: true });
-  const file = path.join(outDir, `${path.basename(absolute).replace(/\W/g, "_")}-${++buildCount}.mjs`);
   await writeFile(file, result.outputFiles[0]!.contents);
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.startsWith(entryNamespace) && !input.includes("node_modules"))

@@ -40,6 +40,8 @@ export interface HostOptions {
   /** A run finished and read these sources. */
   onRunFinished?: (sid: string, sources: string[]) => void;
   onSessionClosed?: (sid: string) => void;
+  /** A viewer's tab went to the background or came back. */
+  onVisibility?: (sid: string, hidden: boolean) => void;
   /** Worker stderr/exit noise for logs. */
   log?: (line: string) => void;
 }
@@ -220,7 +222,10 @@ export class ScriptHost {
   message(sid: string, message: ClientMessage): void {
     const record = this.sessions.get(sid);
     if (!record) return;
-    if (message.t === "visibility") record.hidden = message.hidden;
+    if (message.t === "visibility") {
+      record.hidden = message.hidden;
+      this.options.onVisibility?.(sid, message.hidden);
+    }
     this.post(record.worker, { t: "message", sid, message });
   }
 

@@ -66,6 +66,9 @@ interface Fragment {
 export const hooks: {
   enter(session: Session): void;
   request?: (sid: string, what: string, args: unknown) => Promise<unknown>;
+  runFinished?: (run: Run) => void;
+  sessionClosed?: (id: string) => void;
+  visibility?: (id: string, hidden: boolean) => void;
 } = { enter: () => {} };
 
 /** One execution of the script (or of one fragment) for a session. */
@@ -243,6 +246,7 @@ export class Session {
         return this.request({ fragment: this.records.get(message.id)?.fragment });
       case "visibility":
         this.hidden = message.hidden;
+        hooks.visibility?.(this.id, message.hidden);
         return;
       case "ping":
         return this.host.send({ t: "pong", at: message.at });
@@ -356,9 +360,7 @@ export class Session {
       queueMicrotask(() => this.request({ fragment: error.fragment }));
       return "done";
     }
-    const info = describeError(error);
-    this.lastError = info;
-    run.scope.node.children!.push({ type: "exception", key: "exception", props: { ...info } as Props });
+    this.lastError = describeError(error);
     return "error";
   }
 
@@ -368,10 +370,14 @@ export class Session {
     if (outcome === "done") this.lastError = null;
     if (run.fragment) {
       const fragment = this.fragments.get(run.fragment);
-      if (fragment) fragment.node.children = outcome === "error" ? mergeStale(fragment.node, run.root).children! : run.root.children!;
+      if (fragment) {
+        fragment.node.children = outcome === "error" ? mergeStale(fragment.node, run.root).children! : run.root.children!;
+        if (outcome === "error") fragment.node.children.splice(run.root.children!.length, 0, errorNode(this.lastError!));
+      }
     } else {
       run.root.props = run.pageProps;
       this.tree = outcome === "error" && this.tree ? mergeStale(this.tree, run.root) : run.root;
+      if (outcome === "error") insertError(this.tree, run.scope.node.children!.length, this.lastError!);
       if (outcome === "done") this.forgetUnrendered(run);
       this.syncFragments(run);
     }
@@ -379,6 +385,7 @@ export class Session {
     this.host.send({ t: "status", status: outcome === "error" ? "error" : "idle", ms: Math.round((performance.now() - run.started) * 100) / 100 });
     if (outcome === "done") this.host.snapshot?.(this.snapshot());
     this.host.runFinished?.(run);
+    hooks.runFinished?.(run);
   }
 
   private forgetUnrendered(run: Run): void {
@@ -594,6 +601,7 @@ export class Session {
   }
 
   dispose(): void {
+    if (!this.closed) hooks.sessionClosed?.(this.id);
     this.closed = true;
     this.run?.cancel();
     this.run = null;
@@ -602,6 +610,16 @@ export class Session {
     for (const fragment of this.fragments.values()) if (fragment.timer) clearInterval(fragment.timer);
     this.fragments.clear();
   }
+}
+
+function errorNode(info: ErrorInfo): Node {
+  return { type: "exception", key: "exception", props: { ...info } as Props };
+}
+
+/** Show a run's error in the main area where the run stopped, before the stale rest. */
+function insertError(tree: Node, at: number, info: ErrorInfo): void {
+  const main = tree.children?.find((child) => child.key === "main");
+  main?.children?.splice(at, 0, errorNode(info));
 }
 
 function emptyPage(): Node {
@@ -622,7 +640,8 @@ function cloneShallow(node: Node): Node {
 
 /**
  * The running output laid over the previous page: each container shows what the run produced so
- * far, then the previous run's remaining children at later positions, marked stale.
+ * far, then the previous run's children that come after the last one the run has reached, marked
+ * stale (they stay visible until the run reaches or drops them).
  */
 export function mergeStale(previous: Node, running: Node): Node {
   if (!running.children || !previous.children) return running;
@@ -634,7 +653,12 @@ export function mergeStale(previous: Node, running: Node): Node {
     return before && before.type === child.type && child.children ? mergeStale(before, child) : child;
   });
   const seen = new Set(produced.map((child) => child.key));
-  for (const child of previous.children.slice(produced.length)) {
+  // The run has reached the last previous child it produced again; what follows is not reached yet.
+  let reached = -1;
+  previous.children.forEach((child, index) => {
+    if (seen.has(child.key)) reached = index;
+  });
+  for (const child of previous.children.slice(reached + 1)) {
     if (!seen.has(child.key)) children.push({ ...child, stale: true });
   }
   return { ...running, children };

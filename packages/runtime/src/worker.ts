@@ -89,7 +89,8 @@ export function serveWorker(): void {
         post({ t: "snapshot", sid, snapshot: { ...snapshot, state: {} } });
       }
     },
-    runFinished(run: { extra: Map<string, unknown> }): void {
+    runFinished(run: { extra: Map<string, unknown>; fragment: string | undefined }): void {
+      if (run.fragment) return; // a fragment's run reads only part of what the script reads
       const sources = run.extra.get("sources");
       post({ t: "runFinished", sid, sources: sources instanceof Set ? [...sources] : [] });
     },

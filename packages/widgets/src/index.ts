@@ -33,6 +33,8 @@ import { radio } from "./radio.ts";
 import { select } from "./select.ts";
 import { selectSlider } from "./selectSlider.ts";
 import { slider } from "./slider.ts";
+import { tabs } from "./tabs.ts";
+import { bigquery, cache, file, gcs, poll } from "./live.ts";
 import { spinner } from "./spinner.ts";
 import { caption, text } from "./text.ts";
 import { textArea } from "./textArea.ts";
@@ -89,7 +91,6 @@ export const elements = {
   form,
   fragment,
 };
-import { tabs } from "./tabs.ts";
 
 /** A container handle: every element, widget and layout function, writing into it. */
 export type Container = typeof elements;
@@ -99,7 +100,7 @@ setHandleFunctions(elements);
 /** The sidebar: a container on the left of the page. */
 export const sidebar: Container = handle(() => currentRun().sidebar);
 
-export { page, state, query, rerun, stop, currentUser };
+export { page, state, query, rerun, stop, currentUser, gcs, bigquery, file, poll, cache };
 export type { User } from "./control.ts";
 
 /**
@@ -107,7 +108,7 @@ export type { User } from "./control.ts";
  * per-session).
  */
 export function scriptApi(extra: object = {}): object {
-  const api = { ...elements, sidebar, page, state, query, rerun, stop, ...extra };
+  const api = { ...elements, sidebar, page, state, query, rerun, stop, gcs, bigquery, file, poll, cache, ...extra };
   Object.defineProperty(api, "user", { get: currentUser, enumerable: true });
   return api;
 }

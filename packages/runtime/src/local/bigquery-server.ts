@@ -168,11 +168,9 @@ export async function startBigQueryServer(
     const fields = names.map((name, i) =>
       fieldOf(name || `f${i}_`, columnTypes[i]!),
     );
-    const rows = reader
-      .getRows()
-      .map((row) => ({
-        f: row.map((value, i) => ({ v: wire(value, fields[i]!) })),
-      }));
+    const rows = reader.getRows().map((row) => ({
+      f: row.map((value, i) => ({ v: wire(value, fields[i]!) })),
+    }));
     const job: Job = {
       id: body.jobReference?.jobId ?? `job_${randomUUID().replace(/-/g, "")}`,
       projectId,

@@ -1,0 +1,241 @@
+/**
+ * Data arguments as dash sees them: an Apache Arrow `Table`, an array of row objects, or an
+ * object of columns, normalized to one Arrow `Table`, then to IPC bytes and a content hash.
+ *
+ * Both steps are memoized by object identity (WeakMaps), so a table object that a script keeps
+ * between reruns (a module-level constant, a `cache`d query result) costs nothing on rerun: the
+ * same hash is registered again and the session sends nothing.
+ */
+import { createHash } from "node:crypto";
+import {
+  Bool,
+  DataType,
+  DateMillisecond,
+  Dictionary,
+  Float64,
+  Int32,
+  Int64,
+  Int8,
+  makeVector,
+  Table,
+  tableToIPC,
+  TimestampMillisecond,
+  Utf8,
+  vectorFromArray,
+  type Vector,
+} from "apache-arrow";
+import type { Json } from "@dash/runtime/protocol.ts";
+import type { Scope } from "@dash/runtime/scope.ts";
+
+/** What data elements accept. */
+export type DataInput = Table | readonly Record<string, unknown>[] | { readonly [column: string]: ArrayLike<unknown> };
+
+/** A data argument that cannot be used, with a message for the viewer. */
+export class DataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DataError";
+  }
+}
+
+const tables = new WeakMap<object, Table>();
+const encodings = new WeakMap<Table, { hash: string; bytes: Uint8Array }>();
+
+/** Is this an Arrow table (ours, or one that looks like one)? */
+export function isTable(value: unknown): value is Table {
+  if (value instanceof Table) return true;
+  const v = value as Table | null;
+  return !!v && typeof v === "object" && typeof v.getChild === "function" && typeof v.numRows === "number" && !!v.schema && Array.isArray(v.schema.fields);
+}
+
+/** Normalize a data argument to an Arrow table (memoized by identity). Throws `DataError`. */
+export function maybeTable(data: unknown): Table {
+  if (isTable(data)) return data;
+  if (data === null || typeof data !== "object") throw new DataError(`Expected a table (an Arrow Table, an array of row objects or an object of columns), got ${describe(data)}.`);
+  const known = tables.get(data);
+  if (known) return known;
+  const table = Array.isArray(data) ? fromRows(data as readonly unknown[]) : fromColumns(data as Record<string, unknown>);
+  tables.set(data, table);
+  return table;
+}
+
+/** IPC bytes and content hash of a table (memoized by identity). */
+export function encode(table: Table): { hash: string; bytes: Uint8Array } {
+  let known = encodings.get(table);
+  if (!known) {
+    const bytes = tableToIPC(table, "stream");
+    known = { hash: createHash("sha1").update(bytes).digest("hex"), bytes };
+    encodings.set(table, known);
+  }
+  return known;
+}
+
+/** Register a table with the session and return the `{ $data }` reference for props. */
+export function dataRef(scope: Scope, table: Table): Json {
+  const { hash, bytes } = encode(table);
+  return scope.data(hash, bytes);
+}
+
+function fromRows(rows: readonly unknown[]): Table {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (row === null || typeof row !== "object" || Array.isArray(row)) {
+      throw new DataError(`Row ${i} is ${describe(row)}; an array of data must hold row objects like { year: 2016, pm10: 21 }.`);
+    }
+    // Keys of the first rows decide the columns; later rows add any new ones.
+    for (const key in row as object) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        names.push(key);
+      }
+    }
+  }
+  const columns: Record<string, Vector> = {};
+  for (const name of names) {
+    const values = new Array<unknown>(rows.length);
+    for (let i = 0; i < rows.length; i++) values[i] = (rows[i] as Record<string, unknown>)[name];
+    columns[name] = toVector(name, values);
+  }
+  return new Table(columns);
+}
+
+function fromColumns(object: Record<string, unknown>): Table {
+  const columns: Record<string, Vector> = {};
+  let length: number | undefined;
+  for (const [name, values] of Object.entries(object)) {
+    if (values === null || typeof values !== "object" || typeof (values as ArrayLike<unknown>).length !== "number") {
+      throw new DataError(`Column "${name}" is ${describe(values)}; an object of columns must map each name to an array.`);
+    }
+    const array = values as ArrayLike<unknown>;
+    if (length !== undefined && array.length !== length) {
+      throw new DataError(`Columns have different lengths: "${name}" has ${array.length} values, the ones before it ${length}.`);
+    }
+    length = array.length;
+    columns[name] = toVector(name, array);
+  }
+  return new Table(columns);
+}
+
+/** One column from JS values: the type is inferred from the non-null values. */
+function toVector(name: string, values: ArrayLike<unknown>): Vector {
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) return makeVector(values as Float64Array);
+  let kind: "number" | "bigint" | "boolean" | "date" | "string" | "mixed" | undefined;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) continue;
+    const k = typeof v === "number" ? "number" : typeof v === "bigint" ? "bigint" : typeof v === "boolean" ? "boolean" : v instanceof Date ? "date" : typeof v === "string" ? "string" : "mixed";
+    if (kind === undefined) kind = k;
+    else if (kind !== k) {
+      kind = "mixed";
+      break;
+    }
+  }
+  const list = Array.from(values);
+  switch (kind) {
+    case "number":
+      return makeVector(Float64Array.from(list, (v) => (typeof v === "number" ? v : NaN)));
+    case "bigint":
+      return vectorFromArray(list.map((v) => (typeof v === "bigint" ? v : null)), new Int64());
+    case "boolean":
+      return vectorFromArray(list.map((v) => (typeof v === "boolean" ? v : null)), new Bool());
+    case "date":
+      return vectorFromArray(list.map((v) => (v instanceof Date && !Number.isNaN(+v) ? v : null)), new TimestampMillisecond());
+    case "string":
+      return stringVector(list.map((v) => (typeof v === "string" ? v : null)));
+    case undefined:
+      return vectorFromArray(list.map(() => null), new Utf8());
+    default:
+      // Mixed or object values: shown as text (JSON for objects), never as markup.
+      void name;
+      return stringVector(list.map((v) => (v === null || v === undefined ? null : typeof v === "object" && !(v instanceof Date) ? safeJson(v) : v instanceof Date ? v.toISOString() : String(v))));
+  }
+}
+
+/** Strings, dictionary-encoded when they repeat a lot (category columns). */
+export function stringVector(values: (string | null)[]): Vector {
+  const distinct = new Set<string | null>();
+  for (const v of values) {
+    distinct.add(v);
+    if (distinct.size > 2048) break;
+  }
+  if (values.length > 64 && distinct.size <= 2048 && distinct.size * 4 < values.length) {
+    return vectorFromArray(values, new Dictionary(new Utf8(), distinct.size < 127 ? new Int8() : new Int32()));
+  }
+  return vectorFromArray(values, new Utf8());
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return `an object (${value.constructor?.name ?? "Object"})`;
+  return `${typeof value} ${JSON.stringify(String(value)).slice(0, 40)}`;
+}
+
+// ---- reading columns ---------------------------------------------------------------------
+
+export function columnNames(table: Table): string[] {
+  return table.schema.fields.map((field) => field.name);
+}
+
+/** The column, or a `DataError` naming the columns that exist. */
+export function column(table: Table, name: string, role: string): Vector {
+  const vector = typeof name === "string" ? table.getChild(name) : null;
+  if (!vector) {
+    const names = columnNames(table);
+    throw new DataError(`${role}: there is no column ${JSON.stringify(name)}. The data has ${names.length ? names.map((n) => JSON.stringify(n)).join(", ") : "no columns"}.`);
+  }
+  return vector;
+}
+
+export function isNumericType(type: DataType): boolean {
+  return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
+}
+
+export function isTemporalType(type: DataType): boolean {
+  return DataType.isDate(type) || DataType.isTimestamp(type);
+}
+
+/** A numeric or temporal column as float64 (dates as epoch ms, nulls as NaN). Zero-copy when possible. */
+export function toFloat64(vector: Vector): Float64Array {
+  if (vector.type instanceof Float64 && vector.nullCount === 0 && vector.data.length === 1) return vector.data[0]!.values as Float64Array;
+  const out = new Float64Array(vector.length);
+  let offset = 0;
+  for (const chunk of vector.data) {
+    const values = chunk.values as ArrayLike<number | bigint>;
+    const hasNulls = chunk.nullCount > 0;
+    const stride = chunk.type instanceof DateMillisecond && values instanceof Int32Array ? 2 : 1;
+    for (let i = 0; i < chunk.length; i++) {
+      if (hasNulls && !chunk.getValid(i)) out[offset + i] = NaN;
+      else if (stride === 2) out[offset + i] = Number(vector.get(offset + i));
+      else out[offset + i] = Number(values[i]);
+    }
+    offset += chunk.length;
+  }
+  if (DataType.isDate(vector.type) && (vector.type as DataType & { unit: number }).unit === 0) for (let i = 0; i < out.length; i++) out[i] *= 86_400_000;
+  if (DataType.isTimestamp(vector.type)) {
+    const unit = (vector.type as DataType & { unit: number }).unit; // 0 s, 1 ms, 2 µs, 3 ns
+    const scale = unit === 0 ? 1000 : unit === 2 ? 1e-3 : unit === 3 ? 1e-6 : 1;
+    if (scale !== 1) for (let i = 0; i < out.length; i++) out[i] *= scale;
+  }
+  return out;
+}
+
+/** Make sure a channel column is numeric; else a `DataError` saying what it holds. */
+export function numericColumn(table: Table, name: string, role: string): Vector {
+  const vector = column(table, name, role);
+  if (!isNumericType(vector.type)) throw new DataError(`${role}: column ${JSON.stringify(name)} holds ${vector.type.toString()} values, not numbers.`);
+  return vector;
+}
+
+export { Float64, Int32, Utf8 };

@@ -1,0 +1,178 @@
+/**
+ * Downsampling for line and area charts: one pixel column keeps at most four points — the
+ * first, the lowest, the highest and the last (M4) — so every peak, dip and the line's entry and
+ * exit of the column survive, and a 10,000,000-point series draws like the full one from a few
+ * thousand points.
+ */
+
+export interface Series {
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/** Indices of `x` sorted ascending (a no-op copy when already sorted). */
+export function sortedOrder(x: Float64Array): Uint32Array | null {
+  for (let i = 1; i < x.length; i++) {
+    if (!(x[i - 1]! <= x[i]!)) {
+      const order = new Uint32Array(x.length);
+      for (let j = 0; j < order.length; j++) order[j] = j;
+      order.sort((a, b) => x[a]! - x[b]! || a - b);
+      return order;
+    }
+  }
+  return null;
+}
+
+/**
+ * M4 over `columns` pixel columns of the x range. Points with a NaN x or y are skipped. Returns
+ * the kept points in x order; a series with at most `4 * columns` points is returned as is
+ * (minus NaN x).
+ */
+export function m4(x: Float64Array, y: Float64Array, columns: number, order?: Uint32Array | null): Series {
+  const n = x.length;
+  const at = order ? (i: number) => order[i]! : (i: number) => i;
+  if (n <= columns * 4) {
+    const ox = new Float64Array(n);
+    const oy = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const j = at(i);
+      if (Number.isNaN(x[j]!)) continue;
+      ox[k] = x[j]!;
+      oy[k++] = y[j]!;
+    }
+    return { x: ox.subarray(0, k), y: oy.subarray(0, k) };
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const scale = hi > lo ? columns / (hi - lo) : 0;
+  const ox = new Float64Array(columns * 4);
+  const oy = new Float64Array(columns * 4);
+  let k = 0;
+  let bucket = -1;
+  let first = -1;
+  let last = -1;
+  let min = -1;
+  let max = -1;
+  const emit = (): void => {
+    if (first < 0) return;
+    // The kept points in x order, each once.
+    const picks = [first, min, max, last].sort((a, b) => x[a]! - x[b]! || a - b);
+    let previous = -1;
+    for (const p of picks) {
+      if (p === previous) continue;
+      previous = p;
+      ox[k] = x[p]!;
+      oy[k++] = y[p]!;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const j = order ? order[i]! : i;
+    const xv = x[j]!;
+    const yv = y[j]!;
+    if (Number.isNaN(xv) || Number.isNaN(yv)) continue;
+    const b = Math.min(columns - 1, Math.floor((xv - lo) * scale));
+    if (b !== bucket) {
+      emit();
+      bucket = b;
+      first = last = min = max = j;
+      continue;
+    }
+    last = j;
+    if (yv < y[min]!) min = j;
+    if (yv > y[max]!) max = j;
+  }
+  emit();
+  return { x: ox.slice(0, k), y: oy.slice(0, k) };
+}
+
+/**
+ * A min–max band per pixel column: the lowest `low` and the highest `high` of the column, at the
+ * column's first and last x (so the envelope keeps its extremes and its width).
+ */
+export function band(x: Float64Array, low: Float64Array, high: Float64Array, columns: number, order?: Uint32Array | null): { x: Float64Array; low: Float64Array; high: Float64Array } {
+  const n = x.length;
+  const at = (i: number): number => (order ? order[i]! : i);
+  if (n <= columns * 2) {
+    const ox = new Float64Array(n);
+    const ol = new Float64Array(n);
+    const oh = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const j = at(i);
+      ox[i] = x[j]!;
+      ol[i] = low[j]!;
+      oh[i] = high[j]!;
+    }
+    return { x: ox, low: ol, high: oh };
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (x[i]! < lo) lo = x[i]!;
+    if (x[i]! > hi) hi = x[i]!;
+  }
+  const scale = hi > lo ? columns / (hi - lo) : 0;
+  const ox = new Float64Array(columns * 2);
+  const ol = new Float64Array(columns * 2);
+  const oh = new Float64Array(columns * 2);
+  let k = 0;
+  let bucket = -1;
+  let x0 = NaN;
+  let x1 = NaN;
+  let min = Infinity;
+  let max = -Infinity;
+  const emit = (): void => {
+    if (bucket < 0) return;
+    ox[k] = x0;
+    ol[k] = min;
+    oh[k++] = max;
+    if (x1 !== x0) {
+      ox[k] = x1;
+      ol[k] = min;
+      oh[k++] = max;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const j = at(i);
+    const xv = x[j]!;
+    if (Number.isNaN(xv)) continue;
+    const b = Math.min(columns - 1, Math.floor((xv - lo) * scale));
+    if (b !== bucket) {
+      emit();
+      bucket = b;
+      x0 = x1 = xv;
+      min = Infinity;
+      max = -Infinity;
+    }
+    x1 = xv;
+    if (low[j]! < min) min = low[j]!;
+    if (high[j]! > max) max = high[j]!;
+  }
+  emit();
+  return { x: ox.slice(0, k), low: ol.slice(0, k), high: oh.slice(0, k) };
+}
+
+/** Every `step`-th index of a deterministic pseudo-random sample of `count` out of `n`. */
+export function sample(n: number, count: number, seed = 1): Uint32Array {
+  if (count >= n) return Uint32Array.from({ length: n }, (_, i) => i);
+  // Selection sampling (Knuth's algorithm S) with a small seeded PRNG: same input, same sample.
+  const out = new Uint32Array(count);
+  let state = seed >>> 0 || 1;
+  let needed = count;
+  for (let i = 0, k = 0; i < n && needed > 0; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    const u = (state >>> 0) / 4294967296;
+    if (u * (n - i) < needed) {
+      out[k++] = i;
+      needed--;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,212 @@
+/**
+ * Live data: `gcs`, `bigquery`, `file`, `poll` and `cache`.
+ *
+ * GCS, BigQuery and file sources are polled by the server's main thread, once per process however
+ * many viewers read them; a script asks for the current value and gets an Arrow table. `poll`
+ * runs the author's fetcher in the script's own thread, with the same sharing rules. When a
+ * source's data changes, every session that read it in its last run reruns by itself.
+ */
+import { tableFromIPC, type Table } from "apache-arrow";
+import { cache as memoize } from "@dash/runtime/cache.ts";
+import { hooks, type Run } from "@dash/runtime/session.ts";
+import { currentRun } from "@dash/runtime/scope.ts";
+import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
+import type { Duration } from "@dash/runtime/sources/duration.ts";
+import type { Format, SourceValue } from "@dash/runtime/sources/formats.ts";
+import { SourceHub, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import { pollSource } from "@dash/runtime/sources/poll.ts";
+import { SharedPoller, type SourceState } from "@dash/runtime/sources/poller.ts";
+
+/** Why a source's data is old: the last poll failed. */
+export interface Staleness {
+  error: string;
+  /** When polling started failing (epoch ms). */
+  since: number;
+  /** When the data was last fetched successfully (epoch ms). */
+  lastSuccess: number;
+}
+
+const staleTables = new WeakMap<object, Staleness>();
+
+/** The staleness of data a connector returned, if its source is failing (data elements show it). */
+export function stalenessOf(data: unknown): Staleness | undefined {
+  return data && typeof data === "object" ? staleTables.get(data) : undefined;
+}
+
+/** A source as the main thread answers: its key, version and value. */
+export interface SourceReply {
+  key: string;
+  version: string;
+  value: SourceValue;
+  stale?: Staleness | undefined;
+}
+
+/** Decoded values, by key, so an unchanged source gives the same Table object (and sends 0 bytes). */
+const decoded = new Map<string, { version: string; value: Table | string | Uint8Array }>();
+
+let localHub: SourceHub | null = null;
+/** Fake sources for `dash/testing` (see `testApp({ sources })`). */
+export const fakeSources: { answer: ((spec: SourceSpec) => SourceReply | Promise<SourceReply> | undefined) | null } = { answer: null };
+
+async function ask(run: Run, spec: SourceSpec): Promise<SourceReply> {
+  const fake = await fakeSources.answer?.(spec);
+  if (fake) return fake;
+  if (hooks.request) return (await hooks.request(run.session.id, "source", spec)) as SourceReply;
+  // In-process (dash/testing without fakes): a hub in this thread.
+  localHub ??= new SourceHub({ onChange: () => {} });
+  const state = await localHub.read(run.session.id, spec);
+  return replyOf(state);
+}
+
+/** The reply for a source state (the main thread sends these to workers). */
+export function replyOf(state: SourceState<SourceValue>): SourceReply {
+  return { key: state.key, version: state.version, value: state.value, stale: state.stale };
+}
+
+function remember(run: Run, key: string): void {
+  let keys = run.extra.get("sources") as Set<string> | undefined;
+  if (!keys) run.extra.set("sources", (keys = new Set()));
+  keys.add(key);
+}
+
+function valueOf(reply: SourceReply): Table | string | Uint8Array {
+  const cached = decoded.get(reply.key);
+  if (cached && cached.version === reply.version) return cached.value;
+  const value = reply.value.kind === "table" ? tableFromIPC(reply.value.ipc) : reply.value.kind === "text" ? reply.value.text : reply.value.bytes;
+  decoded.set(reply.key, { version: reply.version, value });
+  return value;
+}
+
+async function read(spec: SourceSpec): Promise<Table | string | Uint8Array> {
+  const run = currentRun();
+  run.check();
+  const reply = await run.guard(ask(run, spec));
+  remember(run, reply.key);
+  const value = valueOf(reply);
+  if (typeof value === "object" && reply.stale) staleTables.set(value, reply.stale);
+  else if (typeof value === "object") staleTables.delete(value);
+  return value;
+}
+
+export interface GcsOptions {
+  /** With a `gs://bucket/prefix/` URI: read the newest object under the prefix. */
+  latest?: boolean;
+  /** How often to check for a new generation (default 60 s). */
+  every?: Duration;
+  /** csv, json, ndjson, arrow, parquet, text or bytes (default: from the object's name). */
+  format?: Format;
+}
+
+/**
+ * An object in Google Cloud Storage as an Arrow table (or text/bytes). Checked every `every`;
+ * downloaded only when its generation changed; one check per server however many viewers.
+ * @example const window = await dash.gcs("gs://my-bucket/windows/", { latest: true, every: "20s", format: "json" });
+ */
+export function gcs(uri: string, options?: GcsOptions & { format?: Exclude<Format, "text" | "bytes"> }): Promise<Table>;
+export function gcs(uri: string, options: GcsOptions & { format: "text" }): Promise<string>;
+export function gcs(uri: string, options: GcsOptions & { format: "bytes" }): Promise<Uint8Array>;
+export function gcs(uri: string, options: GcsOptions = {}): Promise<Table | string | Uint8Array> {
+  return read({ kind: "gcs", uri, ...options });
+}
+
+export interface BigQueryOptions {
+  /** Named parameters: `@state` in the SQL, `{ state: "CA" }` here. */
+  params?: Record<string, ParamValue>;
+  /** BigQuery types for parameters whose type cannot be inferred (e.g. empty arrays). */
+  types?: Record<string, string | string[]>;
+  /** How often to re-check (default 60 s). The query reruns only when a source table changed. */
+  every?: Duration;
+  /** Fail rather than bill more than this many bytes. */
+  maxBytesBilled?: number | bigint | string;
+  location?: string;
+}
+
+/**
+ * Standard SQL on BigQuery, as an Arrow table. The same SQL and parameters are one query for all
+ * viewers; on each `every` tick the referenced tables' metadata is checked and the query is
+ * skipped when nothing changed. INT64 columns are numbers when every value fits in ±2^53, else
+ * BigInt; TIMESTAMP is a date.
+ * @example const zips = await dash.bigquery("SELECT zip, population FROM `bigquery-public-data.census.zips` WHERE state = @state", { params: { state } });
+ */
+export function bigquery(sql: string, options: BigQueryOptions = {}): Promise<Table> {
+  return read({ kind: "bigquery", sql, ...options }) as Promise<Table>;
+}
+
+export interface FileOptions {
+  format?: Format;
+}
+
+/**
+ * A local file (or a glob of files, concatenated) as an Arrow table, re-read when it changes.
+ * Relative paths are from the folder `dash` was started in.
+ * @example const sales = await dash.file("data/sales-*.csv");
+ */
+export function file(path: string, options: FileOptions & { format?: Exclude<Format, "text" | "bytes"> }): Promise<Table>;
+export function file(path: string, options: FileOptions & { format: "text" }): Promise<string>;
+export function file(path: string, options?: FileOptions): Promise<Table | string | Uint8Array>;
+export function file(path: string, options: FileOptions = {}): Promise<Table | string | Uint8Array> {
+  return read({ kind: "file", path, cwd: process.cwd(), ...options });
+}
+
+let poller: SharedPoller<unknown> | null = null;
+const sessionsById = new Map<string, Run["session"]>();
+
+function workerPoller(): SharedPoller<unknown> {
+  poller ??= new SharedPoller<unknown>({
+    onChange: (_key, sessions) => {
+      for (const id of sessions) sessionsById.get(id)?.request({});
+    },
+    onStale: (_key, sessions) => {
+      for (const id of sessions) sessionsById.get(id)?.request({});
+    },
+    onRecover: (_key, sessions) => {
+      for (const id of sessions) sessionsById.get(id)?.request({});
+    },
+  });
+  return poller;
+}
+
+/**
+ * Any other source (an HTTP API, a database) with the same sharing and change rules: `fetcher`
+ * runs once per `every` for all viewers, and sessions rerun when its result changes.
+ * @example const rates = await dash.poll("fx", () => fetch(FX_URL).then((r) => r.json()), { every: "5m" });
+ */
+export async function poll<T>(key: string, fetcher: () => T | Promise<T>, options: { every?: Duration } = {}): Promise<T> {
+  const run = currentRun();
+  run.check();
+  const fullKey = `poll:${key}`;
+  sessionsById.set(run.session.id, run.session);
+  const state = await run.guard(workerPoller().read(run.session.id, fullKey, pollSource(key, fetcher, options)));
+  let keys = run.extra.get("polls") as Set<string> | undefined;
+  if (!keys) run.extra.set("polls", (keys = new Set()));
+  keys.add(fullKey);
+  const value = state.value as T;
+  if (value && typeof value === "object") {
+    if (state.stale) staleTables.set(value, state.stale);
+    else staleTables.delete(value);
+  }
+  return value;
+}
+
+/** After each run: sources the run no longer reads stop being polled for its session. */
+hooks.runFinished = (run: Run): void => {
+  if (run.fragment) return;
+  const keys = (run.extra.get("polls") as Set<string> | undefined) ?? new Set<string>();
+  poller?.release(run.session.id, keys);
+  localHub?.release(run.session.id, (run.extra.get("sources") as Set<string> | undefined) ?? new Set());
+};
+hooks.sessionClosed = (id: string): void => {
+  poller?.release(id);
+  localHub?.release(id);
+  sessionsById.delete(id);
+};
+hooks.visibility = (id: string, hidden: boolean): void => {
+  poller?.setHidden(id, hidden);
+};
+
+/**
+ * Memoize an expensive function across reruns and viewers: results are keyed by the arguments'
+ * content, concurrent calls share one call, errors are not cached, `ttl` expires entries.
+ * @example const load = dash.cache(async (state: string) => query(state), { ttl: "1h" });
+ */
+export const cache = memoize;

@@ -1,0 +1,46 @@
+/**
+ * End-to-end helpers: start an app with `dash run` semantics in-process on a free 127.0.0.1
+ * port (from the built dist, as `npx dash run` does), and drive Debian's Chromium with
+ * playwright-core. Every test stops what it started.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { AppOptions, RunningApp } from "../../packages/cli/src/app.ts";
+
+export const root = path.resolve(import.meta.dirname, "../..");
+
+export const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean) as string[];
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new Error("Chromium not found: install Debian's chromium (the README's test command does).");
+  return found;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+}
+
+/** Start an app from the built CLI (dist), on a free port. */
+export async function startApp(options: Omit<AppOptions, "port">): Promise<RunningApp> {
+  const { startApp: start } = (await import(path.join(root, "packages/cli/dist/app-entry.js"))) as typeof import("../../packages/cli/src/app.ts");
+  return start({ port: 0, log: () => {}, ...options });
+}
+
+/** Open a page on the app and wait until its first run has finished. */
+export async function open(context: Browser | BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitIdle(page);
+  return page;
+}
+
+/** Wait until the connection is up and no run is going. */
+export async function waitIdle(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const dash = (window as unknown as { __dash?: { ui(): { connection: string; running: boolean } } }).__dash;
+    return dash && dash.ui().connection === "connected" && !dash.ui().running && document.querySelector(".dash-main .dash-el") !== null;
+  });
+}
