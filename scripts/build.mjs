@@ -11,7 +11,8 @@ for (const pkg of ["runtime", "widgets", "cli"]) {
   const json = JSON.parse(readFileSync(path.join(root, "packages", pkg, "package.json"), "utf8"));
   for (const name of Object.keys(json.dependencies ?? {})) if (!name.startsWith("@dash/")) deps.add(name);
 }
-const external = [...deps].flatMap((name) => [name, `${name}/*`]);
+// DuckDB (a native module, a dev dependency) is only loaded by the local BigQuery server.
+const external = [...deps, "@duckdb/node-api"].flatMap((name) => [name, `${name}/*`]);
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(path.join(dist, "client"), { recursive: true });
@@ -25,6 +26,9 @@ await Promise.all([
       index: "packages/cli/src/index.ts",
       testing: "packages/cli/src/testing.ts",
       "app-entry": "packages/cli/src/app.ts",
+      // The local GCS and BigQuery servers, for offline examples and benchmarks (plain .mjs).
+      local: "packages/cli/src/local.ts",
+      typecheck: "packages/cli/src/typecheck.ts",
     },
     absWorkingDir: root,
     outdir: dist,
@@ -39,9 +43,12 @@ await Promise.all([
     banner: { js: "import { createRequire as __dashRequire } from 'node:module'; const require = __dashRequire(import.meta.url);" },
   }),
   esbuild.build({
-    entryPoints: ["packages/cli/src/client.ts"],
+    // The entry stays client.js; Arrow and Observable Plot go to a lazily imported chunk.
+    entryPoints: { client: "packages/cli/src/client.ts" },
     absWorkingDir: root,
-    outfile: path.join(dist, "client/client.js"),
+    outdir: path.join(dist, "client"),
+    chunkNames: "[name]-[hash]",
+    splitting: true,
     bundle: true,
     minify: true,
     format: "esm",

@@ -44,3 +44,37 @@ export async function waitIdle(page: Page): Promise<void> {
     return dash && dash.ui().connection === "connected" && !dash.ui().running && document.querySelector(".dash-main .dash-el") !== null;
   });
 }
+
+/** Wait until this exact text is visible on the page (fails after `timeout` ms). */
+export async function see(page: Page, text: string | RegExp, timeout = 5000): Promise<void> {
+  await page.getByText(text, { exact: typeof text === "string" }).first().waitFor({ state: "visible", timeout });
+}
+
+/** Wait until no element shows this text. */
+export async function gone(page: Page, text: string | RegExp, timeout = 5000): Promise<void> {
+  await page.getByText(text, { exact: typeof text === "string" }).first().waitFor({ state: "hidden", timeout });
+}
+
+/** The `.dash-text` element that starts with `prefix`, as text. */
+export async function textStartingWith(page: Page, prefix: string): Promise<string> {
+  return page.locator(".dash-text", { hasText: prefix }).first().innerText();
+}
+
+/** Press Tab until the focused element matches `selector` (keyboard-only navigation). */
+export async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** The session id the page holds. */
+export function sessionOf(page: Page): Promise<string | null> {
+  return page.evaluate(() => sessionStorage.getItem("dash.session"));
+}
+
+/** A fixture script under test/e2e/fixtures. */
+export function fixture(name: string): string {
+  return path.join(root, "test/e2e/fixtures", name);
+}

@@ -4,6 +4,7 @@
  */
 import { watch, type FSWatcher } from "chokidar";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildScript, BuildError } from "@dash/runtime/build.ts";
@@ -90,6 +91,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     onVisibility: (sid, hidden) => hub.setHidden(sid, hidden),
   });
   let buildError: ErrorInfo | null = null;
+  let typeErrors: ErrorInfo[] = [];
+  // Type checking runs in its own thread after each successful build (development only).
+  const checker = options.watch && existsSync(path.join(dist, "typecheck.js")) ? new Worker(path.join(dist, "typecheck.js")) : null;
+  checker?.unref();
+  let checks = 0;
+  checker?.on("message", (reply: { id: number; errors: ErrorInfo[] }) => {
+    if (reply.id !== checks) return; // a newer check is on its way
+    typeErrors = reply.errors;
+    host.broadcast({ t: "typeError", errors: typeErrors });
+  });
   let watcher: FSWatcher | null = null;
   let watched = new Set<string>();
 
@@ -110,6 +121,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       return buildError;
     }
     const loadError = await host.load(built, found.defaultPage);
+    // After the reload, so checking never delays it.
+    checker?.postMessage({ id: ++checks, files: [...inputs].filter((file) => /\.[cm]?tsx?$/.test(file)) });
     buildError = loadError;
     host.broadcast({ t: "buildError", error: loadError });
     const added = [...inputs].filter((file) => !watched.has(file));
@@ -142,7 +155,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     hostname: options.host ?? "127.0.0.1",
     production: options.production ?? false,
     allowedOrigins: options.allowedOrigins,
-    buildError: (): ServerMessage | null => (buildError ? { t: "buildError", error: buildError } : null),
+    greeting: (): ServerMessage[] => [
+      ...(buildError ? [{ t: "buildError", error: buildError } as const] : []),
+      ...(typeErrors.length ? [{ t: "typeError", errors: typeErrors } as const] : []),
+    ],
   });
 
   return {
@@ -152,6 +168,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     reload,
     async close() {
       await watcher?.close();
+      await checker?.terminate();
       await server.close();
       await host.close();
       hub.close();

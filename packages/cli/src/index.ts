@@ -9,7 +9,7 @@
  * Run it with `npx dash run app.ts`. Every function here appends to the page in call order,
  * inside the current container; widget functions return their current value.
  */
-import { bigquery, cache, elements, file, gcs, page, poll, query, rerun, sidebar, state, stop, type User } from "@dash/widgets";
+import { bigquery, cache, elements, file, gcs, page, Plot, poll, query, rerun, sidebar, state, stop, type User } from "@dash/widgets";
 
 export const {
   button,
@@ -38,6 +38,12 @@ export const {
   json,
   divider,
   metric,
+  table,
+  lineChart,
+  areaChart,
+  barChart,
+  scatterChart,
+  plot,
   info,
   success,
   warning,
@@ -56,7 +62,7 @@ export const {
   fragment,
 } = elements;
 
-export { page, query, rerun, sidebar, state, stop, gcs, bigquery, file, poll, cache };
+export { page, query, rerun, sidebar, state, stop, gcs, bigquery, file, poll, cache, Plot };
 
 /** Who is viewing (`{ email, name }`), or `null` without sign-in. Inside a script it is per viewer. */
 export const user: User | null = null;
@@ -67,3 +73,7 @@ export type { Slot } from "@dash/widgets/empty.ts";
 export type { Form } from "@dash/widgets/form.ts";
 export type { Progress } from "@dash/widgets/progress.ts";
 export type { GcsOptions, BigQueryOptions, FileOptions, Staleness } from "@dash/widgets/live.ts";
+export type { TableOptions, TableColumnOptions } from "@dash/widgets/table.ts";
+export type { ChartOptions, AreaChartOptions, BarChartOptions, ScatterChartOptions } from "@dash/widgets/charts.ts";
+export type { PlotMark, PlotOptions, PlotSpec } from "@dash/widgets/plot.ts";
+export type { DataInput } from "@dash/widgets/data.ts";

@@ -16,6 +16,10 @@ import { decodeBinary } from "@dash/runtime/protocol.ts";
 import { Session, type App } from "@dash/runtime/session.ts";
 import { applyPatch, type Page } from "@dash/runtime/tree.ts";
 import { scriptApi } from "@dash/widgets";
+import { fakeSources } from "@dash/widgets/live.ts";
+import { fakeAnswer, type FakeSources } from "./fakes.ts";
+
+export type { FakeData, FakeSources } from "./fakes.ts";
 
 /** An element of the rendered page. */
 export interface TestElement {
@@ -42,6 +46,14 @@ export interface TestAppOptions {
   query?: Record<string, string>;
   /** Seconds `run()` waits for a script before failing (default 10). */
   timeout?: number;
+  /**
+   * Fake connector data: `dash.gcs`, `dash.bigquery` and `dash.file` ask these functions instead
+   * of the real source (a kind left out, or a fake returning `undefined`, reads the real one).
+   * Return rows, an Arrow table, or an object's text/bytes (read in the source's format). Throw
+   * after a success to make the data stale.
+   * @example testApp("app.ts", { sources: { bigquery: (sql, { state }) => [{ state, pm25: 7 }] } })
+   */
+  sources?: FakeSources;
 }
 
 export interface TestApp {
@@ -90,6 +102,8 @@ export interface TestApp {
 
 const valueKeys = ["value", "text", "source"];
 
+let sessions = 0;
+
 /** Build and run a script once; returns a handle to drive it. */
 export async function testApp(file: string, options: TestAppOptions = {}): Promise<TestApp> {
   (globalThis as { __dashApi?: object }).__dashApi ??= scriptApi();
@@ -102,7 +116,9 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   let bytesSent = 0;
   let framesSent = 0;
   let settle: (() => void) | null = null;
-  const session = new Session("test", {
+  const sid = `test-${++sessions}`;
+  if (options.sources) fakeSources.answer.set(sid, fakeAnswer(options.sources));
+  const session = new Session(sid, {
     send(message) {
       bytesSent += JSON.stringify(message).length;
       messages.push(message);
@@ -240,6 +256,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     },
     close() {
       session.dispose();
+      fakeSources.answer.delete(sid);
     },
   } as unknown as TestApp;
   for (const kind of kinds) (api as unknown as Record<string, unknown>)[kind] = (label: string) => widget(kind, label);

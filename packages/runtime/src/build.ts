@@ -114,7 +114,14 @@ function scriptPlugin(entry: string): esbuild.Plugin {
         const loader = loaderFor(args.path);
         const withMeta = rewriteImportMeta(source, args.path);
         if (args.path !== entry) return { contents: withMeta, loader };
-        return { contents: await wrapEntry(withMeta, args.path, loader), loader: "js", resolveDir: path.dirname(args.path) };
+        try {
+          return { contents: await wrapEntry(withMeta, args.path, loader), loader: "js", resolveDir: path.dirname(args.path) };
+        } catch (error) {
+          // A syntax error in the entry: report esbuild's own messages, with file and line.
+          const failure = error as { errors?: esbuild.PartialMessage[] };
+          if (failure.errors) return { errors: failure.errors.map(({ text, location }) => ({ text, location })) };
+          throw error;
+        }
       });
     },
   };

@@ -44,6 +44,7 @@ export type ServerMessage =
   | { t: "toast"; message: string; icon?: string }
   | { t: "buildError"; error: ErrorInfo | null }
   | { t: "scriptError"; error: ErrorInfo }
+  | { t: "typeError"; errors: ErrorInfo[] }
   | { t: "warning"; message: string }
   | { t: "data"; hash: string; bytes: number }
   | { t: "uploadError"; id: string; message: string }

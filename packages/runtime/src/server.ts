@@ -3,7 +3,7 @@
  * WebSocket upgrades, validates every incoming message, and hands valid ones to the script host.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -27,8 +27,8 @@ export interface ServerOptions {
   maxPayload?: number;
   /** Extra lines for /metrics. */
   metrics?: () => string;
-  /** The last build error, shown to browsers that connect while it stands. */
-  buildError?: () => ServerMessage | null;
+  /** Messages for a browser that just connected (a build or type error that still stands). */
+  greeting?: () => ServerMessage[];
 }
 
 export interface RunningServer {
@@ -43,6 +43,8 @@ interface Asset {
   type: string;
   etag: string;
 }
+
+const assetTypes: Record<string, string> = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".map": "application/json; charset=utf-8" };
 
 function loadAsset(file: string, type: string): Asset {
   const body = readFileSync(file);
@@ -78,9 +80,24 @@ export function originAllowed(origin: string | undefined, hostHeader: string | u
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const production = options.production ?? false;
   const assets = new Map<string, Asset>();
-  const loadAssets = (): void => {
-    assets.set("/_dash/client.js", loadAsset(path.join(options.clientDir, "client.js"), "text/javascript; charset=utf-8"));
-    assets.set("/_dash/client.css", loadAsset(path.join(options.clientDir, "client.css"), "text/css; charset=utf-8"));
+  /** The client's entry, stylesheet and lazily imported chunks: files of the client folder only, by plain name. */
+  const loadAssets = (only?: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(options.clientDir);
+    } catch {
+      return; // the client is being rebuilt right now: keep serving the copies we hold
+    }
+    for (const name of names) {
+      const type = assetTypes[path.extname(name)];
+      const route = `/_dash/${name}`;
+      if (!type || !/^[\w-]+(\.[\w-]+)*$/.test(name) || (only !== undefined && route !== only)) continue;
+      try {
+        assets.set(route, loadAsset(path.join(options.clientDir, name), type));
+      } catch {
+        // removed between readdir and read (a rebuild): keep the last copy
+      }
+    }
   };
   loadAssets();
   const version = assets.get("/_dash/client.js")!.etag.slice(1, 9);
@@ -114,9 +131,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(lines.join("\n") + "\n");
       return;
     }
+    if (!production && url.pathname.startsWith("/_dash/") && !assets.has(url.pathname)) loadAssets(); // a rebuild's new chunks
     const asset = assets.get(url.pathname);
     if (asset) {
-      if (!production) loadAssets();
+      if (!production) loadAssets(url.pathname);
       const fresh = assets.get(url.pathname)!;
       const gzip = production && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
       if (req.headers["if-none-match"] === fresh.etag) {
@@ -194,8 +212,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (sid) return refuse("hello sent twice");
         void options.host.connect(client, message).then((id) => {
           sid = id;
-          const error = options.buildError?.();
-          if (error) client.sendText(JSON.stringify(error));
+          for (const message of options.greeting?.() ?? []) client.sendText(JSON.stringify(message));
           if (ws.readyState !== ws.OPEN) options.host.disconnect(id, client);
         });
         return;

@@ -5,11 +5,6 @@
  * thousand points.
  */
 
-export interface Series {
-  x: Float64Array;
-  y: Float64Array;
-}
-
 /** Indices of `x` sorted ascending (a no-op copy when already sorted). */
 export function sortedOrder(x: Float64Array): Uint32Array | null {
   for (let i = 1; i < x.length; i++) {
@@ -24,24 +19,19 @@ export function sortedOrder(x: Float64Array): Uint32Array | null {
 }
 
 /**
- * M4 over `columns` pixel columns of the x range. Points with a NaN x or y are skipped. Returns
- * the kept points in x order; a series with at most `4 * columns` points is returned as is
- * (minus NaN x).
+ * M4 over `columns` pixel columns of the x range: the indices of the kept points, in x order.
+ * Points with a NaN x or y are skipped. A series of at most `4 * columns` points keeps them all.
  */
-export function m4(x: Float64Array, y: Float64Array, columns: number, order?: Uint32Array | null): Series {
+export function m4(x: Float64Array, y: Float64Array, columns: number, order?: Uint32Array | null): Uint32Array {
   const n = x.length;
-  const at = order ? (i: number) => order[i]! : (i: number) => i;
+  const out = new Uint32Array(Math.min(n, columns * 4));
+  let k = 0;
   if (n <= columns * 4) {
-    const ox = new Float64Array(n);
-    const oy = new Float64Array(n);
-    let k = 0;
     for (let i = 0; i < n; i++) {
-      const j = at(i);
-      if (Number.isNaN(x[j]!)) continue;
-      ox[k] = x[j]!;
-      oy[k++] = y[j]!;
+      const j = order ? order[i]! : i;
+      if (!Number.isNaN(x[j]!)) out[k++] = j;
     }
-    return { x: ox.subarray(0, k), y: oy.subarray(0, k) };
+    return out.slice(0, k);
   }
   let lo = Infinity;
   let hi = -Infinity;
@@ -51,24 +41,25 @@ export function m4(x: Float64Array, y: Float64Array, columns: number, order?: Ui
     if (v > hi) hi = v;
   }
   const scale = hi > lo ? columns / (hi - lo) : 0;
-  const ox = new Float64Array(columns * 4);
-  const oy = new Float64Array(columns * 4);
-  let k = 0;
   let bucket = -1;
   let first = -1;
   let last = -1;
   let min = -1;
   let max = -1;
+  const picks = [0, 0, 0, 0];
   const emit = (): void => {
     if (first < 0) return;
-    // The kept points in x order, each once.
-    const picks = [first, min, max, last].sort((a, b) => x[a]! - x[b]! || a - b);
+    // The kept points in x order (ties by position), each once.
+    picks[0] = first;
+    picks[1] = min;
+    picks[2] = max;
+    picks[3] = last;
+    picks.sort((a, b) => x[a]! - x[b]! || a - b);
     let previous = -1;
     for (const p of picks) {
       if (p === previous) continue;
       previous = p;
-      ox[k] = x[p]!;
-      oy[k++] = y[p]!;
+      out[k++] = p;
     }
   };
   for (let i = 0; i < n; i++) {
@@ -88,7 +79,14 @@ export function m4(x: Float64Array, y: Float64Array, columns: number, order?: Ui
     if (yv > y[max]!) max = j;
   }
   emit();
-  return { x: ox.slice(0, k), y: oy.slice(0, k) };
+  return out.slice(0, k);
+}
+
+/** Sorted union of index lists (several series downsampled over the same rows). */
+export function union(lists: Uint32Array[], x: Float64Array): Uint32Array {
+  const set = new Set<number>();
+  for (const list of lists) for (const i of list) set.add(i);
+  return Uint32Array.from(set).sort((a, b) => x[a]! - x[b]! || a - b);
 }
 
 /**
@@ -157,7 +155,7 @@ export function band(x: Float64Array, low: Float64Array, high: Float64Array, col
   return { x: ox.slice(0, k), low: ol.slice(0, k), high: oh.slice(0, k) };
 }
 
-/** Every `step`-th index of a deterministic pseudo-random sample of `count` out of `n`. */
+/** The indices of a deterministic pseudo-random sample of `count` out of `n`, in order. */
 export function sample(n: number, count: number, seed = 1): Uint32Array {
   if (count >= n) return Uint32Array.from({ length: n }, (_, i) => i);
   // Selection sampling (Knuth's algorithm S) with a small seeded PRNG: same input, same sample.

@@ -42,6 +42,9 @@ import { textInput } from "./textInput.ts";
 import { timeInput } from "./timeInput.ts";
 import { toast } from "./toast.ts";
 import { toggle } from "./toggle.ts";
+import { areaChart, barChart, lineChart, scatterChart } from "./charts.ts";
+import { Plot, plot } from "./plot.ts";
+import { table } from "./table.ts";
 
 /** The functions every container has. */
 export const elements = {
@@ -73,6 +76,13 @@ export const elements = {
   json,
   divider,
   metric,
+  // data
+  table,
+  lineChart,
+  areaChart,
+  barChart,
+  scatterChart,
+  plot,
   info,
   success,
   warning,
@@ -100,7 +110,7 @@ setHandleFunctions(elements);
 /** The sidebar: a container on the left of the page. */
 export const sidebar: Container = handle(() => currentRun().sidebar);
 
-export { page, state, query, rerun, stop, currentUser, gcs, bigquery, file, poll, cache };
+export { page, state, query, rerun, stop, currentUser, gcs, bigquery, file, poll, cache, Plot };
 export type { User } from "./control.ts";
 
 /**
@@ -108,7 +118,7 @@ export type { User } from "./control.ts";
  * per-session).
  */
 export function scriptApi(extra: object = {}): object {
-  const api = { ...elements, sidebar, page, state, query, rerun, stop, gcs, bigquery, file, poll, cache, ...extra };
+  const api = { ...elements, sidebar, page, state, query, rerun, stop, gcs, bigquery, file, poll, cache, Plot, ...extra };
   Object.defineProperty(api, "user", { get: currentUser, enumerable: true });
   return api;
 }

@@ -9,7 +9,7 @@
 import { tableFromIPC, type Table } from "apache-arrow";
 import { cache as memoize } from "@dash/runtime/cache.ts";
 import { hooks, type Run } from "@dash/runtime/session.ts";
-import { currentRun } from "@dash/runtime/scope.ts";
+import { currentRun, scopeOf } from "@dash/runtime/scope.ts";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
 import type { Duration } from "@dash/runtime/sources/duration.ts";
 import type { Format, SourceValue } from "@dash/runtime/sources/formats.ts";
@@ -45,17 +45,65 @@ export interface SourceReply {
 const decoded = new Map<string, { version: string; value: Table | string | Uint8Array }>();
 
 let localHub: SourceHub | null = null;
-/** Fake sources for `dash/testing` (see `testApp({ sources })`). */
-export const fakeSources: { answer: ((spec: SourceSpec) => SourceReply | Promise<SourceReply> | undefined) | null } = { answer: null };
+/** Sessions of this thread by id, so a source that changed can rerun its readers. */
+const sessionsById = new Map<string, Run["session"]>();
+
+function rerunSessions(_key: string, sessions: string[]): void {
+  for (const id of sessions) sessionsById.get(id)?.request({});
+}
+
+/**
+ * Fake sources for `dash/testing`, by session id (see `testApp({ sources })`): a fake answers a
+ * spec, or returns `undefined` to let the real source answer.
+ */
+export const fakeSources = {
+  answer: new Map<string, (spec: SourceSpec) => SourceReply | undefined | Promise<SourceReply | undefined>>(),
+};
 
 async function ask(run: Run, spec: SourceSpec): Promise<SourceReply> {
-  const fake = await fakeSources.answer?.(spec);
+  const fake = await fakeSources.answer.get(run.session.id)?.(spec);
   if (fake) return fake;
   if (hooks.request) return (await hooks.request(run.session.id, "source", spec)) as SourceReply;
-  // In-process (dash/testing without fakes): a hub in this thread.
-  localHub ??= new SourceHub({ onChange: () => {} });
+  // In-process (dash/testing): a hub in this thread.
+  localHub ??= new SourceHub({ onChange: rerunSessions, onStale: rerunSessions, onRecover: rerunSessions });
+  sessionsById.set(run.session.id, run.session);
   const state = await localHub.read(run.session.id, spec);
   return replyOf(state);
+}
+
+/** How a source is named to the viewer. */
+export function labelOf(spec: SourceSpec): string {
+  switch (spec.kind) {
+    case "gcs":
+      return spec.uri;
+    case "file":
+      return spec.path;
+    case "bigquery": {
+      const sql = spec.sql.replace(/\s+/g, " ").trim();
+      return `BigQuery query "${sql.length > 80 ? `${sql.slice(0, 77)}…` : sql}"`;
+    }
+  }
+}
+
+/** A source's first load failed: the error the script sees (its stack points at the author's call). */
+export class SourceError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SourceError";
+  }
+}
+
+/**
+ * Show the viewer that the data just read is old: a `sourceStatus` element right where the script
+ * read it (once per source and run), with the error and the time of the last success. It
+ * disappears on the first run after the source recovers.
+ */
+function showStaleness(run: Run, key: string, label: string, stale: Staleness): void {
+  let shown = run.extra.get("staleShown") as Set<string> | undefined;
+  if (!shown) run.extra.set("staleShown", (shown = new Set()));
+  if (shown.has(key)) return;
+  shown.add(key);
+  scopeOf(undefined).add("sourceStatus", { source: label, error: stale.error, since: stale.since, lastSuccess: stale.lastSuccess });
 }
 
 /** The reply for a source state (the main thread sends these to workers). */
@@ -80,11 +128,19 @@ function valueOf(reply: SourceReply): Table | string | Uint8Array {
 async function read(spec: SourceSpec): Promise<Table | string | Uint8Array> {
   const run = currentRun();
   run.check();
-  const reply = await run.guard(ask(run, spec));
+  let reply: SourceReply;
+  try {
+    reply = await run.guard(ask(run, spec));
+  } catch (error) {
+    if (run.cancelled || !(error instanceof Error)) throw error;
+    // Re-thrown here so the page points at the script line that read the source.
+    throw new SourceError(error.message, { cause: error });
+  }
   remember(run, reply.key);
   const value = valueOf(reply);
   if (typeof value === "object" && reply.stale) staleTables.set(value, reply.stale);
   else if (typeof value === "object") staleTables.delete(value);
+  if (reply.stale) showStaleness(run, reply.key, labelOf(spec), reply.stale);
   return value;
 }
 
@@ -149,20 +205,9 @@ export function file(path: string, options: FileOptions = {}): Promise<Table | s
 }
 
 let poller: SharedPoller<unknown> | null = null;
-const sessionsById = new Map<string, Run["session"]>();
 
 function workerPoller(): SharedPoller<unknown> {
-  poller ??= new SharedPoller<unknown>({
-    onChange: (_key, sessions) => {
-      for (const id of sessions) sessionsById.get(id)?.request({});
-    },
-    onStale: (_key, sessions) => {
-      for (const id of sessions) sessionsById.get(id)?.request({});
-    },
-    onRecover: (_key, sessions) => {
-      for (const id of sessions) sessionsById.get(id)?.request({});
-    },
-  });
+  poller ??= new SharedPoller<unknown>({ onChange: rerunSessions, onStale: rerunSessions, onRecover: rerunSessions });
   return poller;
 }
 
@@ -176,7 +221,13 @@ export async function poll<T>(key: string, fetcher: () => T | Promise<T>, option
   run.check();
   const fullKey = `poll:${key}`;
   sessionsById.set(run.session.id, run.session);
-  const state = await run.guard(workerPoller().read(run.session.id, fullKey, pollSource(key, fetcher, options)));
+  let state: SourceState<unknown>;
+  try {
+    state = await run.guard(workerPoller().read(run.session.id, fullKey, pollSource(key, fetcher, options)));
+  } catch (error) {
+    if (run.cancelled || !(error instanceof Error)) throw error;
+    throw new SourceError(error.message, { cause: error });
+  }
   let keys = run.extra.get("polls") as Set<string> | undefined;
   if (!keys) run.extra.set("polls", (keys = new Set()));
   keys.add(fullKey);
@@ -185,6 +236,7 @@ export async function poll<T>(key: string, fetcher: () => T | Promise<T>, option
     if (state.stale) staleTables.set(value, state.stale);
     else staleTables.delete(value);
   }
+  if (state.stale) showStaleness(run, fullKey, `poll("${key}")`, state.stale);
   return value;
 }
 

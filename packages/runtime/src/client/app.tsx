@@ -23,6 +23,7 @@ interface Ui {
   running: boolean;
   buildError: ErrorInfo | null;
   scriptError: ErrorInfo | null;
+  typeErrors: ErrorInfo[];
   toasts: { id: number; message: string; icon?: string | undefined; kind: "info" | "warning" }[];
   pages: PageInfo[];
   page: string | undefined;
@@ -33,7 +34,7 @@ const sessionKey = "dash.session";
 /** Start the client: connect, and draw the page into `#app`. */
 export function mount(renderers: Record<string, Renderer>): void {
   const store = new Store();
-  let ui: Ui = { connection: "connecting", running: false, buildError: null, scriptError: null, toasts: [], pages: [], page: undefined };
+  let ui: Ui = { connection: "connecting", running: false, buildError: null, scriptError: null, typeErrors: [], toasts: [], pages: [], page: undefined };
   const uiListeners = new Set<() => void>();
   const setUi = (change: Partial<Ui>): void => {
     ui = { ...ui, ...change };
@@ -111,6 +112,9 @@ export function mount(renderers: Record<string, Renderer>): void {
         return;
       case "scriptError":
         setUi({ scriptError: message.error });
+        return;
+      case "typeError":
+        setUi({ typeErrors: message.errors });
         return;
       case "uploadError":
         dash.uploadErrors.set(message.id, message.message);
@@ -262,6 +266,9 @@ export function mount(renderers: Record<string, Renderer>): void {
           <main class="dash-main">
             {state.buildError ? <ErrorBanner title="The script has an error" error={state.buildError} /> : null}
             {state.scriptError ? <ErrorBanner title="The script was stopped" error={state.scriptError} /> : null}
+            {state.typeErrors.slice(0, 3).map((error) => (
+              <ErrorBanner title="Type error" error={error} />
+            ))}
             {mainId !== undefined ? <NodeView id={mainId} /> : null}
           </main>
         </div>

@@ -15,16 +15,20 @@ export function Help({ text }: { text: string | undefined }) {
   );
 }
 
-/** A widget's `<label>`; hidden labels stay readable by screen readers and tests. */
+/**
+ * A widget's label row: the `<label>` itself (so the control's accessible name is exactly the
+ * label), then the help mark and any extras (a slider's value) beside it, outside the label.
+ * Hidden labels stay readable by screen readers and tests.
+ */
 export function Label({ props, htmlFor, children }: { props: Props; htmlFor?: string; children?: ComponentChildren }) {
   const visibility = props.labelVisibility;
   const cls = visibility === "collapsed" ? "dash-label dash-sr-only" : visibility === "hidden" ? "dash-label dash-invisible" : "dash-label";
   return (
-    <label class={cls} for={htmlFor}>
-      {String(props.label ?? "")}
+    <div class={cls}>
+      <label for={htmlFor}>{String(props.label ?? "")}</label>
       <Help text={props.help as string | undefined} />
       {children}
-    </label>
+    </div>
   );
 }
 

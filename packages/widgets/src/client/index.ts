@@ -2,6 +2,7 @@
 import type { Renderer } from "@dash/runtime/client/app.tsx";
 import { Alert } from "./alert.tsx";
 import { Button } from "./button.tsx";
+import { Chart, PlotView } from "./chart.tsx";
 import { Checkbox } from "./checkbox.tsx";
 import { Code } from "./code.tsx";
 import { ColorPicker } from "./colorPicker.tsx";
@@ -23,6 +24,8 @@ import { Radio } from "./radio.tsx";
 import { Select } from "./select.tsx";
 import { SelectSlider } from "./selectSlider.tsx";
 import { Slider } from "./slider.tsx";
+import { SourceStatus } from "./sourceStatus.tsx";
+import { DataTable } from "./table.tsx";
 import { Text } from "./text.tsx";
 import { TextArea } from "./textArea.tsx";
 import { TextInput } from "./textInput.tsx";
@@ -68,8 +71,12 @@ export const renderers: Record<string, Renderer> = {
   json: JsonView,
   divider: Divider,
   metric: Metric,
+  table: DataTable,
+  chart: Chart,
+  plot: PlotView,
   alert: Alert,
   exception: Exception,
+  sourceStatus: SourceStatus,
   image: Image,
   progress: Progress,
   spinner: Spinner,

@@ -1,0 +1,414 @@
+/**
+ * Streamlit-style quick charts — `lineChart`, `areaChart`, `barChart`, `scatterChart` — built as
+ * Observable Plot specs on the server and drawn by Observable Plot in the browser (the same
+ * renderer as `plot()`).
+ *
+ * Line and area charts with more points than pixel columns are downsampled here (M4: first, min,
+ * max and last per column) to the chart's width, which the browser reports back: each chart is a
+ * small widget whose value is its width in CSS pixels. Scatter charts past 50,000 points show a
+ * deterministic sample and say so. Bad input (a missing column, non-numeric values, no rows, a
+ * bar per row for millions of rows) becomes a message in the chart, never a blank or a frozen tab.
+ */
+import { Table, type Vector } from "apache-arrow";
+import type { Json, Props } from "@dash/runtime/protocol.ts";
+import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
+import { column, columnNames, DataError, dataRef, isNumericType, isTemporalType, maybeTable, stringVector, toFloat64, type DataInput } from "./data.ts";
+import { band, m4, sample, sortedOrder, union } from "./downsample.ts";
+import { makeVector, TimestampMillisecond, vectorFromArray } from "apache-arrow";
+
+export interface ChartOptions {
+  /** The x column (default: the first column). */
+  x?: string;
+  /** One y column or several (default: every other numeric column). */
+  y?: string | string[];
+  /** A column whose values split the data into colored series. */
+  color?: string;
+  title?: string;
+  /** Height in pixels (default 300). */
+  height?: number;
+  /** Axis labels (default: the column names). */
+  xLabel?: string;
+  yLabel?: string;
+  /** Makes the chart's identity explicit (its reported width is kept under this key). */
+  key?: string;
+}
+
+export interface AreaChartOptions extends ChartOptions {
+  /** Stack the series (default `true`); `false` overlaps them. */
+  stack?: boolean;
+  /** A min–max band: `[low, high]` columns, drawn as one area (with `y`, if given, as a line over it). */
+  band?: [string, string];
+}
+
+export interface BarChartOptions extends ChartOptions {
+  /** `true` (default) stacks the series in one bar; `false` puts them side by side. */
+  stack?: boolean;
+  /** Bars along y instead of x. */
+  horizontal?: boolean;
+}
+
+export interface ScatterChartOptions extends ChartOptions {
+  /** A numeric column for the dots' area. */
+  size?: string;
+}
+
+const defaults = { height: 300, width: 960, scatterLimit: 50_000, barLimit: 25_000 };
+
+type Kind = "line" | "area" | "bar" | "scatter";
+
+/**
+ * A line per y column (or per value of `color`), with hover tooltips and a legend.
+ * @example dash.lineChart(pollution, { x: "year", y: ["pm10", "pm25_frm"], title: "Pollutants" });
+ */
+export function lineChart(this: unknown, data: DataInput, options: ChartOptions = {}): void {
+  chart(scopeOf(this), "line", data, options);
+}
+
+/**
+ * Stacked areas per y column, or a min–max `band` with an optional line.
+ * @example dash.areaChart(temperature, { x: "date", band: ["min", "max"], y: "avg" });
+ */
+export function areaChart(this: unknown, data: DataInput, options: AreaChartOptions = {}): void {
+  chart(scopeOf(this), "area", data, options);
+}
+
+/**
+ * Bars per row: stacked or side by side for several y columns or a `color` column.
+ * @example dash.barChart(sales, { x: "region", y: ["online", "stores"], stack: false });
+ */
+export function barChart(this: unknown, data: DataInput, options: BarChartOptions = {}): void {
+  chart(scopeOf(this), "bar", data, options);
+}
+
+/**
+ * Dots at x/y, colored by `color` and sized by `size`.
+ * @example dash.scatterChart(cars, { x: "power", y: "economy", color: "origin" });
+ */
+export function scatterChart(this: unknown, data: DataInput, options: ScatterChartOptions = {}): void {
+  chart(scopeOf(this), "scatter", data, options);
+}
+
+/** The chart's automatic identity: its position among the charts of its fragment (or the page). */
+function identity(scope: Scope, kind: Kind): string {
+  const counters = (scope.run.extra.get("dash.charts") as Map<string, number> | undefined) ?? new Map<string, number>();
+  scope.run.extra.set("dash.charts", counters);
+  const where = scope.options.fragment ?? scope.run.fragment ?? "page";
+  const n = counters.get(where) ?? 0;
+  counters.set(where, n + 1);
+  return `${where}#${n} ${kind}`;
+}
+
+function chart(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions & AreaChartOptions & BarChartOptions & ScatterChartOptions): void {
+  const label = identity(scope, kind);
+  const id = options.key !== undefined ? `key:${options.key}` : `chart:${label}`;
+  // The width the browser reported on an earlier run (the widget's value), to downsample to.
+  const reported = scope.run.session.widgets.get(id);
+  const width = typeof reported === "number" && reported > 0 ? reported : defaults.width;
+  const props: Props = { kind, height: options.height ?? defaults.height };
+  if (options.title) props.title = options.title;
+  try {
+    const built = build(scope, kind, data, options, Math.round(width));
+    props.spec = built.spec;
+    if (built.note) props.note = built.note;
+    if (built.columns) props.columns = built.columns;
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    props.error = error.message;
+  }
+  scope.widget<number>({
+    kind: "chart",
+    label,
+    key: options.key,
+    props,
+    initial: 0,
+    parse: (wire) => (typeof wire === "number" && Number.isFinite(wire) && wire >= 0 && wire <= 20_000 ? Math.round(wire) : undefined),
+    coerce: (value) => (typeof value === "number" ? value : undefined),
+    toWire: (value) => value,
+  });
+}
+
+interface Built {
+  spec: Json;
+  note?: string;
+  /** Pixel columns the data was downsampled to (the browser reports its width when it differs). */
+  columns?: number;
+}
+
+const memo = new WeakMap<Table, Map<string, { table: Table; note?: string; columns?: number; extra?: Table }>>();
+
+function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions & AreaChartOptions & BarChartOptions & ScatterChartOptions, width: number): Built {
+  const table = maybeTable(data);
+  const names = columnNames(table);
+  const fn = `${kind}Chart`;
+  if (!names.length) throw new DataError(`${fn}: the data is empty (no columns).`);
+  const xName = options.x ?? names[0]!;
+  const x = column(table, xName, `${fn} x`);
+  const color = options.color !== undefined ? column(table, options.color, `${fn} color`) : null;
+  const bandNames = kind === "area" ? options.band : undefined;
+  let yNames: string[];
+  if (options.y === undefined) {
+    yNames = bandNames ? [] : names.filter((n) => n !== xName && n !== options.color && n !== options.size && isNumericType(table.getChild(n)!.type));
+    if (!yNames.length && !bandNames) throw new DataError(`${fn}: no numeric column to draw as y. The data has ${names.map((n) => `${JSON.stringify(n)} (${table.getChild(n)!.type})`).join(", ")}.`);
+  } else yNames = Array.isArray(options.y) ? options.y : [options.y];
+  for (const name of [...yNames, ...(bandNames ?? [])]) {
+    const vector = column(table, name, `${fn} y`);
+    if (!isNumericType(vector.type)) throw new DataError(`${fn}: y column ${JSON.stringify(name)} holds ${vector.type} values, not numbers. Numeric columns: ${names.filter((n) => isNumericType(table.getChild(n)!.type)).map((n) => JSON.stringify(n)).join(", ") || "none"}.`);
+  }
+  if (kind === "scatter" && options.size !== undefined) {
+    const size = column(table, options.size, `${fn} size`);
+    if (!isNumericType(size.type)) throw new DataError(`${fn}: size column ${JSON.stringify(options.size)} holds ${size.type} values, not numbers.`);
+  }
+  if (table.numRows === 0) throw new DataError(`${fn}: the data has no rows (columns: ${names.map((n) => JSON.stringify(n)).join(", ")}).`);
+  if (kind === "bar" && table.numRows > defaults.barLimit) {
+    throw new DataError(`${fn}: ${table.numRows.toLocaleString("en-US")} rows would be ${table.numRows.toLocaleString("en-US")} bars. A bar chart draws one bar per row (at most ${defaults.barLimit.toLocaleString("en-US")}); aggregate first (e.g. sum per category), or use lineChart or plot() with Plot.binX.`);
+  }
+  const temporal = isTemporalType(x.type);
+  const continuous = temporal || isNumericType(x.type);
+  const xLabel = options.xLabel ?? xName;
+  const yLabel = options.yLabel ?? (yNames.length === 1 ? yNames[0]! : bandNames && !yNames.length ? `${bandNames[0]} – ${bandNames[1]}` : "value");
+  const top: { [key: string]: Json } = { x: { label: xLabel }, y: { label: yLabel, grid: true } };
+  const seriesName = options.color ?? "series";
+  const long = yNames.length > 1 || color !== null;
+  if (long) top.color = { legend: true, label: seriesName };
+
+  // ---- reshaping and downsampling ----
+  const reduce = (kind === "line" || kind === "area") && continuous;
+  const key = JSON.stringify([kind, xName, yNames, options.color, bandNames, options.size, options.stack, reduce ? width : 0]);
+  let cached = memo.get(table)?.get(key);
+  if (!cached) {
+    cached = reshape(table, kind, { x, xName, temporal, yNames, color, seriesName, bandNames, reduce, width, stack: options.stack !== false });
+    let byKey = memo.get(table);
+    if (!byKey) memo.set(table, (byKey = new Map()));
+    if (byKey.size > 16) byKey.clear();
+    byKey.set(key, cached);
+  }
+  const ref = dataRef(scope, cached.table);
+  const y = yNames.length === 1 && !color ? yNames[0]! : "value";
+  const marks: Json[] = [];
+  const tipChannels = long ? { stroke: seriesName } : {};
+  switch (kind) {
+    case "line":
+      marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : {}), tip: true } });
+      break;
+    case "area": {
+      if (bandNames) {
+        const bandRef = cached.extra ? dataRef(scope, cached.extra) : ref;
+        marks.push({ mark: "areaY", data: bandRef, options: { x: xName, y1: bandNames[0], y2: bandNames[1], fill: "var(--accent, steelblue)", fillOpacity: 0.25 } });
+        if (yNames.length) marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : { stroke: "var(--accent, steelblue)" }), tip: true } });
+        else marks.push({ mark: "tip", data: bandRef, options: { $fn: "pointerX", args: [{ x: xName, y: bandNames[1], channels: { [bandNames[0]]: bandNames[0], [bandNames[1]]: bandNames[1] } }] } });
+      } else {
+        const fill = long ? { fill: seriesName } : {};
+        const ys = options.stack === false ? { y1: 0, y2: y } : { y };
+        marks.push({ mark: "areaY", data: ref, options: { x: xName, ...ys, ...fill, fillOpacity: long && options.stack === false ? 0.35 : 0.8, tip: true } });
+        marks.push({ mark: "ruleY", data: [0] });
+      }
+      break;
+    }
+    case "bar": {
+      const interval = temporal ? inferInterval(toFloat64(x)) : undefined;
+      const fill = long ? { fill: seriesName } : {};
+      if (temporal) {
+        marks.push({ mark: "rectY", data: ref, options: { x: xName, y, interval: interval!, ...fill, tip: true } });
+      } else if (options.horizontal) {
+        marks.push({ mark: "barX", data: ref, options: { y: xName, x: y, ...fill, ...(long && options.stack === false ? { fy: xName, y: seriesName } : {}), tip: true } });
+        top.x = { label: yLabel, grid: true };
+        top.y = { label: xLabel };
+      } else if (long && options.stack === false) {
+        marks.push({ mark: "barY", data: ref, options: { fx: xName, x: seriesName, y, ...fill, tip: true } });
+        top.x = { axis: null };
+        top.fx = { label: xLabel, padding: 0.15 };
+      } else {
+        marks.push({ mark: "barY", data: ref, options: { x: xName, y, ...fill, tip: true } });
+        const categories = distinctCount(x);
+        if (categories > 12) (top.x as { [key: string]: Json }).tickRotate = -45;
+        if (categories > 40) (top.x as { [key: string]: Json }).ticks = everyNth(x, Math.ceil(categories / 30));
+        if (categories > 12) top.marginBottom = 60;
+      }
+      marks.push({ mark: options.horizontal ? "ruleX" : "ruleY", data: [0] });
+      break;
+    }
+    case "scatter": {
+      const channels: { [key: string]: Json } = { x: xName, y: yNames.length === 1 ? yNames[0]! : "value" };
+      if (long) channels.stroke = seriesName;
+      if (options.size !== undefined) channels.r = options.size;
+      marks.push({ mark: "dot", data: ref, options: { ...channels, ...(long ? {} : { stroke: "var(--accent, steelblue)" }), fillOpacity: 0.2, fill: long ? seriesName : "var(--accent, steelblue)", tip: true } });
+      if (options.size !== undefined) top.r = { range: [1.5, 14] };
+      break;
+    }
+  }
+  void tipChannels;
+  const built: Built = { spec: { ...top, marks } };
+  if (cached.note) built.note = cached.note;
+  if (cached.columns) built.columns = cached.columns;
+  return built;
+}
+
+interface ReshapeInput {
+  x: Vector;
+  xName: string;
+  temporal: boolean;
+  yNames: string[];
+  color: Vector | null;
+  seriesName: string;
+  bandNames: [string, string] | undefined;
+  reduce: boolean;
+  width: number;
+  stack: boolean;
+}
+
+/**
+ * The table the browser gets: the author's own (so it is shared with other elements) when it can
+ * be drawn as is; else long format (x, value, series), downsampled or sampled.
+ */
+function reshape(table: Table, kind: Kind, input: ReshapeInput): { table: Table; note?: string; columns?: number; extra?: Table } {
+  const { yNames, color, reduce, width } = input;
+  const n = table.numRows;
+  const long = yNames.length > 1 || color !== null;
+  const columns = Math.max(50, Math.min(4000, width));
+  const xs = reduce || kind === "scatter" ? toFloat64(input.x) : null;
+  const order = reduce && xs ? sortedOrder(xs) : null;
+  let extra: Table | undefined;
+  let note: string | undefined;
+  let reduced = false;
+  if (input.bandNames) {
+    const low = toFloat64(table.getChild(input.bandNames[0])!);
+    const high = toFloat64(table.getChild(input.bandNames[1])!);
+    if (reduce && xs && n > columns * 2) {
+      const b = band(xs, low, high, columns, order);
+      extra = new Table({ [input.xName]: xVector(b.x, input.temporal), [input.bandNames[0]]: makeVector(b.low), [input.bandNames[1]]: makeVector(b.high) });
+      reduced = true;
+    } else extra = table;
+    if (!yNames.length) return { table: extra, ...(reduced ? { columns } : {}) };
+  }
+  // Which rows of each series to keep.
+  const groups: { name: string; y: string; rows: Uint32Array | null }[] = [];
+  if (color) {
+    const byValue = new Map<string, number[]>();
+    for (let i = 0; i < n; i++) {
+      const value = color.get(i);
+      const name = value === null || value === undefined ? "(none)" : String(value);
+      let list = byValue.get(name);
+      if (!list) byValue.set(name, (list = []));
+      list.push(i);
+    }
+    for (const [name, rows] of byValue) for (const y of yNames) groups.push({ name: yNames.length > 1 ? `${name} · ${y}` : name, y, rows: Uint32Array.from(rows) });
+  } else for (const y of yNames) groups.push({ name: y, y, rows: null });
+
+  const yArrays = new Map(yNames.map((y) => [y, reduce || long || kind === "scatter" ? toFloat64(table.getChild(y)!) : null]));
+  if (reduce && xs) {
+    const picked = groups.map((g) => {
+      const ys = yArrays.get(g.y)!;
+      if (!g.rows) return m4(xs, ys, columns, order);
+      const gx = gather(xs, g.rows);
+      const local = m4(gx, gather(ys, g.rows), columns, sortedOrder(gx));
+      return Uint32Array.from(local, (i) => g.rows![i]!);
+    });
+    if (picked.some((rows, i) => rows.length < (groups[i]!.rows?.length ?? n))) reduced = true;
+    // Stacked areas need the same x in every series: keep the union of the rows each series kept.
+    if (kind === "area" && long && input.stack && !color) {
+      const all = union(picked, xs);
+      picked.fill(all);
+    }
+    if (reduced || long) return { table: longTable(table, input, groups, picked, xs, yArrays), ...(reduced ? { columns } : {}), ...(extra ? { extra } : {}) };
+    return { table, ...(extra ? { extra } : {}) };
+  }
+  if (kind === "scatter" && n > defaults.scatterLimit) {
+    const rows = sample(n, defaults.scatterLimit);
+    note = `Showing a random sample of ${defaults.scatterLimit.toLocaleString("en-US")} of ${n.toLocaleString("en-US")} points.`;
+    const picked = groups.map((g) => (g.rows ? intersect(rows, g.rows) : rows));
+    return { table: longTable(table, input, groups, picked, xs, yArrays), note };
+  }
+  if (long) return { table: longTable(table, input, groups, groups.map((g) => g.rows ?? identityRows(n)), xs, yArrays), ...(extra ? { extra } : {}) };
+  return { table, ...(extra ? { extra } : {}) };
+}
+
+function longTable(table: Table, input: ReshapeInput, groups: { name: string; y: string }[], picked: Uint32Array[], xs: Float64Array | null, yArrays: Map<string, Float64Array | null>): Table {
+  const total = picked.reduce((sum, rows) => sum + rows.length, 0);
+  const single = input.yNames.length === 1 && !input.color;
+  const yOut = new Float64Array(total);
+  const names: string[] = new Array<string>(total);
+  const rowsOut = new Uint32Array(total);
+  let k = 0;
+  groups.forEach((g, gi) => {
+    const ys = yArrays.get(g.y) ?? toFloat64(table.getChild(g.y)!);
+    for (const row of picked[gi]!) {
+      rowsOut[k] = row;
+      yOut[k] = ys[row]!;
+      names[k++] = g.name;
+    }
+  });
+  const columns: Record<string, Vector> = {};
+  if (xs) columns[input.xName] = xVector(gather(xs, rowsOut), input.temporal);
+  else columns[input.xName] = stringVector(Array.from(rowsOut, (i) => stringOf(input.x.get(i))));
+  columns[single ? input.yNames[0]! : "value"] = makeVector(yOut);
+  if (!single) columns[input.seriesName] = stringVector(names);
+  // Extra numeric columns the marks use (scatter size) travel along.
+  for (const field of table.schema.fields) {
+    if (field.name in columns || input.yNames.includes(field.name)) continue;
+    const vector = table.getChild(field.name)!;
+    if (isNumericType(vector.type) && total <= 200_000) columns[field.name] = makeVector(gather(toFloat64(vector), rowsOut));
+  }
+  return new Table(columns);
+}
+
+function xVector(values: Float64Array, temporal: boolean): Vector {
+  return temporal ? vectorFromArray(Array.from(values, (v) => (Number.isNaN(v) ? null : v)), new TimestampMillisecond()) : makeVector(values);
+}
+
+function gather(values: Float64Array, rows: Uint32Array): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = values[rows[i]!]!;
+  return out;
+}
+
+function intersect(sorted: Uint32Array, rows: Uint32Array): Uint32Array {
+  const set = new Set(rows);
+  return sorted.filter((i) => set.has(i));
+}
+
+function identityRows(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+function stringOf(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function distinctCount(vector: Vector): number {
+  const set = new Set<unknown>();
+  for (let i = 0; i < vector.length; i++) set.add(vector.get(i));
+  return set.size;
+}
+
+function everyNth(vector: Vector, step: number): Json {
+  const seen = new Set<string>();
+  const ticks: Json[] = [];
+  for (let i = 0; i < vector.length; i++) {
+    const value = vector.get(i) as unknown;
+    const key = String(value);
+    if (seen.has(key)) continue;
+    if (seen.size % step === 0) ticks.push(typeof value === "number" ? value : key);
+    seen.add(key);
+  }
+  return ticks;
+}
+
+/** A Plot interval name for bars over time, from the smallest gap between dates. */
+export function inferInterval(xs: Float64Array): string {
+  const sorted = Float64Array.from(xs.filter((v) => !Number.isNaN(v))).sort();
+  let gap = Infinity;
+  for (let i = 1; i < sorted.length; i++) {
+    const d = sorted[i]! - sorted[i - 1]!;
+    if (d > 0 && d < gap) gap = d;
+  }
+  const day = 86_400_000;
+  if (gap >= 365 * day) return "year";
+  if (gap >= 28 * day) return "month";
+  if (gap >= 7 * day) return "week";
+  if (gap >= day) return "day";
+  if (gap >= 3_600_000) return "hour";
+  if (gap >= 60_000) return "minute";
+  return "second";
+}

@@ -1,0 +1,91 @@
+/**
+ * Charts (`lineChart`…, widget type "chart") and `plot()` figures: the spec the server built,
+ * drawn by Observable Plot from the lazy data chunk at the element's width, redrawn on resize.
+ * A downsampled chart reports its width back (its widget value) when it differs enough from the
+ * columns the server used, so the server can downsample to the new width.
+ */
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import type { RendererProps } from "@dash/runtime/client/app.tsx";
+import type { Json } from "@dash/runtime/protocol.ts";
+import { useDash } from "@dash/runtime/client/context.ts";
+import { useChunk, useDataArrivals } from "./data.ts";
+
+/** A quick chart (line, area, bar, scatter). */
+export function Chart({ node }: RendererProps) {
+  return <Figure props={node.props} report />;
+}
+
+/** A `plot(spec)` figure. */
+export function PlotView({ node }: RendererProps) {
+  return <Figure props={node.props} report={false} />;
+}
+
+function Figure({ props: p, report }: { props: Record<string, Json>; report: boolean }) {
+  const { store, send } = useDash();
+  const chunk = useChunk();
+  useDataArrivals();
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [waiting, setWaiting] = useState(true);
+  const spec = p.spec;
+  const height = typeof p.height === "number" ? p.height : undefined;
+
+  useLayoutEffect(() => {
+    const element = box.current;
+    if (!element) return;
+    setWidth(Math.floor(element.clientWidth));
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => setWidth(Math.floor(element.clientWidth)));
+    });
+    observer.observe(element);
+    return () => {
+      cancelAnimationFrame(frame);
+      observer.disconnect();
+    };
+  }, []);
+
+  // Draw (again) when the spec, the width, the chunk or the data change.
+  const missing = chunk && spec ? chunk.missingData(spec, (hash) => store.bytes(hash) !== undefined) : [];
+  useEffect(() => {
+    const element = box.current;
+    if (!element || !chunk || !spec || width <= 0 || p.error || missing.length) return;
+    try {
+      const figure = chunk.renderPlot(spec, (hash) => store.decode(hash, chunk.decodeTable), { width, height });
+      element.replaceChildren(figure);
+      element.dataset.width = String(width);
+      setFailure(null);
+      setWaiting(false);
+    } catch (error) {
+      element.replaceChildren();
+      setFailure(error instanceof Error ? error.message : String(error));
+    }
+  }, [chunk, spec, width, height, p.error, missing.length]);
+
+  // Ask the server for a finer (or lighter) downsample when our width differs from its columns.
+  const columns = typeof p.columns === "number" ? p.columns : 0;
+  useEffect(() => {
+    if (!report || !columns || width <= 0) return;
+    if (width <= columns * 1.15 && width >= columns / 2) return;
+    const timer = setTimeout(() => send({ t: "set", id: String(p.id), value: width }), 250);
+    return () => clearTimeout(timer);
+  }, [report, columns, width, p.id]);
+
+  const error = typeof p.error === "string" ? p.error : failure;
+  return (
+    <div class={`dash-chart${error ? " has-error" : ""}`} role="figure" aria-label={typeof p.title === "string" ? p.title : "Chart"}>
+      {typeof p.title === "string" ? <div class="dash-chart-title">{p.title}</div> : null}
+      {error ? (
+        <div class="dash-chart-error" role="alert">
+          <strong>Cannot draw this chart.</strong> {error}
+        </div>
+      ) : null}
+      {!error && waiting ? <div class="dash-chart-loading" aria-hidden="true" style={{ height: `${height ?? 300}px` }} /> : null}
+      {/* Observable Plot owns this box's children. */}
+      <div class="dash-chart-plot" ref={box} hidden={!!error} />
+      {typeof p.note === "string" ? <div class="dash-chart-note">{p.note}</div> : null}
+    </div>
+  );
+}

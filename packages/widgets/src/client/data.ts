@@ -1,0 +1,47 @@
+/**
+ * How renderers reach the lazy data chunk and the tables the server sent: load the chunk once,
+ * decode each blob once (the store keeps the result), and re-render when a blob arrives.
+ */
+import { useEffect, useReducer, useState } from "preact/hooks";
+import type { Json } from "@dash/runtime/protocol.ts";
+import type { Store } from "@dash/runtime/client/store.ts";
+import { useDash } from "@dash/runtime/client/context.ts";
+
+export type DataChunk = typeof import("./lazy.ts");
+
+let loading: Promise<DataChunk> | null = null;
+let loaded: DataChunk | null = null;
+
+/** Import the data chunk (once). */
+export function loadChunk(): Promise<DataChunk> {
+  loading ??= import("./lazy.ts").then((chunk) => (loaded = chunk));
+  return loading;
+}
+
+/** The data chunk, once loaded (re-renders when it arrives). */
+export function useChunk(): DataChunk | null {
+  const [chunk, setChunk] = useState<DataChunk | null>(loaded);
+  useEffect(() => {
+    if (!chunk) void loadChunk().then(setChunk);
+  }, [chunk]);
+  return chunk;
+}
+
+/** Re-render when a data blob arrives. */
+export function useDataArrivals(): void {
+  const { store } = useDash();
+  const [, bump] = useReducer((n: number, _: void) => n + 1, 0);
+  useEffect(() => store.onData(() => bump()), [store]);
+}
+
+/** The decoded table behind a `{ $data }` reference, or `undefined` while it has not arrived. */
+export function tableOf(store: Store, chunk: DataChunk, ref: Json | undefined): import("apache-arrow").Table | undefined {
+  const hash = ref && typeof ref === "object" && !Array.isArray(ref) ? ref.$data : undefined;
+  if (typeof hash !== "string") return undefined;
+  return store.decode(hash, chunk.decodeTable);
+}
+
+export function hashOf(ref: Json | undefined): string | undefined {
+  const hash = ref && typeof ref === "object" && !Array.isArray(ref) ? ref.$data : undefined;
+  return typeof hash === "string" ? hash : undefined;
+}

@@ -1,0 +1,78 @@
+/**
+ * Turns the JSON spec built on the server (`plot.ts`, `charts.ts`) back into an Observable Plot
+ * figure: `{ $data }` references become the decoded Arrow tables, `{ $fn, args }` become calls of
+ * Plot's transforms, `{ $date }` Dates. Used by the browser's lazy data chunk and, with a small
+ * DOM, by the snapshot tests in Node.
+ */
+import * as Plot from "@observablehq/plot";
+import type { Json } from "@dash/runtime/protocol.ts";
+
+type Resolve = (hash: string) => unknown;
+type PlotModule = Record<string, unknown>;
+const plotModule = Plot as unknown as PlotModule;
+
+/** Blobs the spec needs that the browser does not hold (yet). */
+export function missingData(spec: Json, has: (hash: string) => boolean): string[] {
+  const out: string[] = [];
+  const visit = (value: Json): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === "object") {
+      if (typeof value.$data === "string") {
+        if (!has(value.$data)) out.push(value.$data);
+      } else Object.values(value).forEach(visit);
+    }
+  };
+  visit(spec);
+  return out;
+}
+
+function revive(value: Json, resolve: Resolve): unknown {
+  if (Array.isArray(value)) return value.map((v) => revive(v, resolve));
+  if (!value || typeof value !== "object") return value;
+  if (typeof value.$data === "string") return resolve(value.$data);
+  if (typeof value.$date === "number") return new Date(value.$date);
+  if (typeof value.$number === "string") return Number(value.$number);
+  if (typeof value.$const === "string") return plotFunction(value.$const);
+  if (typeof value.$fn === "string" && Array.isArray(value.args)) {
+    const fn = plotFunction(value.$fn) as (...args: unknown[]) => Record<string, unknown>;
+    const result = fn(...value.args.map((arg) => revive(arg, resolve)));
+    const rest: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) if (key !== "$fn" && key !== "args") rest[key] = revive(v, resolve);
+    return Object.keys(rest).length ? { ...result, ...rest } : result;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = revive(v, resolve);
+  return out;
+}
+
+function plotFunction(name: string): unknown {
+  const found = Object.prototype.hasOwnProperty.call(plotModule, name) ? plotModule[name] : undefined;
+  if (found === undefined) throw new Error(`Observable Plot has no ${JSON.stringify(name)}.`);
+  return found;
+}
+
+export interface RenderOptions {
+  width: number;
+  height?: number | undefined;
+  /** A document to draw into (Node tests); the browser's by default. */
+  document?: Document;
+}
+
+/** Draw the figure. Throws Plot's own errors (bad scale type…) for the caller to show. */
+export function renderPlot(spec: Json, resolve: Resolve, options: RenderOptions): SVGSVGElement | HTMLElement {
+  const { marks: markSpecs, ...rest } = (spec ?? {}) as { marks?: Json[] } & Record<string, Json>;
+  const top = revive(rest as Json, resolve) as Record<string, unknown>;
+  const marks = (markSpecs ?? []).map((m) => {
+    const { mark, data, options: markOptions } = m as { mark: string; data?: Json; options?: Json };
+    const make = plotFunction(mark) as (data?: unknown, options?: unknown) => unknown;
+    const revived = markOptions === undefined ? undefined : revive(markOptions, resolve);
+    return data === undefined || data === null ? make(revived) : make(revive(data, resolve), revived);
+  });
+  return Plot.plot({
+    width: options.width,
+    ...(options.height ? { height: options.height } : {}),
+    ...top,
+    marks,
+    ...(options.document ? { document: options.document } : {}),
+  } as Plot.PlotOptions);
+}

@@ -1,0 +1,246 @@
+/**
+ * `table()`: a virtualized grid over the Arrow table the server sent. Only the rows in view are in
+ * the DOM (any number of rows scrolls at the same cost); the header is sticky; columns resize by
+ * dragging their edge; a header click sorts (here for small tables, on the server for large ones,
+ * which then sends the row order); "Download CSV" saves the rows in the order shown.
+ */
+import type { Table, Vector } from "apache-arrow";
+import { useMemo, useRef, useState } from "preact/hooks";
+import type { RendererProps } from "@dash/runtime/client/app.tsx";
+import type { Json } from "@dash/runtime/protocol.ts";
+import { useDash } from "@dash/runtime/client/context.ts";
+import { tableOf, useChunk, useDataArrivals, type DataChunk } from "./data.ts";
+
+interface ColumnSpec {
+  name: string;
+  type: "number" | "bigint" | "date" | "bool" | "string";
+  label?: string;
+  width?: number;
+  format?: string | Record<string, string | number | boolean>;
+  display?: Json;
+}
+
+type Sort = { column: string; desc: boolean } | null;
+
+const rowHeight = 32;
+/** Browsers cap element heights (~16–33M px); past this the scroll position maps to rows. */
+const maxScroll = 8_000_000;
+const overscan = 6;
+
+export function DataTable({ node }: RendererProps) {
+  const p = node.props;
+  const { store, send } = useDash();
+  const chunk = useChunk();
+  useDataArrivals();
+  const columns = (Array.isArray(p.columns) ? p.columns : []) as unknown as ColumnSpec[];
+  const rows = typeof p.rows === "number" ? p.rows : 0;
+  const height = typeof p.height === "number" ? p.height : 400;
+  const serverSort = p.serverSort === true;
+  const [localSort, setLocalSort] = useState<Sort>(null);
+  const sort: Sort = serverSort ? ((p.value as Sort) ?? null) : localSort;
+  const [pending, setPending] = useState<Sort | undefined>(undefined);
+  const [widths, setWidths] = useState<Record<string, number>>({});
+  const [scrollTop, setScrollTop] = useState(0);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  const table = chunk ? tableOf(store, chunk, p.data) : undefined;
+  const serverOrder = serverSort && chunk && p.order ? (tableOf(store, chunk, p.order)?.getChild("index")?.toArray() as Uint32Array | undefined) : undefined;
+  const localOrder = useMemo(() => (!serverSort && table && localSort ? sortRows(table, localSort) : undefined), [table, localSort, serverSort]);
+  const order = serverSort ? (sort ? serverOrder : undefined) : localOrder;
+  const formatters = useMemo(() => (chunk ? columns.map((c) => formatter(chunk, c)) : []), [chunk, p.columns]);
+  const vectors = useMemo(() => (table ? columns.map((c) => table.getChild(c.name)) : []), [table, p.columns]);
+  const displays = useMemo(() => (chunk ? columns.map((c) => (c.display ? tableOf(store, chunk, c.display)?.getChild("text") : null)) : []), [chunk, p.columns, table]);
+
+  if (typeof p.error === "string") {
+    return (
+      <div class="dash-table-error" role="alert">
+        <strong>Cannot show this table.</strong> {p.error}
+      </div>
+    );
+  }
+
+  const widthOf = (c: ColumnSpec): number => widths[c.name] ?? c.width ?? (c.type === "string" ? 160 : 120);
+  const template = columns.map((c) => `${widthOf(c)}px`).join(" ");
+  const totalWidth = columns.reduce((sum, c) => sum + widthOf(c), 0);
+  const body = Math.max(rowHeight, height - rowHeight - 2);
+  const full = rows * rowHeight;
+  const spacer = Math.min(full, maxScroll);
+  const visible = Math.ceil(body / rowHeight) + 1;
+  // Exact position of the top of the view, in rows (scaled when the spacer is capped).
+  const firstExact = full <= maxScroll ? scrollTop / rowHeight : (scrollTop / Math.max(1, spacer - body)) * Math.max(0, rows - body / rowHeight);
+  const first = Math.max(0, Math.floor(firstExact) - overscan);
+  const last = Math.min(rows, Math.floor(firstExact) + visible + overscan);
+
+  const clickSort = (column: string): void => {
+    if (p.sortable === false) return;
+    const next: Sort = !sort || sort.column !== column ? { column, desc: false } : !sort.desc ? { column, desc: true } : null;
+    if (serverSort) {
+      setPending(next);
+      send({ t: "set", id: String(p.id), value: next });
+    } else setLocalSort(next);
+  };
+  const waiting = serverSort && pending !== undefined && JSON.stringify(pending) !== JSON.stringify(sort ?? null);
+
+  const startResize = (column: ColumnSpec) => (event: PointerEvent): void => {
+    event.preventDefault();
+    event.stopPropagation();
+    const startX = event.clientX;
+    const start = widthOf(column);
+    const move = (e: PointerEvent): void => setWidths((w) => ({ ...w, [column.name]: Math.max(48, Math.round(start + e.clientX - startX)) }));
+    const up = (): void => {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+    };
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  };
+
+  const rowsOut = [];
+  if (table) {
+    for (let i = first; i < last; i++) {
+      const row = order ? order[i]! : i;
+      const top = full <= maxScroll ? i * rowHeight : scrollTop + (i - firstExact) * rowHeight;
+      rowsOut.push(
+        <div key={i} class="dash-grid-row" role="row" aria-rowindex={i + 2} style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}>
+          {columns.map((c, ci) => {
+            const display = displays[ci];
+            const value = (display ?? vectors[ci])?.get(row) as unknown;
+            const text = display ? (value as string | null) : formatters[ci]!(value);
+            return (
+              <div key={c.name} class={`dash-cell ${c.type}${value === null || value === undefined ? " null" : ""}`} role="gridcell">
+                {text ?? "null"}
+              </div>
+            );
+          })}
+        </div>,
+      );
+    }
+  }
+
+  return (
+    <div class="dash-table">
+      <div class="dash-table-bar">
+        <span class="dash-muted">
+          {rows.toLocaleString()} row{rows === 1 ? "" : "s"}
+          {waiting ? " · sorting…" : ""}
+        </span>
+        <button type="button" class="dash-table-download" disabled={!table} onClick={() => table && downloadCsv(table, columns, order)}>
+          Download CSV
+        </button>
+      </div>
+      <div
+        class="dash-grid"
+        role="grid"
+        aria-rowcount={rows + 1}
+        aria-colcount={columns.length}
+        aria-busy={!table || waiting}
+        tabIndex={0}
+        ref={scroller}
+        style={{ height: `${height}px` }}
+        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      >
+        <div class="dash-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, width: `${totalWidth}px` }}>
+          {columns.map((c) => {
+            const sorted = sort?.column === c.name ? (sort.desc ? "descending" : "ascending") : "none";
+            return (
+              <div key={c.name} class={`dash-head-cell ${c.type}`} role="columnheader" aria-sort={sorted}>
+                <button type="button" class="dash-head-sort" disabled={p.sortable === false} onClick={() => clickSort(c.name)} title={c.label ?? c.name}>
+                  {c.label ?? c.name}
+                  <span class="dash-sort-mark" aria-hidden="true">
+                    {sorted === "ascending" ? "▲" : sorted === "descending" ? "▼" : ""}
+                  </span>
+                </button>
+                <span class="dash-resize" role="separator" aria-orientation="vertical" aria-label={`Resize ${c.label ?? c.name}`} onPointerDown={startResize(c)} />
+              </div>
+            );
+          })}
+        </div>
+        <div class="dash-grid-body" style={{ height: `${spacer}px`, width: `${totalWidth}px` }}>
+          {table ? rowsOut : <div class="dash-grid-loading">Loading {rows.toLocaleString()} rows…</div>}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** How a column's values are shown. */
+function formatter(chunk: DataChunk, column: ColumnSpec): (value: unknown) => string | null {
+  const f = column.format;
+  if (column.type === "number" || column.type === "bigint") {
+    const intl = typeof f === "object" && f ? new Intl.NumberFormat(undefined, f as Intl.NumberFormatOptions) : null;
+    const d3 = typeof f === "string" ? chunk.numberFormat(f) : null;
+    const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4, useGrouping: false });
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      if (typeof value === "bigint") return d3 || intl ? (d3 ? d3(Number(value)) : intl!.format(value)) : value.toString();
+      const n = Number(value);
+      if (Number.isNaN(n)) return "NaN";
+      return d3 ? d3(n) : intl ? intl.format(n) : plain.format(n);
+    };
+  }
+  if (column.type === "date") {
+    const d3 = typeof f === "string" ? chunk.utcFormat(f) : null;
+    const intl = typeof f === "object" && f ? new Intl.DateTimeFormat(undefined, { timeZone: "UTC", ...(f as Intl.DateTimeFormatOptions) }) : null;
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      const date = value instanceof Date ? value : new Date(Number(value));
+      if (Number.isNaN(+date)) return "Invalid date";
+      if (d3) return d3(date);
+      if (intl) return intl.format(date);
+      const iso = date.toISOString();
+      return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso.slice(0, 19).replace("T", " ");
+    };
+  }
+  return (value) => (value === null || value === undefined ? null : typeof value === "object" ? JSON.stringify(value) : String(value));
+}
+
+/** Row order for a local sort (nulls last). */
+function sortRows(table: Table, sort: NonNullable<Sort>): Uint32Array {
+  const vector = table.getChild(sort.column) as Vector | null;
+  const n = table.numRows;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (!vector) return order;
+  const values = Array.from({ length: n }, (_, i) => {
+    const v = vector.get(i) as unknown;
+    return v === null || v === undefined ? null : typeof v === "bigint" ? Number(v) : v instanceof Date ? +v : (v as number | string);
+  });
+  const sign = sort.desc ? -1 : 1;
+  order.sort((a, b) => {
+    const va = values[a]!;
+    const vb = values[b]!;
+    if (va === null) return vb === null ? a - b : 1;
+    if (vb === null) return -1;
+    return (va < vb ? -1 : va > vb ? 1 : 0) * sign || a - b;
+  });
+  return order;
+}
+
+function downloadCsv(table: Table, columns: ColumnSpec[], order: ArrayLike<number> | undefined): void {
+  const quote = (value: unknown): string => {
+    if (value === null || value === undefined) return "";
+    const text = value instanceof Date ? value.toISOString() : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const vectors = columns.map((c) => ({ vector: table.getChild(c.name), date: c.type === "date" }));
+  const parts: string[] = [columns.map((c) => quote(c.name)).join(",") + "\n"];
+  let lines: string[] = [];
+  for (let i = 0; i < table.numRows; i++) {
+    const row = order ? order[i]! : i;
+    lines.push(vectors.map(({ vector, date }) => {
+      const value = vector?.get(row) as unknown;
+      return quote(date && value !== null && value !== undefined ? new Date(Number(value)) : value);
+    }).join(","));
+    if (lines.length === 10_000) {
+      parts.push(lines.join("\n") + "\n");
+      lines = [];
+    }
+  }
+  if (lines.length) parts.push(lines.join("\n") + "\n");
+  const url = URL.createObjectURL(new Blob(parts, { type: "text/csv" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = "table.csv";
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,186 @@
+/**
+ * `table(data)`: a virtualized grid over an Arrow table. The table travels once as Arrow IPC; the
+ * browser draws only the visible rows. Sorting happens in the browser for tables up to 100,000
+ * rows; past that the grid is a small widget whose value is the sort (`{ column, desc }`), and the
+ * server sorts and sends the order (a permutation of row numbers, as Arrow) instead of the rows.
+ */
+import { makeVector, Table, type Vector } from "apache-arrow";
+import type { Json, Props } from "@dash/runtime/protocol.ts";
+import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
+import { columnNames, DataError, dataRef, isNumericType, isTemporalType, maybeTable, stringVector, toFloat64, type DataInput } from "./data.ts";
+import { DataType } from "apache-arrow";
+
+export interface TableColumnOptions {
+  /** Header text (default: the column name). */
+  label?: string;
+  /**
+   * How values are shown: a d3-format string for numbers (`",.2f"`, `"$,.0f"`, `".1%"`), a
+   * d3-time-format string for dates (`"%Y-%m-%d"`), Intl options, or a function (run on the
+   * server; the formatted text travels as an extra column).
+   */
+  format?: string | Intl.NumberFormatOptions | Intl.DateTimeFormatOptions | ((value: unknown) => string);
+  /** Initial width in pixels. */
+  width?: number;
+  /** `false` hides the column. */
+  visible?: boolean;
+}
+
+export interface TableOptions {
+  /** Height of the grid in pixels (default: fits up to 10 rows, else 400). */
+  height?: number;
+  /** Per-column label, format and width; a string is a label. */
+  columns?: Record<string, TableColumnOptions | string>;
+  /** Click a header to sort (default `true`). */
+  sortable?: boolean;
+  /** Makes the table's identity explicit (its sort is kept under this key). */
+  key?: string;
+}
+
+type SortValue = { column: string; desc: boolean } | null;
+
+const defaults = { rowHeight: 32, serverSortRows: 100_000, maxHeight: 400 };
+
+/**
+ * A scrollable, sortable grid.
+ * @example dash.table(zips, { height: 400, columns: { population: { label: "Population", format: "," } } });
+ */
+export function table(this: unknown, data: DataInput, options: TableOptions = {}): void {
+  const scope = scopeOf(this);
+  const label = identity(scope);
+  const props: Props = {};
+  let rows = 0;
+  let source: Table | null = null;
+  try {
+    source = maybeTable(data);
+    rows = source.numRows;
+    props.data = dataRef(scope, source);
+    props.rows = rows;
+    props.columns = describeColumns(scope, source, options);
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    props.error = error.message;
+  }
+  props.height = options.height ?? Math.min(defaults.maxHeight, defaults.rowHeight * (Math.min(rows, 10) + 1) + 2);
+  props.sortable = options.sortable !== false;
+  const serverSort = rows > defaults.serverSortRows;
+  if (serverSort) props.serverSort = true;
+  const id = options.key !== undefined ? `key:${options.key}` : `table:${label}`;
+  const sort = scope.run.session.widgets.get(id) as SortValue | undefined;
+  if (serverSort && source && sort && source.getChild(sort.column)) props.order = dataRef(scope, sortOrder(source, sort.column, sort.desc));
+  const names = source ? new Set(columnNames(source)) : new Set<string>();
+  scope.widget<SortValue>({
+    kind: "table",
+    label,
+    key: options.key,
+    props,
+    initial: null,
+    parse: (wire) => parseSort(wire, names),
+    coerce: (value) => (value === null ? null : parseSort(value as Json, names)),
+    toWire: (value) => value,
+  });
+}
+
+function parseSort(wire: Json | undefined, names: Set<string>): SortValue | undefined {
+  if (wire === null) return null;
+  if (!wire || typeof wire !== "object" || Array.isArray(wire)) return undefined;
+  const { column, desc } = wire as { column?: unknown; desc?: unknown };
+  if (typeof column !== "string" || !names.has(column) || typeof desc !== "boolean") return undefined;
+  return { column, desc };
+}
+
+function identity(scope: Scope): string {
+  const counters = (scope.run.extra.get("dash.tables") as Map<string, number> | undefined) ?? new Map<string, number>();
+  scope.run.extra.set("dash.tables", counters);
+  const where = scope.options.fragment ?? scope.run.fragment ?? "page";
+  const n = counters.get(where) ?? 0;
+  counters.set(where, n + 1);
+  return `${where}#${n}`;
+}
+
+function describeColumns(scope: Scope, table: Table, options: TableOptions): Json {
+  const out: Json[] = [];
+  const given = options.columns ?? {};
+  for (const name of Object.keys(given)) {
+    if (!table.getChild(name)) throw new DataError(`table columns: there is no column ${JSON.stringify(name)}. The data has ${columnNames(table).map((n) => JSON.stringify(n)).join(", ")}.`);
+  }
+  for (const field of table.schema.fields) {
+    const raw = given[field.name];
+    const spec: TableColumnOptions = typeof raw === "string" ? { label: raw } : (raw ?? {});
+    if (spec.visible === false) continue;
+    const vector = table.getChild(field.name)!;
+    const column: { [key: string]: Json } = { name: field.name, type: columnType(vector) };
+    if (spec.label) column.label = spec.label;
+    if (spec.width) column.width = spec.width;
+    if (typeof spec.format === "function") column.display = dataRef(scope, formatted(table, field.name, spec.format));
+    else if (spec.format !== undefined) column.format = spec.format as Json;
+    out.push(column);
+  }
+  return out;
+}
+
+function columnType(vector: Vector): string {
+  if (DataType.isInt(vector.type) && (vector.type as DataType & { bitWidth: number }).bitWidth === 64) return "bigint";
+  if (isNumericType(vector.type)) return "number";
+  if (isTemporalType(vector.type)) return "date";
+  if (DataType.isBool(vector.type)) return "bool";
+  return "string";
+}
+
+const formattedMemo = new WeakMap<Table, Map<string, { fn: unknown; table: Table }>>();
+
+/** Text of a column formatted by the author's function, as a one-column table. */
+function formatted(table: Table, name: string, format: (value: unknown) => string): Table {
+  const known = formattedMemo.get(table)?.get(name);
+  if (known && known.fn === format) return known.table;
+  const vector = table.getChild(name)!;
+  const values = new Array<string | null>(vector.length);
+  for (let i = 0; i < vector.length; i++) {
+    const value = vector.get(i) as unknown;
+    values[i] = value === null || value === undefined ? null : String(format(value));
+  }
+  const out = new Table({ text: stringVector(values) });
+  let byName = formattedMemo.get(table);
+  if (!byName) formattedMemo.set(table, (byName = new Map()));
+  byName.set(name, { fn: format, table: out });
+  return out;
+}
+
+const orders = new WeakMap<Table, Map<string, Table>>();
+
+/** The row order sorting `column` (nulls last), as a one-column Arrow table `index: uint32`. */
+export function sortOrder(table: Table, name: string, desc: boolean): Table {
+  const key = `${name}\u0000${desc}`;
+  const known = orders.get(table)?.get(key);
+  if (known) return known;
+  const vector = table.getChild(name)!;
+  const n = vector.length;
+  const index = new Uint32Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  const sign = desc ? -1 : 1;
+  if (isNumericType(vector.type) || isTemporalType(vector.type)) {
+    const values = toFloat64(vector);
+    index.sort((a, b) => {
+      const va = values[a]!;
+      const vb = values[b]!;
+      if (Number.isNaN(va)) return Number.isNaN(vb) ? a - b : 1;
+      if (Number.isNaN(vb)) return -1;
+      return (va - vb) * sign || a - b;
+    });
+  } else {
+    const values = Array.from({ length: n }, (_, i) => vector.get(i) as unknown);
+    const text = values.map((v) => (v === null || v === undefined ? null : String(v)));
+    index.sort((a, b) => {
+      const va = text[a]!;
+      const vb = text[b]!;
+      if (va === null) return vb === null ? a - b : 1;
+      if (vb === null) return -1;
+      return (va < vb ? -1 : va > vb ? 1 : 0) * sign || a - b;
+    });
+  }
+  const out = new Table({ index: makeVector(index) });
+  let byKey = orders.get(table);
+  if (!byKey) orders.set(table, (byKey = new Map()));
+  if (byKey.size > 8) byKey.clear();
+  byKey.set(key, out);
+  return out;
+}
