@@ -12,7 +12,8 @@ if (dash.button("Start an infinite loop", { type: "primary" })) {
     /* spin */
   }
 }
-dash.text(`Served at ${new Date().toLocaleTimeString("en-GB")}`);
+const name = dash.textInput("Your name", { value: "world" });
+dash.text(`Hello, ${name}!`);
 dash.fragment(
   () => {
     dash.state.heartbeat = ((dash.state.heartbeat as number | undefined) ?? 0) + 1;

@@ -55,6 +55,7 @@ export interface ScatterChartOptions extends ChartOptions {
 const defaults = { height: 300, width: 960, scatterLimit: 50_000, barLimit: 25_000 };
 
 type Kind = "line" | "area" | "bar" | "scatter";
+type Obj = { [key: string]: Json };
 
 /**
  * A line per y column (or per value of `color`), with hover tooltips and a legend.
@@ -166,7 +167,8 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
   const continuous = temporal || isNumericType(x.type);
   const xLabel = options.xLabel ?? xName;
   const yLabel = options.yLabel ?? (yNames.length === 1 ? yNames[0]! : bandNames && !yNames.length ? `${bandNames[0]} – ${bandNames[1]}` : "value");
-  const top: { [key: string]: Json } = { x: { label: xLabel }, y: { label: yLabel, grid: true } };
+  const top: { [key: string]: Json } = { x: { label: options.xLabel ?? (temporal ? null : xLabel) }, y: { label: yLabel, grid: true } };
+  if (isNumericType(x.type) && looksLikeYears(x)) (top.x as Obj).tickFormat = "d";
   const seriesName = options.color ?? "series";
   const long = yNames.length > 1 || color !== null;
   if (long) top.color = { legend: true, label: seriesName };
@@ -185,7 +187,6 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
   const ref = dataRef(scope, cached.table);
   const y = yNames.length === 1 && !color ? yNames[0]! : "value";
   const marks: Json[] = [];
-  const tipChannels = long ? { stroke: seriesName } : {};
   switch (kind) {
     case "line":
       marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : {}), tip: true } });
@@ -197,8 +198,8 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
         if (yNames.length) marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : { stroke: "var(--accent, steelblue)" }), tip: true } });
         else marks.push({ mark: "tip", data: bandRef, options: { $fn: "pointerX", args: [{ x: xName, y: bandNames[1], channels: { [bandNames[0]]: bandNames[0], [bandNames[1]]: bandNames[1] } }] } });
       } else {
-        const fill = long ? { fill: seriesName } : {};
-        const ys = options.stack === false ? { y1: 0, y2: y } : { y };
+        const fill: Obj = long ? { fill: seriesName } : {};
+        const ys: Obj = options.stack === false ? { y1: 0, y2: y } : { y };
         marks.push({ mark: "areaY", data: ref, options: { x: xName, ...ys, ...fill, fillOpacity: long && options.stack === false ? 0.35 : 0.8, tip: true } });
         marks.push({ mark: "ruleY", data: [0] });
       }
@@ -206,11 +207,14 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
     }
     case "bar": {
       const interval = temporal ? inferInterval(toFloat64(x)) : undefined;
-      const fill = long ? { fill: seriesName } : {};
+      const fill: Obj = long ? { fill: seriesName } : {};
       if (temporal) {
-        marks.push({ mark: "rectY", data: ref, options: { x: xName, y, interval: interval!, ...fill, tip: true } });
+        // Many thin bars: no gaps (Plot's default inset would leave them 0 px wide).
+        const inset: Obj = table.numRows > 120 ? { inset: 0 } : {};
+        marks.push({ mark: "rectY", data: ref, options: { x: xName, y, interval: interval!, ...fill, ...inset, tip: true } });
       } else if (options.horizontal) {
-        marks.push({ mark: "barX", data: ref, options: { y: xName, x: y, ...fill, ...(long && options.stack === false ? { fy: xName, y: seriesName } : {}), tip: true } });
+        const grouped: Obj = long && options.stack === false ? { fy: xName, y: seriesName } : {};
+        marks.push({ mark: "barX", data: ref, options: { y: xName, x: y, ...fill, ...grouped, tip: true } });
         top.x = { label: yLabel, grid: true };
         top.y = { label: xLabel };
       } else if (long && options.stack === false) {
@@ -236,7 +240,6 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
       break;
     }
   }
-  void tipChannels;
   const built: Built = { spec: { ...top, marks } };
   if (cached.note) built.note = cached.note;
   if (cached.columns) built.columns = cached.columns;
@@ -411,4 +414,15 @@ export function inferInterval(xs: Float64Array): string {
   if (gap >= 3_600_000) return "hour";
   if (gap >= 60_000) return "minute";
   return "second";
+}
+
+/** Integer x values between 1000 and 2999: years, shown without a thousands separator. */
+function looksLikeYears(vector: Vector): boolean {
+  const values = toFloat64(vector);
+  const step = Math.max(1, Math.floor(values.length / 1000));
+  for (let i = 0; i < values.length; i += step) {
+    const v = values[i]!;
+    if (!Number.isNaN(v) && (!Number.isInteger(v) || v < 1000 || v > 2999)) return false;
+  }
+  return true;
 }

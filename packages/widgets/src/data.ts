@@ -28,7 +28,7 @@ import type { Json } from "@dash/runtime/protocol.ts";
 import type { Scope } from "@dash/runtime/scope.ts";
 
 /** What data elements accept. */
-export type DataInput = Table | readonly Record<string, unknown>[] | { readonly [column: string]: ArrayLike<unknown> };
+export type DataInput = Table | readonly object[] | { readonly [column: string]: ArrayLike<unknown> };
 
 /** A data argument that cannot be used, with a message for the viewer. */
 export class DataError extends Error {

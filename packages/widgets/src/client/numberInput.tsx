@@ -1,5 +1,6 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { useState } from "preact/hooks";
 import { domId, Label } from "./common.tsx";
 
 export function NumberInput({ id, node }: RendererProps) {
@@ -9,6 +10,9 @@ export function NumberInput({ id, node }: RendererProps) {
   const min = typeof p.min === "number" ? p.min : -Infinity;
   const max = typeof p.max === "number" ? p.max : Infinity;
   const bounded = (v: number): number => Math.min(max, Math.max(min, Number(v.toFixed(10))));
+  // What the viewer is typing ("", "-", "1e"): kept until they commit, so a redraw caused by
+  // something else (a fragment ticking, a status change) never overwrites a half-typed number.
+  const [draft, setDraft] = useState<string | null>(null);
   return (
     <div class="dash-field">
       <Label props={p} htmlFor={domId(id)} />
@@ -18,20 +22,23 @@ export function NumberInput({ id, node }: RendererProps) {
           class="dash-input"
           type="number"
           inputMode="decimal"
-          value={value}
+          value={draft ?? String(value)}
           step={step}
           min={Number.isFinite(min) ? min : undefined}
           max={Number.isFinite(max) ? max : undefined}
           placeholder={p.placeholder as string | undefined}
           disabled={p.disabled === true}
           onInput={(e) => {
+            setDraft(e.currentTarget.value);
             const v = e.currentTarget.valueAsNumber;
             if (Number.isFinite(v)) show(v);
           }}
           onChange={(e) => {
             const v = e.currentTarget.valueAsNumber;
+            setDraft(null);
             if (Number.isFinite(v)) commit(bounded(v));
           }}
+          onBlur={() => setDraft(null)}
         />
         <button type="button" aria-label={`Decrease ${String(p.label)}`} disabled={p.disabled === true || value - step < min} onClick={() => commit(bounded(value - step))}>
           −

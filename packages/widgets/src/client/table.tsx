@@ -59,8 +59,9 @@ export function DataTable({ node }: RendererProps) {
     );
   }
 
-  const widthOf = (c: ColumnSpec): number => widths[c.name] ?? c.width ?? (c.type === "string" ? 160 : 120);
-  const template = columns.map((c) => `${widthOf(c)}px`).join(" ");
+  // Columns the viewer resized (or the author sized) are fixed; the others share the rest.
+  const widthOf = (c: ColumnSpec): number => widths[c.name] ?? c.width ?? (c.type === "string" ? 110 : 90);
+  const template = columns.map((c) => (widths[c.name] ?? c.width ? `${widthOf(c)}px` : `minmax(${widthOf(c)}px, 1fr)`)).join(" ");
   const totalWidth = columns.reduce((sum, c) => sum + widthOf(c), 0);
   const body = Math.max(rowHeight, height - rowHeight - 2);
   const full = rows * rowHeight;
@@ -85,7 +86,7 @@ export function DataTable({ node }: RendererProps) {
     event.preventDefault();
     event.stopPropagation();
     const startX = event.clientX;
-    const start = widthOf(column);
+    const start = (event.currentTarget as HTMLElement).parentElement?.getBoundingClientRect().width ?? widthOf(column);
     const move = (e: PointerEvent): void => setWidths((w) => ({ ...w, [column.name]: Math.max(48, Math.round(start + e.clientX - startX)) }));
     const up = (): void => {
       window.removeEventListener("pointermove", move);
@@ -139,7 +140,7 @@ export function DataTable({ node }: RendererProps) {
         style={{ height: `${height}px` }}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
       >
-        <div class="dash-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, width: `${totalWidth}px` }}>
+        <div class="dash-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth: `${totalWidth}px` }}>
           {columns.map((c) => {
             const sorted = sort?.column === c.name ? (sort.desc ? "descending" : "ascending") : "none";
             return (
@@ -155,7 +156,7 @@ export function DataTable({ node }: RendererProps) {
             );
           })}
         </div>
-        <div class="dash-grid-body" style={{ height: `${spacer}px`, width: `${totalWidth}px` }}>
+        <div class="dash-grid-body" style={{ height: `${spacer}px`, minWidth: `${totalWidth}px` }}>
           {table ? rowsOut : <div class="dash-grid-loading">Loading {rows.toLocaleString()} rows…</div>}
         </div>
       </div>

@@ -1,0 +1,10 @@
+import { chromium } from "playwright-core";
+const b = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox"] });
+const p = await b.newPage(); await p.goto("http://127.0.0.1:8632/"); await p.waitForTimeout(1500);
+p.on("websocket", ws => ws.on("framesent", f => console.log("sent", String(f.payload).slice(0,100))));
+const q = p.getByLabel("Quantity", { exact: true });
+await q.evaluate((el) => { for (const t of ["input","change","blur","focus"]) el.addEventListener(t, () => console.log(t, el.value)); });
+p.on("console", m => console.log("page:", m.text()));
+await p.getByRole("button", { name: "Increase Quantity" }).click(); await p.getByText("Number: 3").waitFor(); await q.fill(""); await q.pressSequentially("7"); await p.keyboard.press("Tab"); await p.waitForTimeout(500);
+console.log(await p.locator(".dash-text", {hasText: "Number:"}).innerText());
+await b.close();
