@@ -7,12 +7,16 @@ import { pollution, precipitation, states, temperature, zipCodes } from "./data.
 dash.page({ title: "US air quality", icon: "🌫️", layout: "wide" });
 dash.title("US air quality");
 
-const state = dash.sidebar.select("State", states.map((s) => s.code), {
-  value: "CA",
-  format: (code) => `${states.find((s) => s.code === code)!.name} (${code})`,
-  key: "state",
-  query: "state",
-});
+const state = dash.sidebar.select(
+  "State",
+  states.map((s) => s.code),
+  {
+    value: "CA",
+    format: (code) => `${states.find((s) => s.code === code)!.name} (${code})`,
+    key: "state",
+    query: "state",
+  },
+);
 const name = states.find((s) => s.code === state)!.name;
 dash.caption(`Pollutants, weather and population for ${name}. Sample data generated offline; see data.ts.`);
 
@@ -21,7 +25,13 @@ const [air, temps, rain, zips] = await Promise.all([pollution(state), temperatur
 const took = performance.now() - started;
 
 const [a, b, c, d] = dash.columns(4);
-a.lineChart(air, { x: "year", y: ["pm10", "pm25_frm", "pm25_nonfrm", "lead"], title: `Pollutant levels, ${state}`, yLabel: "µg/m³ (lead: 0.01 µg/m³)", height: 260 });
+a.lineChart(air, {
+  x: "year",
+  y: ["pm10", "pm25_frm", "pm25_nonfrm", "lead"],
+  title: `Pollutant levels, ${state}`,
+  yLabel: "µg/m³ (lead: 0.01 µg/m³)",
+  height: 260,
+});
 b.areaChart(temps, { x: "date", band: ["min", "max"], y: "avg", title: `2016 daily temperature, ${state} (°F)`, yLabel: "°F", height: 260 });
 c.barChart(rain, { x: "date", y: "prcp", title: `2016 daily precipitation, ${state} (in)`, height: 260 });
 d.subheader(`Top ZIP codes, ${state}`);

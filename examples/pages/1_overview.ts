@@ -10,6 +10,10 @@ dash.markdown("Three pages share one session: the **sidebar** lists them, and ea
 const [a, b, c] = dash.columns(3);
 a.metric("Cities", cities.length);
 b.metric("Largest", cities[0]!.name);
-c.metric("Total population", cities.reduce((sum, city) => sum + city.population, 0), { format: { notation: "compact" } });
+c.metric(
+  "Total population",
+  cities.reduce((sum, city) => sum + city.population, 0),
+  { format: { notation: "compact" } },
+);
 dash.state.visits = ((dash.state.visits as number | undefined) ?? 0) + 1;
 dash.caption(`Runs of this session so far: ${dash.state.visits}`);

@@ -7,7 +7,6 @@ import * as dash from "dash";
 dash.title("Runaway script");
 dash.markdown("Pressing the button runs `while (true) {}`. After `--script-timeout` seconds dash stops it and shows why; other sessions never notice.");
 if (dash.button("Start an infinite loop", { type: "primary" })) {
-  // eslint-disable-next-line no-constant-condition -- this is the point of the example
   while (true) {
     /* spin */
   }

@@ -71,7 +71,9 @@ tabWidgets.text(order.submitted ? `Ordered ${servings} × ${dish}` : `Form: not 
 // ---- display elements -------------------------------------------------------------------
 tabText.header("Text");
 tabText.subheader("Markdown, text, captions");
-tabText.markdown("Markdown with **bold**, _italic_, `code`, a [link](https://example.com) and a table:\n\n| city | pm2.5 |\n| --- | ---: |\n| Fresno | 12.1 |\n| Boise | 6.4 |");
+tabText.markdown(
+  "Markdown with **bold**, _italic_, `code`, a [link](https://example.com) and a table:\n\n| city | pm2.5 |\n| --- | ---: |\n| Fresno | 12.1 |\n| Boise | 6.4 |",
+);
 tabText.text("Plain text keeps   its spacing.");
 tabText.caption("A caption: small and muted.");
 tabText.code(`const total = rows.reduce((sum, row) => sum + row.count, 0);\nconsole.log(total);`, { language: "ts" });

@@ -93,6 +93,16 @@ describe("the script model", () => {
     app.close();
   });
 
+  it("a form with clearOnSubmit gives the run its values, then shows its defaults again", async () => {
+    const app = await testApp(fixture("control.ts"));
+    app.textInput("Message").set("hi there");
+    app.widget("form", "guestbook").click();
+    await app.run();
+    expect(app.state.lastMessage).toBe("hi there");
+    expect(app.get("textInput", "Message").value).toBe("");
+    app.close();
+  });
+
   it("a fragment reruns alone on its own widget", async () => {
     const app = await testApp(fixture("control.ts"));
     expect(texts(app)).toContain("inner 0 runs 1");

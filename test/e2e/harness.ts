@@ -4,13 +4,22 @@
  * playwright-core. Every test stops what it started.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { AppOptions, RunningApp } from "../../packages/cli/src/app.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
-export const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean) as string[];
@@ -23,9 +32,39 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
 }
 
+let dist: Promise<string> | null = null;
+
+/**
+ * A private copy of the built CLI for this test process, so a rebuild running at the same time
+ * (`npm run build` wipes packages/cli/dist first) cannot pull files from under a running test.
+ * It lives under node_modules/.cache so the copy's bare imports (ws, esbuild…) still resolve.
+ */
+function snapshotDist(): Promise<string> {
+  dist ??= (async () => {
+    const source = path.join(root, "packages/cli/dist");
+    const target = path.join(root, "node_modules/.cache/dash-e2e", String(process.pid));
+    process.once("exit", () => rmSync(target, { recursive: true, force: true }));
+    for (let attempt = 0; attempt < 100; attempt++) {
+      try {
+        rmSync(target, { recursive: true, force: true });
+        cpSync(source, target, { recursive: true });
+        const entry = readFileSync(path.join(target, "app-entry.js"), "utf8");
+        const chunks = [...entry.matchAll(/from\s*"\.\/([^"]+)"/g)].map((m) => m[1]!);
+        if ([...chunks, "worker.js", "client/client.js", "client/client.css"].every((file) => existsSync(path.join(target, file)))) return target;
+      } catch {
+        // a rebuild is under way: try again
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error("dash is not built: run `node scripts/build.mjs` first.");
+  })();
+  return dist;
+}
+
 /** Start an app from the built CLI (dist), on a free port. */
-export async function startApp(options: Omit<AppOptions, "port">): Promise<RunningApp> {
-  const { startApp: start } = (await import(path.join(root, "packages/cli/dist/app-entry.js"))) as typeof import("../../packages/cli/src/app.ts");
+export async function startApp(options: Omit<AppOptions, "port"> & { port?: number }): Promise<RunningApp> {
+  const entry = path.join(await snapshotDist(), "app-entry.js");
+  const { startApp: start } = (await import(entry)) as typeof import("../../packages/cli/src/app.ts");
   return start({ port: 0, log: () => {}, ...options });
 }
 
@@ -47,12 +86,18 @@ export async function waitIdle(page: Page): Promise<void> {
 
 /** Wait until this exact text is visible on the page (fails after `timeout` ms). */
 export async function see(page: Page, text: string | RegExp, timeout = 5000): Promise<void> {
-  await page.getByText(text, { exact: typeof text === "string" }).first().waitFor({ state: "visible", timeout });
+  await page
+    .getByText(text, { exact: typeof text === "string" })
+    .first()
+    .waitFor({ state: "visible", timeout });
 }
 
 /** Wait until no element shows this text. */
 export async function gone(page: Page, text: string | RegExp, timeout = 5000): Promise<void> {
-  await page.getByText(text, { exact: typeof text === "string" }).first().waitFor({ state: "hidden", timeout });
+  await page
+    .getByText(text, { exact: typeof text === "string" })
+    .first()
+    .waitFor({ state: "hidden", timeout });
 }
 
 /** The `.dash-text` element that starts with `prefix`, as text. */

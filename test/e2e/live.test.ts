@@ -34,7 +34,7 @@ async function copyOfHello(): Promise<string> {
 }
 
 async function start(options: Omit<AppOptions, "port"> & { port?: number }): Promise<RunningApp> {
-  const app = await startApp(options as Omit<AppOptions, "port">);
+  const app = await startApp(options);
   apps.push(app);
   return app;
 }

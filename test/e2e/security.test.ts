@@ -123,7 +123,9 @@ describe("security", () => {
     const context = await browser.newContext();
     const page = await open(context, app.url);
     await page.evaluate(() => {
-      const header = new TextEncoder().encode(JSON.stringify({ kind: "upload", id: "fileUploader:Upload a CSV", name: "huge.csv", type: "text/csv", index: 0, count: 1 }));
+      const header = new TextEncoder().encode(
+        JSON.stringify({ kind: "upload", id: "fileUploader:Upload a CSV", name: "huge.csv", type: "text/csv", index: 0, count: 1 }),
+      );
       const frame = new Uint8Array(4 + header.length + 5000);
       new DataView(frame.buffer).setUint32(0, header.length);
       frame.set(header, 4);
@@ -142,7 +144,7 @@ describe("security", () => {
     const error = page.locator(".dash-exception");
     await error.waitFor();
     const text = await error.innerText();
-    expect(text).toContain("Two slider widgets have the same label \"Count\"");
+    expect(text).toContain('Two slider widgets have the same label "Count"');
     expect(text).toMatch(/test\/e2e\/fixtures\/duplicate\.ts:5\b[\s\S]*test\/e2e\/fixtures\/duplicate\.ts:6\b/);
     // The output before the error stays.
     await see(page, "Duplicate widgets");

@@ -194,7 +194,8 @@ describe("widgets", () => {
     const temperature = page.getByRole("group", { name: "Temperature" });
     expect(await temperature.innerText()).toMatch(/21\.4[\s\S]*\+1\.2/);
     expect(await page.locator(".dash-metric-delta.bad").innerText()).toContain("-3");
-    for (const text of ["Info: the script reruns on every input.", "Success: saved.", "Warning: the sensor is offline.", "Error: could not reach the API."]) await see(page, text);
+    for (const text of ["Info: the script reruns on every input.", "Success: saved.", "Warning: the sensor is offline.", "Error: could not reach the API."])
+      await see(page, text);
     const exception = await page.locator(".dash-exception").innerText();
     expect(exception).toContain("RangeError: An example exception");
     expect(exception).toMatch(/examples\/widgets\/app\.ts:\d+/);

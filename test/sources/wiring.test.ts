@@ -120,6 +120,18 @@ describe("poll", () => {
   });
 });
 
+describe("cache", () => {
+  it("is one call for many sessions when the entry script creates the cached function on each run", async () => {
+    const test = globalThis as unknown as { cacheCalls: number };
+    test.cacheCalls = 0;
+    const sessions = await Promise.all(Array.from({ length: 5 }, () => testApp(path.join(apps, "cached.ts"))));
+    for (const app of sessions) expect(app.get("text").value).toBe("CA");
+    await sessions[0]!.run();
+    expect(test.cacheCalls).toBe(1);
+    for (const app of sessions) app.close();
+  });
+});
+
 describe("a real GCS source in-process", () => {
   let gcs: GcsServer;
   const saved = process.env.STORAGE_EMULATOR_HOST;

@@ -74,8 +74,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const log = options.log ?? ((line: string) => console.error(line));
   const dist = distDir();
   // Live sources are polled here, once for the whole process; changed data reruns its readers.
-  const rerun = (_key: string, sessions: string[]): void => host.rerun(sessions);
-  const hub = new SourceHub({ onChange: rerun, onStale: rerun, onRecover: rerun });
+  // The new state travels with the reruns, so they need not ask for it (see live.ts).
+  const rerun = (key: string, sessions: string[]): void => {
+    const state = hub.peek(key);
+    host.rerun(sessions, state && { t: "source", reply: replyOf(state) });
+  };
+  const hub: SourceHub = new SourceHub({ onChange: rerun, onStale: rerun, onRecover: rerun });
   const host: ScriptHost = new ScriptHost({
     workerFile: path.join(dist, "worker.js"),
     workers: options.workers ?? 2,

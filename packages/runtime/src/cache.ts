@@ -90,18 +90,33 @@ export type Cached<A extends unknown[], R> = ((
 ) => Promise<Awaited<R>>) & { clear(): Promise<void> };
 
 /**
+ * Default stores and calls in flight, by function (its `name`, else a hash of its source). An
+ * entry script calls `dash.cache(fn)` again on every run of every session; these let each new
+ * memoized function find what the earlier ones remembered and are computing.
+ */
+const sharedStores = new Map<string, MemoryStore>();
+const sharedInflight = new Map<string, Promise<unknown>>();
+
+function sharedStore(prefix: string, maxEntries = Infinity): MemoryStore {
+  let store = sharedStores.get(prefix);
+  if (store === undefined || store.maxEntries !== maxEntries) sharedStores.set(prefix, (store = new MemoryStore(maxEntries)));
+  return store;
+}
+
+/**
  * Memoizes `fn` by the content of its arguments. The cached value is shared by every caller, so
- * treat it as read-only.
+ * treat it as read-only. Functions with the same source share results (as when a script creates
+ * its cached function on each run); give `name` to tell apart functions whose source is the same.
  */
 export function cache<A extends unknown[], R>(
   fn: (...args: A) => R,
   options: CacheOptions = {},
 ): Cached<A, R> {
   const ttl = options.ttl === undefined ? Infinity : parseDuration(options.ttl);
-  const store = options.store ?? new MemoryStore(options.maxEntries);
   const clock = options.clock ?? Date;
   const prefix = `${options.name ?? sha1(fn.toString())}:`;
-  const inflight = new Map<string, Promise<Awaited<R>>>();
+  const store = options.store ?? sharedStore(prefix, options.maxEntries);
+  const inflight = sharedInflight as Map<string, Promise<Awaited<R>>>;
 
   const cached = async (...args: A): Promise<Awaited<R>> => {
     const key = prefix + contentHash(args);

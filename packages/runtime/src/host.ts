@@ -236,12 +236,20 @@ export class ScriptHost {
     this.post(record.worker, { t: "upload", sid, ...file, bytes }, [bytes.buffer as ArrayBuffer]);
   }
 
-  /** Rerun these sessions (their data changed). */
-  rerun(sids: Iterable<string>): void {
+  /**
+   * Rerun these sessions (their data changed): one message per worker. `push` (the changed
+   * source's new state) reaches each such worker first, so the reruns read it without asking.
+   */
+  rerun(sids: Iterable<string>, push?: unknown): void {
+    const byWorker = new Map<WorkerHandle, string[]>();
     for (const sid of sids) {
       const record = this.sessions.get(sid);
-      if (record) this.post(record.worker, { t: "rerun", sid });
+      if (!record) continue;
+      const list = byWorker.get(record.worker);
+      if (list) list.push(sid);
+      else byWorker.set(record.worker, [sid]);
     }
+    for (const [worker, list] of byWorker) this.post(worker, push === undefined ? { t: "rerun", sids: list } : { t: "rerun", sids: list, push });
   }
 
   isHidden(sid: string): boolean {

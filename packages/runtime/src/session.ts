@@ -69,6 +69,8 @@ export const hooks: {
   runFinished?: (run: Run) => void;
   sessionClosed?: (id: string) => void;
   visibility?: (id: string, hidden: boolean) => void;
+  /** Data the main thread sent along with reruns (a changed source's new state). */
+  push?: (value: unknown) => void;
 } = { enter: () => {} };
 
 /** One execution of the script (or of one fragment) for a session. */
@@ -217,6 +219,7 @@ export class Session {
         return this.setWidget(message.id, message.value);
       case "click": {
         const record = this.records.get(message.id);
+        if (!record && this.runs === 0) return this.request({ trigger: message.id }); // restored quietly: not run here yet
         if (!record?.spec.trigger) return this.warn(`Unknown button ${JSON.stringify(message.id)}.`);
         const onClick = record.spec.onChange;
         if (onClick) this.callbacks.push(() => onClick(true));
@@ -257,6 +260,14 @@ export class Session {
 
   private setWidget(id: string, wire: Json): void {
     const record = this.records.get(id);
+    if (!record && this.runs === 0) {
+      // Restored quietly after a worker was replaced: this session has not run here yet, so its
+      // widgets are not known. Keep the value for the first run (validated there) and run.
+      this.widgets.delete(id);
+      if (id.startsWith("key:")) delete this.state[id.slice(4)];
+      this.wireWidgets[id] = wire;
+      return this.request({});
+    }
     if (!record) return this.warn(`Unknown widget ${JSON.stringify(id)}; it may have been removed.`);
     if (record.form) return; // form widgets apply on submit only
     if (!this.accept(id, record, wire)) return;
@@ -381,6 +392,7 @@ export class Session {
       if (outcome === "done") this.forgetUnrendered(run);
       this.syncFragments(run);
     }
+    this.clearForms(run);
     this.flush(true);
     this.host.send({ t: "status", status: outcome === "error" ? "error" : "idle", ms: Math.round((performance.now() - run.started) * 100) / 100 });
     if (outcome === "done") this.host.snapshot?.(this.snapshot());
@@ -395,6 +407,21 @@ export class Session {
         if (record.fragment && !run.fragmentsSeen.has(record.fragment)) continue;
         this.records.delete(id);
         this.widgets.delete(id);
+      }
+    }
+  }
+
+  /** Forms submitted with `clearOnSubmit`: the run saw the values; the page goes back to defaults. */
+  private clearForms(run: Run): void {
+    for (const key of run.extra.keys()) {
+      if (!key.startsWith("clear:")) continue;
+      const form = key.slice("clear:".length);
+      for (const [id, record] of this.records) {
+        if (record.form !== form) continue;
+        const initial = record.spec.initial;
+        this.widgets.set(id, initial);
+        if (record.spec.key !== undefined) this.state[record.spec.key] = initial;
+        setWidgetValue(this.tree, id, record.spec.toWire(initial));
       }
     }
   }
@@ -610,6 +637,12 @@ export class Session {
     for (const fragment of this.fragments.values()) if (fragment.timer) clearInterval(fragment.timer);
     this.fragments.clear();
   }
+}
+
+function setWidgetValue(node: Node | null, id: string, value: Json): void {
+  if (!node) return;
+  if (node.props.id === id && node.key === `w:${id}`) node.props = { ...node.props, value };
+  for (const child of node.children ?? []) setWidgetValue(child, id, value);
 }
 
 function errorNode(info: ErrorInfo): Node {

@@ -30,7 +30,8 @@ export type ToWorker =
   | { t: "message"; sid: string; message: ClientMessage }
   | { t: "upload"; sid: string; id: string; name: string; type: string; bytes: Uint8Array; index: number; count: number }
   | { t: "close"; sid: string }
-  | { t: "rerun"; sid: string }
+  /** Rerun these sessions; `push` (new source data) goes to `hooks.push` first. */
+  | { t: "rerun"; sids: string[]; push?: unknown }
   | { t: "reply"; id: number; value?: unknown; error?: string };
 
 /** What a worker tells the main thread. */
@@ -118,6 +119,8 @@ export function serveWorker(): void {
   let queue: Promise<void> = Promise.resolve();
   port.on("message", (message: ToWorker) => {
     if (message.t === "reply") return handle(message);
+    // Pushed data is taken in arrival order, like replies (a load may hold back the queue).
+    if (message.t === "rerun" && message.push !== undefined) hooks.push?.(message.push);
     queue = queue.then(() => handle(message));
   });
 
@@ -126,7 +129,7 @@ export function serveWorker(): void {
       case "load":
         return load(message);
       case "rerun":
-        sessions.get(message.sid)?.request({});
+        for (const sid of message.sids) sessions.get(sid)?.request({});
         return;
       case "open": {
         if (!app) return;

@@ -12,9 +12,21 @@
 import { Table, type Vector } from "apache-arrow";
 import type { Json, Props } from "@dash/runtime/protocol.ts";
 import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
-import { column, columnNames, DataError, dataRef, isNumericType, isTemporalType, maybeTable, stringVector, toFloat64, type DataInput } from "./data.ts";
+import {
+  column,
+  columnNames,
+  DataError,
+  dataRef,
+  isNumericType,
+  isTemporalType,
+  maybeTable,
+  stringVector,
+  timestampVector,
+  toFloat64,
+  type DataInput,
+} from "./data.ts";
 import { band, m4, sample, sortedOrder, union } from "./downsample.ts";
-import { makeVector, TimestampMillisecond, vectorFromArray } from "apache-arrow";
+import { makeVector } from "apache-arrow";
 
 export interface ChartOptions {
   /** The x column (default: the first column). */
@@ -105,7 +117,7 @@ function chart(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
   // The width the browser reported on an earlier run (the widget's value), to downsample to.
   const reported = scope.run.session.widgets.get(id);
   const width = typeof reported === "number" && reported > 0 ? reported : defaults.width;
-  const props: Props = { kind, height: options.height ?? defaults.height };
+  const props: Props = { chart: kind, height: options.height ?? defaults.height };
   if (options.title) props.title = options.title;
   try {
     const built = build(scope, kind, data, options, Math.round(width));
@@ -137,7 +149,13 @@ interface Built {
 
 const memo = new WeakMap<Table, Map<string, { table: Table; note?: string; columns?: number; extra?: Table }>>();
 
-function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions & AreaChartOptions & BarChartOptions & ScatterChartOptions, width: number): Built {
+function build(
+  scope: Scope,
+  kind: Kind,
+  data: DataInput,
+  options: ChartOptions & AreaChartOptions & BarChartOptions & ScatterChartOptions,
+  width: number,
+): Built {
   const table = maybeTable(data);
   const names = columnNames(table);
   const fn = `${kind}Chart`;
@@ -149,19 +167,33 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
   let yNames: string[];
   if (options.y === undefined) {
     yNames = bandNames ? [] : names.filter((n) => n !== xName && n !== options.color && n !== options.size && isNumericType(table.getChild(n)!.type));
-    if (!yNames.length && !bandNames) throw new DataError(`${fn}: no numeric column to draw as y. The data has ${names.map((n) => `${JSON.stringify(n)} (${table.getChild(n)!.type})`).join(", ")}.`);
+    if (!yNames.length && !bandNames)
+      throw new DataError(
+        `${fn}: no numeric column to draw as y. The data has ${names.map((n) => `${JSON.stringify(n)} (${table.getChild(n)!.type})`).join(", ")}.`,
+      );
   } else yNames = Array.isArray(options.y) ? options.y : [options.y];
+  for (const name of [...yNames, ...(bandNames ?? [])]) column(table, name, `${fn} y`);
+  if (table.numRows === 0) throw new DataError(`${fn}: the data has no rows (columns: ${names.map((n) => JSON.stringify(n)).join(", ")}).`);
   for (const name of [...yNames, ...(bandNames ?? [])]) {
     const vector = column(table, name, `${fn} y`);
-    if (!isNumericType(vector.type)) throw new DataError(`${fn}: y column ${JSON.stringify(name)} holds ${vector.type} values, not numbers. Numeric columns: ${names.filter((n) => isNumericType(table.getChild(n)!.type)).map((n) => JSON.stringify(n)).join(", ") || "none"}.`);
+    if (!isNumericType(vector.type) && !(isTemporalType(vector.type) && (kind === "scatter" || kind === "line")))
+      throw new DataError(
+        `${fn}: y column ${JSON.stringify(name)} holds ${vector.type} values, not numbers. Numeric columns: ${
+          names
+            .filter((n) => isNumericType(table.getChild(n)!.type))
+            .map((n) => JSON.stringify(n))
+            .join(", ") || "none"
+        }.`,
+      );
   }
   if (kind === "scatter" && options.size !== undefined) {
     const size = column(table, options.size, `${fn} size`);
     if (!isNumericType(size.type)) throw new DataError(`${fn}: size column ${JSON.stringify(options.size)} holds ${size.type} values, not numbers.`);
   }
-  if (table.numRows === 0) throw new DataError(`${fn}: the data has no rows (columns: ${names.map((n) => JSON.stringify(n)).join(", ")}).`);
   if (kind === "bar" && table.numRows > defaults.barLimit) {
-    throw new DataError(`${fn}: ${table.numRows.toLocaleString("en-US")} rows would be ${table.numRows.toLocaleString("en-US")} bars. A bar chart draws one bar per row (at most ${defaults.barLimit.toLocaleString("en-US")}); aggregate first (e.g. sum per category), or use lineChart or plot() with Plot.binX.`);
+    throw new DataError(
+      `${fn}: ${table.numRows.toLocaleString("en-US")} rows would be ${table.numRows.toLocaleString("en-US")} bars. A bar chart draws one bar per row (at most ${defaults.barLimit.toLocaleString("en-US")}); aggregate first (e.g. sum per category), or use lineChart or plot() with Plot.binX.`,
+    );
   }
   const temporal = isTemporalType(x.type);
   const continuous = temporal || isNumericType(x.type);
@@ -194,9 +226,23 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
     case "area": {
       if (bandNames) {
         const bandRef = cached.extra ? dataRef(scope, cached.extra) : ref;
-        marks.push({ mark: "areaY", data: bandRef, options: { x: xName, y1: bandNames[0], y2: bandNames[1], fill: "var(--accent, steelblue)", fillOpacity: 0.25 } });
-        if (yNames.length) marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : { stroke: "var(--accent, steelblue)" }), tip: true } });
-        else marks.push({ mark: "tip", data: bandRef, options: { $fn: "pointerX", args: [{ x: xName, y: bandNames[1], channels: { [bandNames[0]]: bandNames[0], [bandNames[1]]: bandNames[1] } }] } });
+        marks.push({
+          mark: "areaY",
+          data: bandRef,
+          options: { x: xName, y1: bandNames[0], y2: bandNames[1], fill: "var(--accent, steelblue)", fillOpacity: 0.25 },
+        });
+        if (yNames.length)
+          marks.push({
+            mark: "lineY",
+            data: ref,
+            options: { x: xName, y, ...(long ? { stroke: seriesName } : { stroke: "var(--accent, steelblue)" }), tip: true },
+          });
+        else
+          marks.push({
+            mark: "tip",
+            data: bandRef,
+            options: { $fn: "pointerX", args: [{ x: xName, y: bandNames[1], channels: { [bandNames[0]]: bandNames[0], [bandNames[1]]: bandNames[1] } }] },
+          });
       } else {
         const fill: Obj = long ? { fill: seriesName } : {};
         const ys: Obj = options.stack === false ? { y1: 0, y2: y } : { y };
@@ -207,7 +253,7 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
     }
     case "bar": {
       const interval = temporal ? inferInterval(toFloat64(x)) : undefined;
-      const fill: Obj = long ? { fill: seriesName } : {};
+      const fill: Obj = long ? { fill: seriesName } : { fill: "var(--accent, steelblue)" };
       if (temporal) {
         // Many thin bars: no gaps (Plot's default inset would leave them 0 px wide).
         const inset: Obj = table.numRows > 120 ? { inset: 0 } : {};
@@ -232,10 +278,20 @@ function build(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
       break;
     }
     case "scatter": {
-      const channels: { [key: string]: Json } = { x: xName, y: yNames.length === 1 ? yNames[0]! : "value" };
+      const channels: { [key: string]: Json } = { x: xName, y };
       if (long) channels.stroke = seriesName;
       if (options.size !== undefined) channels.r = options.size;
-      marks.push({ mark: "dot", data: ref, options: { ...channels, ...(long ? {} : { stroke: "var(--accent, steelblue)" }), fillOpacity: 0.2, fill: long ? seriesName : "var(--accent, steelblue)", tip: true } });
+      marks.push({
+        mark: "dot",
+        data: ref,
+        options: {
+          ...channels,
+          ...(long ? {} : { stroke: "var(--accent, steelblue)" }),
+          fillOpacity: 0.2,
+          fill: long ? seriesName : "var(--accent, steelblue)",
+          tip: true,
+        },
+      });
       if (options.size !== undefined) top.r = { range: [1.5, 14] };
       break;
     }
@@ -294,7 +350,8 @@ function reshape(table: Table, kind: Kind, input: ReshapeInput): { table: Table;
       if (!list) byValue.set(name, (list = []));
       list.push(i);
     }
-    for (const [name, rows] of byValue) for (const y of yNames) groups.push({ name: yNames.length > 1 ? `${name} · ${y}` : name, y, rows: Uint32Array.from(rows) });
+    for (const [name, rows] of byValue)
+      for (const y of yNames) groups.push({ name: yNames.length > 1 ? `${name} · ${y}` : name, y, rows: Uint32Array.from(rows) });
   } else for (const y of yNames) groups.push({ name: y, y, rows: null });
 
   const yArrays = new Map(yNames.map((y) => [y, reduce || long || kind === "scatter" ? toFloat64(table.getChild(y)!) : null]));
@@ -321,11 +378,29 @@ function reshape(table: Table, kind: Kind, input: ReshapeInput): { table: Table;
     const picked = groups.map((g) => (g.rows ? intersect(rows, g.rows) : rows));
     return { table: longTable(table, input, groups, picked, xs, yArrays), note };
   }
-  if (long) return { table: longTable(table, input, groups, groups.map((g) => g.rows ?? identityRows(n)), xs, yArrays), ...(extra ? { extra } : {}) };
+  if (long)
+    return {
+      table: longTable(
+        table,
+        input,
+        groups,
+        groups.map((g) => g.rows ?? identityRows(n)),
+        xs,
+        yArrays,
+      ),
+      ...(extra ? { extra } : {}),
+    };
   return { table, ...(extra ? { extra } : {}) };
 }
 
-function longTable(table: Table, input: ReshapeInput, groups: { name: string; y: string }[], picked: Uint32Array[], xs: Float64Array | null, yArrays: Map<string, Float64Array | null>): Table {
+function longTable(
+  table: Table,
+  input: ReshapeInput,
+  groups: { name: string; y: string }[],
+  picked: Uint32Array[],
+  xs: Float64Array | null,
+  yArrays: Map<string, Float64Array | null>,
+): Table {
   const total = picked.reduce((sum, rows) => sum + rows.length, 0);
   const single = input.yNames.length === 1 && !input.color;
   const yOut = new Float64Array(total);
@@ -343,7 +418,8 @@ function longTable(table: Table, input: ReshapeInput, groups: { name: string; y:
   const columns: Record<string, Vector> = {};
   if (xs) columns[input.xName] = xVector(gather(xs, rowsOut), input.temporal);
   else columns[input.xName] = stringVector(Array.from(rowsOut, (i) => stringOf(input.x.get(i))));
-  columns[single ? input.yNames[0]! : "value"] = makeVector(yOut);
+  const yTemporal = input.yNames.every((y) => isTemporalType(table.getChild(y)!.type));
+  columns[single ? input.yNames[0]! : "value"] = yTemporal ? xVector(yOut, true) : makeVector(yOut);
   if (!single) columns[input.seriesName] = stringVector(names);
   // Extra numeric columns the marks use (scatter size) travel along.
   for (const field of table.schema.fields) {
@@ -355,7 +431,7 @@ function longTable(table: Table, input: ReshapeInput, groups: { name: string; y:
 }
 
 function xVector(values: Float64Array, temporal: boolean): Vector {
-  return temporal ? vectorFromArray(Array.from(values, (v) => (Number.isNaN(v) ? null : v)), new TimestampMillisecond()) : makeVector(values);
+  return temporal ? timestampVector(values) : makeVector(values);
 }
 
 function gather(values: Float64Array, rows: Uint32Array): Float64Array {

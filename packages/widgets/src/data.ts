@@ -16,12 +16,12 @@ import {
   Int32,
   Int64,
   Int8,
+  makeData,
   makeVector,
   Table,
   tableToIPC,
   TimestampMillisecond,
   Utf8,
-  vectorFromArray,
   type Vector,
 } from "apache-arrow";
 import type { Json } from "@dash/runtime/protocol.ts";
@@ -51,7 +51,8 @@ export function isTable(value: unknown): value is Table {
 /** Normalize a data argument to an Arrow table (memoized by identity). Throws `DataError`. */
 export function maybeTable(data: unknown): Table {
   if (isTable(data)) return data;
-  if (data === null || typeof data !== "object") throw new DataError(`Expected a table (an Arrow Table, an array of row objects or an object of columns), got ${describe(data)}.`);
+  if (data === null || typeof data !== "object")
+    throw new DataError(`Expected a table (an Arrow Table, an array of row objects or an object of columns), got ${describe(data)}.`);
   const known = tables.get(data);
   if (known) return known;
   const table = Array.isArray(data) ? fromRows(data as readonly unknown[]) : fromColumns(data as Record<string, unknown>);
@@ -125,45 +126,130 @@ function toVector(name: string, values: ArrayLike<unknown>): Vector {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v))) continue;
-    const k = typeof v === "number" ? "number" : typeof v === "bigint" ? "bigint" : typeof v === "boolean" ? "boolean" : v instanceof Date ? "date" : typeof v === "string" ? "string" : "mixed";
+    const k =
+      typeof v === "number"
+        ? "number"
+        : typeof v === "bigint"
+          ? "bigint"
+          : typeof v === "boolean"
+            ? "boolean"
+            : v instanceof Date
+              ? "date"
+              : typeof v === "string"
+                ? "string"
+                : "mixed";
     if (kind === undefined) kind = k;
     else if (kind !== k) {
       kind = "mixed";
       break;
     }
   }
-  const list = Array.from(values);
+  const list = Array.isArray(values) ? (values as unknown[]) : Array.from(values);
   switch (kind) {
-    case "number":
-      return makeVector(Float64Array.from(list, (v) => (typeof v === "number" ? v : NaN)));
-    case "bigint":
-      return vectorFromArray(list.map((v) => (typeof v === "bigint" ? v : null)), new Int64());
-    case "boolean":
-      return vectorFromArray(list.map((v) => (typeof v === "boolean" ? v : null)), new Bool());
-    case "date":
-      return vectorFromArray(list.map((v) => (v instanceof Date && !Number.isNaN(+v) ? v : null)), new TimestampMillisecond());
+    case "number": {
+      const data = new Float64Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i];
+        data[i] = typeof v === "number" ? v : NaN;
+      }
+      return makeVector(data);
+    }
+    case "bigint": {
+      const data = new BigInt64Array(list.length);
+      for (let i = 0; i < list.length; i++) if (typeof list[i] === "bigint") data[i] = BigInt.asIntN(64, list[i] as bigint);
+      return withNulls(new Int64(), data, list, (v) => typeof v === "bigint");
+    }
+    case "boolean": {
+      const bits = new Uint8Array((list.length + 7) >> 3);
+      for (let i = 0; i < list.length; i++) if (list[i] === true) bits[i >> 3]! |= 1 << (i & 7);
+      return withNulls(new Bool(), bits, list, (v) => typeof v === "boolean");
+    }
+    case "date": {
+      const valid = (v: unknown): boolean => v instanceof Date && !Number.isNaN(+v);
+      const data = new BigInt64Array(list.length);
+      for (let i = 0; i < list.length; i++) if (valid(list[i])) data[i] = BigInt(+(list[i] as Date));
+      return withNulls(new TimestampMillisecond(), data, list, valid);
+    }
     case "string":
       return stringVector(list.map((v) => (typeof v === "string" ? v : null)));
     case undefined:
-      return vectorFromArray(list.map(() => null), new Utf8());
+      return stringVector(list.map(() => null));
     default:
       // Mixed or object values: shown as text (JSON for objects), never as markup.
       void name;
-      return stringVector(list.map((v) => (v === null || v === undefined ? null : typeof v === "object" && !(v instanceof Date) ? safeJson(v) : v instanceof Date ? v.toISOString() : String(v))));
+      return stringVector(
+        list.map((v) =>
+          v === null || v === undefined ? null : typeof v === "object" && !(v instanceof Date) ? safeJson(v) : v instanceof Date ? v.toISOString() : String(v),
+        ),
+      );
   }
 }
 
+/** A vector over ready-made values with a validity bitmap from `valid` (Arrow's builders are slow). */
+function withNulls<T extends DataType>(type: T, data: ArrayLike<unknown>, list: unknown[], valid: (v: unknown) => boolean): Vector<T> {
+  const { bitmap, nullCount } = validity(list, valid);
+  return makeVector(makeData({ type, length: list.length, nullCount, nullBitmap: bitmap, data } as never)) as Vector<T>;
+}
+
+function validity(list: ArrayLike<unknown>, valid: (v: unknown) => boolean): { bitmap: Uint8Array | undefined; nullCount: number } {
+  let nullCount = 0;
+  const bitmap = new Uint8Array((list.length + 7) >> 3);
+  for (let i = 0; i < list.length; i++) {
+    if (valid(list[i])) bitmap[i >> 3]! |= 1 << (i & 7);
+    else nullCount++;
+  }
+  return { bitmap: nullCount ? bitmap : undefined, nullCount };
+}
+
+/** Epoch milliseconds (NaN = null) as a timestamp column, which Plot reads as Dates. */
+export function timestampVector(ms: Float64Array): Vector {
+  const data = new BigInt64Array(ms.length);
+  for (let i = 0; i < ms.length; i++) if (!Number.isNaN(ms[i]!)) data[i] = BigInt(Math.round(ms[i]!));
+  return withNulls(new TimestampMillisecond(), data, Array.from(ms), (v) => !Number.isNaN(v as number));
+}
+
+const encoder = new TextEncoder();
+
 /** Strings, dictionary-encoded when they repeat a lot (category columns). */
 export function stringVector(values: (string | null)[]): Vector {
-  const distinct = new Set<string | null>();
+  const n = values.length;
+  const { bitmap, nullCount } = validity(values, (v) => v !== null && v !== undefined);
+  const codes = new Map<string, number>();
   for (const v of values) {
-    distinct.add(v);
-    if (distinct.size > 2048) break;
+    if (v === null || v === undefined || codes.has(v)) continue;
+    codes.set(v, codes.size);
+    if (codes.size > 65_536) break;
   }
-  if (values.length > 64 && distinct.size <= 2048 && distinct.size * 4 < values.length) {
-    return vectorFromArray(values, new Dictionary(new Utf8(), distinct.size < 127 ? new Int8() : new Int32()));
+  if (n > 64 && codes.size <= 65_536 && codes.size * 4 < n) {
+    const small = codes.size < 127;
+    const indices = small ? new Int8Array(n) : new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v !== null && v !== undefined) indices[i] = codes.get(v)!;
+    }
+    const dictionary = utf8Vector([...codes.keys()]);
+    const type = new Dictionary(new Utf8(), small ? new Int8() : new Int32());
+    return makeVector(makeData({ type, length: n, nullCount, nullBitmap: bitmap, data: indices, dictionary } as never));
   }
-  return vectorFromArray(values, new Utf8());
+  return utf8Vector(values, bitmap, nullCount);
+}
+
+function utf8Vector(values: (string | null)[], bitmap?: Uint8Array, nullCount = 0): Vector {
+  const offsets = new Int32Array(values.length + 1);
+  let size = 0;
+  for (const v of values) if (v) size += v.length * 3;
+  let bytes = new Uint8Array(Math.max(16, size));
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v) {
+      const { written } = encoder.encodeInto(v, bytes.subarray(at));
+      at += written;
+    }
+    offsets[i + 1] = at;
+  }
+  bytes = bytes.slice(0, at);
+  return makeVector(makeData({ type: new Utf8(), length: values.length, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data: bytes } as never));
 }
 
 function safeJson(value: unknown): string {
@@ -193,7 +279,9 @@ export function column(table: Table, name: string, role: string): Vector {
   const vector = typeof name === "string" ? table.getChild(name) : null;
   if (!vector) {
     const names = columnNames(table);
-    throw new DataError(`${role}: there is no column ${JSON.stringify(name)}. The data has ${names.length ? names.map((n) => JSON.stringify(n)).join(", ") : "no columns"}.`);
+    throw new DataError(
+      `${role}: there is no column ${JSON.stringify(name)}. The data has ${names.length ? names.map((n) => JSON.stringify(n)).join(", ") : "no columns"}.`,
+    );
   }
   return vector;
 }

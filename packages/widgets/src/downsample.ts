@@ -93,7 +93,13 @@ export function union(lists: Uint32Array[], x: Float64Array): Uint32Array {
  * A min–max band per pixel column: the lowest `low` and the highest `high` of the column, at the
  * column's first and last x (so the envelope keeps its extremes and its width).
  */
-export function band(x: Float64Array, low: Float64Array, high: Float64Array, columns: number, order?: Uint32Array | null): { x: Float64Array; low: Float64Array; high: Float64Array } {
+export function band(
+  x: Float64Array,
+  low: Float64Array,
+  high: Float64Array,
+  columns: number,
+  order?: Uint32Array | null,
+): { x: Float64Array; low: Float64Array; high: Float64Array } {
   const n = x.length;
   const at = (i: number): number => (order ? order[i]! : i);
   if (n <= columns * 2) {

@@ -13,7 +13,7 @@ import { currentRun, scopeOf } from "@dash/runtime/scope.ts";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
 import type { Duration } from "@dash/runtime/sources/duration.ts";
 import type { Format, SourceValue } from "@dash/runtime/sources/formats.ts";
-import { SourceHub, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import { SourceHub, sourceKey, type SourceSpec } from "@dash/runtime/sources/hub.ts";
 import { pollSource } from "@dash/runtime/sources/poll.ts";
 import { SharedPoller, type SourceState } from "@dash/runtime/sources/poller.ts";
 
@@ -60,10 +60,48 @@ export const fakeSources = {
   answer: new Map<string, (spec: SourceSpec) => SourceReply | undefined | Promise<SourceReply | undefined>>(),
 };
 
+/**
+ * Source states this worker knows, by key: replies it got and states the main thread pushed
+ * with reruns. The main thread pushes every change of a source to each worker where a session
+ * read it in its last run; such a session reads the source from here, without a round trip.
+ */
+const known = new Map<string, SourceReply>();
+/** Keys each session of this thread read in its last full run, and how many sessions read each. */
+const readKeys = new Map<string, Set<string>>();
+const readers = new Map<string, number>();
+
+hooks.push = (value: unknown): void => {
+  const push = value as { t?: string; reply?: SourceReply };
+  if (push.t === "source" && push.reply) known.set(push.reply.key, push.reply);
+};
+
+function setReadKeys(session: string, keys: Set<string> | undefined): void {
+  for (const key of readKeys.get(session) ?? []) {
+    const n = (readers.get(key) ?? 1) - 1;
+    if (n > 0) readers.set(key, n);
+    else {
+      readers.delete(key);
+      known.delete(key);
+    }
+  }
+  if (keys === undefined) readKeys.delete(session);
+  else {
+    readKeys.set(session, keys);
+    for (const key of keys) readers.set(key, (readers.get(key) ?? 0) + 1);
+  }
+}
+
 async function ask(run: Run, spec: SourceSpec): Promise<SourceReply> {
   const fake = await fakeSources.answer.get(run.session.id)?.(spec);
   if (fake) return fake;
-  if (hooks.request) return (await hooks.request(run.session.id, "source", spec)) as SourceReply;
+  if (hooks.request) {
+    const key = sourceKey(spec);
+    const local = known.get(key);
+    if (local && readKeys.get(run.session.id)?.has(key)) return local;
+    const reply = (await hooks.request(run.session.id, "source", spec)) as SourceReply;
+    known.set(reply.key, reply);
+    return reply;
+  }
   // In-process (dash/testing): a hub in this thread.
   localHub ??= new SourceHub({ onChange: rerunSessions, onStale: rerunSessions, onRecover: rerunSessions });
   sessionsById.set(run.session.id, run.session);
@@ -145,8 +183,11 @@ async function read(spec: SourceSpec): Promise<Table | string | Uint8Array> {
 }
 
 export interface GcsOptions {
-  /** With a `gs://bucket/prefix/` URI: read the newest object under the prefix. */
-  latest?: boolean;
+  /**
+   * With a `gs://bucket/prefix/` URI: read the newest object under the prefix; a number `n`
+   * reads the newest `n` objects as one table, oldest first (say, a pipeline's last windows).
+   */
+  latest?: boolean | number;
   /** How often to check for a new generation (default 60 s). */
   every?: Duration;
   /** csv, json, ndjson, arrow, parquet, text or bytes (default: from the object's name). */
@@ -197,9 +238,9 @@ export interface FileOptions {
  * Relative paths are from the folder `dash` was started in.
  * @example const sales = await dash.file("data/sales-*.csv");
  */
-export function file(path: string, options: FileOptions & { format?: Exclude<Format, "text" | "bytes"> }): Promise<Table>;
+export function file(path: string, options?: FileOptions & { format?: Exclude<Format, "text" | "bytes"> }): Promise<Table>;
 export function file(path: string, options: FileOptions & { format: "text" }): Promise<string>;
-export function file(path: string, options?: FileOptions): Promise<Table | string | Uint8Array>;
+export function file(path: string, options: FileOptions & { format: "bytes" }): Promise<Uint8Array>;
 export function file(path: string, options: FileOptions = {}): Promise<Table | string | Uint8Array> {
   return read({ kind: "file", path, cwd: process.cwd(), ...options });
 }
@@ -245,11 +286,14 @@ hooks.runFinished = (run: Run): void => {
   if (run.fragment) return;
   const keys = (run.extra.get("polls") as Set<string> | undefined) ?? new Set<string>();
   poller?.release(run.session.id, keys);
-  localHub?.release(run.session.id, (run.extra.get("sources") as Set<string> | undefined) ?? new Set());
+  const sources = (run.extra.get("sources") as Set<string> | undefined) ?? new Set<string>();
+  localHub?.release(run.session.id, sources);
+  setReadKeys(run.session.id, sources);
 };
 hooks.sessionClosed = (id: string): void => {
   poller?.release(id);
   localHub?.release(id);
+  setReadKeys(id, undefined);
   sessionsById.delete(id);
 };
 hooks.visibility = (id: string, hidden: boolean): void => {

@@ -48,23 +48,129 @@ export interface PlotCall {
 }
 
 const markNames = [
-  "area", "areaX", "areaY", "arrow", "auto", "axisFx", "axisFy", "axisX", "axisY", "barX", "barY",
-  "bollinger", "bollingerX", "bollingerY", "boxX", "boxY", "cell", "cellX", "cellY", "circle",
-  "contour", "crosshair", "crosshairX", "crosshairY", "delaunayLink", "delaunayMesh", "density",
-  "differenceX", "differenceY", "dot", "dotX", "dotY", "frame", "geo", "graticule", "gridFx", "gridFy", "gridX", "gridY",
-  "hexagon", "hexgrid", "hull", "image", "line", "lineX", "lineY", "linearRegressionX",
-  "linearRegressionY", "link", "raster", "rect", "rectX", "rectY", "ruleX", "ruleY", "sphere",
-  "spike", "text", "textX", "textY", "tickX", "tickY", "tip", "tree", "cluster", "vector",
-  "vectorX", "vectorY", "voronoi", "voronoiMesh", "waffleX", "waffleY",
+  "area",
+  "areaX",
+  "areaY",
+  "arrow",
+  "auto",
+  "axisFx",
+  "axisFy",
+  "axisX",
+  "axisY",
+  "barX",
+  "barY",
+  "bollinger",
+  "bollingerX",
+  "bollingerY",
+  "boxX",
+  "boxY",
+  "cell",
+  "cellX",
+  "cellY",
+  "circle",
+  "contour",
+  "crosshair",
+  "crosshairX",
+  "crosshairY",
+  "delaunayLink",
+  "delaunayMesh",
+  "density",
+  "differenceX",
+  "differenceY",
+  "dot",
+  "dotX",
+  "dotY",
+  "frame",
+  "geo",
+  "graticule",
+  "gridFx",
+  "gridFy",
+  "gridX",
+  "gridY",
+  "hexagon",
+  "hexgrid",
+  "hull",
+  "image",
+  "line",
+  "lineX",
+  "lineY",
+  "linearRegressionX",
+  "linearRegressionY",
+  "link",
+  "raster",
+  "rect",
+  "rectX",
+  "rectY",
+  "ruleX",
+  "ruleY",
+  "sphere",
+  "spike",
+  "text",
+  "textX",
+  "textY",
+  "tickX",
+  "tickY",
+  "tip",
+  "tree",
+  "cluster",
+  "vector",
+  "vectorX",
+  "vectorY",
+  "voronoi",
+  "voronoiMesh",
+  "waffleX",
+  "waffleY",
 ] as const;
 
 const callNames = [
-  "bin", "binX", "binY", "group", "groupX", "groupY", "groupZ", "hexbin", "map", "mapX", "mapY",
-  "normalize", "normalizeX", "normalizeY", "window", "windowX", "windowY", "stackX", "stackX1",
-  "stackX2", "stackY", "stackY1", "stackY2", "dodgeX", "dodgeY", "filter", "reverse", "sort",
-  "shuffle", "select", "selectFirst", "selectLast", "selectMaxX", "selectMaxY", "selectMinX",
-  "selectMinY", "pointer", "pointerX", "pointerY", "centroid", "geoCentroid", "shiftX", "shiftY",
-  "interpolateNearest", "interpolatorBarycentric", "interpolatorRandomWalk", "treeNode", "treeLink",
+  "bin",
+  "binX",
+  "binY",
+  "group",
+  "groupX",
+  "groupY",
+  "groupZ",
+  "hexbin",
+  "map",
+  "mapX",
+  "mapY",
+  "normalize",
+  "normalizeX",
+  "normalizeY",
+  "window",
+  "windowX",
+  "windowY",
+  "stackX",
+  "stackX1",
+  "stackX2",
+  "stackY",
+  "stackY1",
+  "stackY2",
+  "dodgeX",
+  "dodgeY",
+  "filter",
+  "reverse",
+  "sort",
+  "shuffle",
+  "select",
+  "selectFirst",
+  "selectLast",
+  "selectMaxX",
+  "selectMaxY",
+  "selectMinX",
+  "selectMinY",
+  "pointer",
+  "pointerX",
+  "pointerY",
+  "centroid",
+  "geoCentroid",
+  "shiftX",
+  "shiftY",
+  "interpolateNearest",
+  "interpolatorBarycentric",
+  "interpolatorRandomWalk",
+  "treeNode",
+  "treeLink",
 ] as const;
 
 /** Marks that may be called with options only (no data). */
@@ -72,9 +178,37 @@ const optionsOnly = new Set(["frame", "sphere", "graticule", "axisX", "axisY", "
 
 /** Options whose function values are channels: evaluated over the rows on the server. */
 export const channelNames = new Set([
-  "x", "y", "x1", "x2", "y1", "y2", "z", "fill", "stroke", "fillOpacity", "strokeOpacity", "opacity", "strokeWidth",
-  "r", "title", "text", "href", "ariaLabel", "symbol", "rotate", "length", "fontSize", "src", "width", "height",
-  "weight", "fx", "fy", "filter", "value", "channels",
+  "x",
+  "y",
+  "x1",
+  "x2",
+  "y1",
+  "y2",
+  "z",
+  "fill",
+  "stroke",
+  "fillOpacity",
+  "strokeOpacity",
+  "opacity",
+  "strokeWidth",
+  "r",
+  "title",
+  "text",
+  "href",
+  "ariaLabel",
+  "symbol",
+  "rotate",
+  "length",
+  "fontSize",
+  "src",
+  "width",
+  "height",
+  "weight",
+  "fx",
+  "fy",
+  "filter",
+  "value",
+  "channels",
 ]);
 
 type MarkFn = (data?: unknown, options?: Record<string, unknown>) => PlotMark;
@@ -130,7 +264,8 @@ export function plot(this: unknown, spec: PlotSpec | PlotMark | PlotMark[], opti
 function normalizeSpec(spec: PlotSpec | PlotMark | PlotMark[]): PlotSpec {
   if (spec instanceof PlotMark) return { marks: [spec] };
   if (Array.isArray(spec)) return { marks: spec };
-  if (!isPlainObject(spec)) throw new DataError(`plot() takes a spec like { marks: [Plot.lineY(data, { x: "year", y: "value" })] }, a mark, or a list of marks; got ${typeof spec}.`);
+  if (!isPlainObject(spec))
+    throw new DataError(`plot() takes a spec like { marks: [Plot.lineY(data, { x: "year", y: "value" })] }, a mark, or a list of marks; got ${typeof spec}.`);
   return spec;
 }
 
@@ -146,7 +281,10 @@ export function serializeSpec(scope: Scope | null, spec: PlotSpec): Json {
   const marks: Json[] = [];
   for (const mark of (spec.marks ?? []).flat(2)) {
     if (mark === null || mark === undefined || mark === false) continue;
-    if (!(mark instanceof PlotMark)) throw new DataError(`marks: every mark must be made with dash's Plot (import { Plot } from "dash"), e.g. Plot.lineY(data, { x, y }); got ${typeof mark === "object" ? "an object" : typeof mark}.`);
+    if (!(mark instanceof PlotMark))
+      throw new DataError(
+        `marks: every mark must be made with dash's Plot (import { Plot } from "dash"), e.g. Plot.lineY(data, { x, y }); got ${typeof mark === "object" ? "an object" : typeof mark}.`,
+      );
     marks.push(serializeMark(scope, mark, marks.length));
   }
   out.marks = marks;
@@ -161,7 +299,8 @@ function serializeMark(scope: Scope | null, mark: PlotMark, index: number): Json
   if (mark.data !== undefined && mark.data !== null) {
     if (Array.isArray(mark.data) && mark.data.every((d) => d === null || typeof d !== "object" || d instanceof Date)) {
       // A list of values (Plot.ruleY([0])): small, sent inline.
-      if (mark.data.length > 10_000) throw new DataError(`${where}: a list of ${mark.data.length} plain values is too long to send inline; pass a table with a named column instead.`);
+      if (mark.data.length > 10_000)
+        throw new DataError(`${where}: a list of ${mark.data.length} plain values is too long to send inline; pass a table with a named column instead.`);
       out.data = mark.data.map((d, i) => toJson(d, `${where} data[${i}]`));
     } else {
       try {
@@ -175,15 +314,18 @@ function serializeMark(scope: Scope | null, mark: PlotMark, index: number): Json
   }
   const extra: Record<string, ArrayLike<unknown>> = {};
   const channels = { count: 0 };
-  const options = mark.options === undefined ? undefined : serializeOptions(mark.options, where, (fn, name) => {
-    if (!rows) throw new DataError(`${where} option "${name}" is a function, but the mark has no data to evaluate it over.`);
-    const list = rows();
-    const values = new Array<unknown>(list.length);
-    for (let i = 0; i < list.length; i++) values[i] = (fn as (d: unknown, i: number) => unknown)(list[i], i);
-    const column = `$${name}${channels.count++ ? channels.count : ""}`;
-    extra[column] = values;
-    return column;
-  });
+  const options =
+    mark.options === undefined
+      ? undefined
+      : serializeOptions(mark.options, where, (fn, name) => {
+          if (!rows) throw new DataError(`${where} option "${name}" is a function, but the mark has no data to evaluate it over.`);
+          const list = rows();
+          const values = new Array<unknown>(list.length);
+          for (let i = 0; i < list.length; i++) values[i] = (fn as (d: unknown, i: number) => unknown)(list[i], i);
+          const column = `$${name}${channels.count++ ? channels.count : ""}`;
+          extra[column] = values;
+          return column;
+        });
   if (table) {
     if (Object.keys(extra).length) table = table.assign(maybeTable(extra));
     out.data = scope ? dataRef(scope, table) : { $rows: table.numRows };
@@ -203,23 +345,32 @@ function serializeOptions(options: unknown, where: string, channel: (fn: unknown
   if (typeof record.$fn === "string" && Array.isArray(record.args)) {
     const args = record.args as unknown[];
     out.$fn = record.$fn;
-    out.args = args.map((arg, i) => (i === args.length - 1 ? serializeOptions(arg, `${where} Plot.${record.$fn}(…) options`, channel) : toJson(arg, `${where} Plot.${record.$fn}(…) argument ${i + 1}`)));
+    out.args = args.map((arg, i) =>
+      i === args.length - 1
+        ? serializeOptions(arg, `${where} Plot.${record.$fn}(…) options`, channel)
+        : toJson(arg, `${where} Plot.${record.$fn}(…) argument ${i + 1}`),
+    );
   }
   for (const [key, value] of Object.entries(record)) {
     if (key === "$fn" || (key === "args" && out.$fn)) continue;
     if (value === undefined) continue;
     if (typeof value === "function") {
-      if (!channelNames.has(key)) throw new DataError(`${where} option "${key}" is a function; only channels (x, y, fill, stroke, title…) may be functions, evaluated on the server. Give "${key}" a value that can be sent to the browser (a string, number or object).`);
+      if (!channelNames.has(key))
+        throw new DataError(
+          `${where} option "${key}" is a function; only channels (x, y, fill, stroke, title…) may be functions, evaluated on the server. Give "${key}" a value that can be sent to the browser (a string, number or object).`,
+        );
       out[key] = channel(value, key);
       continue;
     }
     if (key === "channels" && isPlainObject(value)) {
       const channels: { [key: string]: Json } = {};
-      for (const [name, spec] of Object.entries(value as Record<string, unknown>)) channels[name] = typeof spec === "function" ? channel(spec, name) : toJson(spec, `${where} channels.${name}`);
+      for (const [name, spec] of Object.entries(value as Record<string, unknown>))
+        channels[name] = typeof spec === "function" ? channel(spec, name) : toJson(spec, `${where} channels.${name}`);
       out[key] = channels;
       continue;
     }
-    out[key] = isPlainObject(value) && typeof (value as PlotCall).$fn === "string" ? serializeOptions(value, where, channel) : toJson(value, `${where} option "${key}"`);
+    out[key] =
+      isPlainObject(value) && typeof (value as PlotCall).$fn === "string" ? serializeOptions(value, where, channel) : toJson(value, `${where} option "${key}"`);
   }
   return out;
 }
@@ -231,7 +382,10 @@ function toJson(value: unknown, where: string): Json {
   if (typeof value === "number") return Number.isFinite(value) ? value : { $number: String(value) };
   if (typeof value === "bigint") return Number(value);
   if (value instanceof Date) return { $date: +value };
-  if (typeof value === "function") throw new DataError(`${where} is a function${value.name ? ` (${value.name})` : ""}; functions cannot be sent to the browser. Use a value (for formats, a d3-format string like ",.1f").`);
+  if (typeof value === "function")
+    throw new DataError(
+      `${where} is a function${value.name ? ` (${value.name})` : ""}; functions cannot be sent to the browser. Use a value (for formats, a d3-format string like ",.1f").`,
+    );
   if (value instanceof PlotMark) throw new DataError(`${where}: a mark can only appear in "marks".`);
   if (Array.isArray(value)) return value.map((v, i) => toJson(v, `${where}[${i}]`));
   if (isTable(value)) throw new DataError(`${where}: a table can only be a mark's data.`);

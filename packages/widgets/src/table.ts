@@ -101,7 +101,12 @@ function describeColumns(scope: Scope, table: Table, options: TableOptions): Jso
   const out: Json[] = [];
   const given = options.columns ?? {};
   for (const name of Object.keys(given)) {
-    if (!table.getChild(name)) throw new DataError(`table columns: there is no column ${JSON.stringify(name)}. The data has ${columnNames(table).map((n) => JSON.stringify(n)).join(", ")}.`);
+    if (!table.getChild(name))
+      throw new DataError(
+        `table columns: there is no column ${JSON.stringify(name)}. The data has ${columnNames(table)
+          .map((n) => JSON.stringify(n))
+          .join(", ")}.`,
+      );
   }
   for (const field of table.schema.fields) {
     const raw = given[field.name];

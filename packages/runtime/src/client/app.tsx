@@ -222,6 +222,18 @@ export function mount(renderers: Record<string, Renderer>): void {
     useEffect(() => {
       document.title = String(props.title ?? pageTitle ?? "dash");
     }, [props.title, pageTitle]);
+    useEffect(() => {
+      if (typeof props.icon !== "string") return;
+      // An emoji (or short text) as the tab's icon, drawn in an SVG.
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><text y=".9em" font-size="90">${props.icon.replace(/[<>&"]/g, "")}</text></svg>`;
+      let link = document.querySelector<HTMLLinkElement>("link[rel=icon]");
+      if (!link) {
+        link = document.createElement("link");
+        link.rel = "icon";
+        document.head.append(link);
+      }
+      link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
+    }, [props.icon]);
     const hasSidebar = (sidebar?.children?.length ?? 0) > 0 || state.pages.length > 1;
     const navigate = (page: PageInfo) => (event: Event): void => {
       event.preventDefault();

@@ -3,7 +3,7 @@
  * they sit in. Renderers use the hooks here and never touch the socket directly.
  */
 import { createContext } from "preact";
-import { useContext, useEffect, useReducer, useState } from "preact/hooks";
+import { useContext, useEffect, useReducer, useRef, useState } from "preact/hooks";
 import type { ClientMessage, Json, WireNode } from "../protocol.ts";
 import type { Store } from "./store.ts";
 
@@ -47,11 +47,22 @@ export function useWidget<T extends Json>(props: Record<string, Json>): [T, (val
   const server = props.value as T;
   const id = String(props.id);
   const [local, setLocal] = useState<{ value: T; server: Json; generation: number }>({ value: server, server, generation: form?.generation ?? 0 });
+  // Values sent and not yet echoed back by a run: while the viewer is ahead of the server (quick
+  // key presses on a slider), the echo of an older value must not pull the widget back.
+  const inflight = useRef<string[]>([]);
   let value = local.value;
   if (local.server !== server && JSON.stringify(local.server) !== JSON.stringify(server)) {
-    // The server moved on (a rerun, a clamp, state set by code): it wins.
-    value = server;
-    setLocal({ value: server, server, generation: local.generation });
+    const echo = inflight.current.indexOf(JSON.stringify(server));
+    if (echo >= 0 && echo < inflight.current.length - 1) {
+      // An echo of an edit we already moved past: keep showing the newer local value.
+      inflight.current = inflight.current.slice(echo + 1);
+      setLocal({ value: local.value, server, generation: local.generation });
+    } else {
+      // The server moved on (a rerun, a clamp, state set by code), or caught up: it wins.
+      inflight.current = [];
+      value = server;
+      setLocal({ value: server, server, generation: local.generation });
+    }
   } else if (form && form.generation !== local.generation) {
     value = server;
     setLocal({ value: server, server, generation: form.generation });
@@ -60,7 +71,10 @@ export function useWidget<T extends Json>(props: Record<string, Json>): [T, (val
   const commit = (next: T): void => {
     show(next);
     if (form && props.form === form.id) form.edits.set(id, next);
-    else send({ t: "set", id, value: next });
+    else {
+      inflight.current = [...inflight.current.slice(-20), JSON.stringify(next)];
+      send({ t: "set", id, value: next });
+    }
   };
   return [value, show, commit];
 }

@@ -11,7 +11,9 @@ import {
   describeStorageCredentials,
   isUnreachable,
 } from "./credentials.ts";
+import { tableFromIPC, tableToIPC } from "apache-arrow";
 import {
+  concatTables,
   decode,
   maybeFormat,
   type Format,
@@ -20,8 +22,12 @@ import {
 import { messageOf, type Source } from "./poller.ts";
 
 export interface GcsOptions {
-  /** Read the newest object (by update time, then name) under the prefix `gs://bucket/prefix/`. */
-  latest?: boolean;
+  /**
+   * Read the newest object (by update time, then name) under the prefix `gs://bucket/prefix/`;
+   * a number `n` reads the newest `n` objects as one table, oldest first (e.g. the last windows
+   * of a streaming pipeline). Either way each poll is one listing.
+   */
+  latest?: boolean | number;
   /** How to read the bytes. Default: from the object name's extension, else bytes. */
   format?: Format;
   /** Milliseconds between metadata checks. */
@@ -58,46 +64,45 @@ export function gcsSource(
   options: GcsOptions = {},
 ): Source<SourceValue> {
   const { bucket, path } = parseGcsUri(uri);
-  const latest = options.latest === true;
+  const count = typeof options.latest === "number" ? options.latest : options.latest === true ? 1 : 0;
+  const latest = count > 0;
+  if (typeof options.latest === "number" && (!Number.isInteger(count) || count < 1)) {
+    throw new Error(`latest must be true or a whole number of objects ≥ 1 (got ${options.latest}) for ${uri}`);
+  }
   if (!latest && (path === "" || path.endsWith("/"))) {
     throw new Error(
       `${uri} names a folder: pass { latest: true } to read the newest object under it, or name an object`,
     );
   }
   if (options.format !== undefined) maybeFormat(options.format, uri);
-  let checked: ObjectInfo | undefined;
+  let checked: ObjectInfo[] | undefined;
+  /** Bytes of the objects read last time, by name#generation: a new window downloads only itself. */
+  let kept = new Map<string, Uint8Array>();
 
   const fail = async (error: unknown, object?: string): Promise<never> => {
     throw await describeError(storage, bucket, object, uri, error);
   };
 
-  const locate = async (): Promise<ObjectInfo> => {
+  /** The object, or the newest `count` objects under the prefix, oldest first. */
+  const locate = async (): Promise<ObjectInfo[]> => {
     if (!latest) {
       const [meta] = await storage
         .bucket(bucket)
         .file(path)
         .getMetadata()
         .catch((e: unknown) => fail(e, path));
-      return infoOf(meta);
+      return [infoOf(meta)];
     }
     const [files] = await storage
       .bucket(bucket)
       .getFiles({ prefix: path, autoPaginate: true })
       .catch((e: unknown) => fail(e));
-    let newest: { info: ObjectInfo; updated: number } | undefined;
-    for (const file of files) {
-      if (file.name.endsWith("/")) continue;
-      const updated = Date.parse(String(file.metadata.updated ?? "")) || 0;
-      if (
-        newest === undefined ||
-        updated > newest.updated ||
-        (updated === newest.updated && file.name > newest.info.name)
-      ) {
-        newest = { info: infoOf(file.metadata), updated };
-      }
-    }
-    if (newest === undefined) throw new Error(`no objects under ${uri}`);
-    return newest.info;
+    const objects = files
+      .filter((file) => !file.name.endsWith("/"))
+      .map((file) => ({ info: infoOf(file.metadata), updated: Date.parse(String(file.metadata.updated ?? "")) || 0 }))
+      .sort((a, b) => a.updated - b.updated || (a.info.name < b.info.name ? -1 : a.info.name > b.info.name ? 1 : 0));
+    if (objects.length === 0) throw new Error(`no objects under ${uri}`);
+    return objects.slice(-count).map((object) => object.info);
   };
 
   const download = async (info: ObjectInfo): Promise<Uint8Array> => {
@@ -108,34 +113,63 @@ export function gcsSource(
     return bytes;
   };
 
+  const read = async (infos: ObjectInfo[]): Promise<Map<string, Uint8Array>> => {
+    const next = new Map<string, Uint8Array>();
+    await Promise.all(
+      infos.map(async (info) => {
+        const id = `${info.name}#${info.generation}`;
+        next.set(id, kept.get(id) ?? (await download(info)));
+      }),
+    );
+    return next;
+  };
+
   return {
     label: uri,
     every: options.every,
     async check() {
       checked = await locate();
-      return `${checked.name}#${checked.generation}`;
+      return checked.map((info) => `${info.name}#${info.generation}`).join("\n");
     },
     async fetch() {
-      let info = checked ?? (await locate());
+      let infos = checked ?? (await locate());
       checked = undefined;
-      let bytes: Uint8Array;
+      let bytes: Map<string, Uint8Array>;
       try {
-        bytes = await download(info);
+        bytes = await read(infos);
       } catch (error) {
-        // Overwritten between the metadata read and the download: look again once.
-        if (codeOf(error) !== 404) return fail(error, info.name);
-        info = await locate();
-        bytes = await download(info).catch((e: unknown) => fail(e, info.name));
+        // Overwritten or deleted between the metadata read and the download: look again once.
+        if (codeOf(error) !== 404) return fail(error, infos.find((info) => !kept.has(`${info.name}#${info.generation}`))?.name);
+        infos = await locate();
+        bytes = await read(infos).catch((e: unknown) => fail(e, infos[0]?.name));
       }
-      const format = maybeFormat(options.format, info.name);
-      const value = await decode(bytes, format, `gs://${bucket}/${info.name}`);
+      kept = bytes;
+      const values = await Promise.all(
+        infos.map((info) => decode(bytes.get(`${info.name}#${info.generation}`)!, maybeFormat(options.format, info.name), `gs://${bucket}/${info.name}`)),
+      );
       return {
-        value,
-        version: `${info.name}#${info.md5 ?? info.generation}`,
-        check: `${info.name}#${info.generation}`,
+        value: count > 1 ? concatValues(values) : values[0]!,
+        version: infos.map((info) => `${info.name}#${info.md5 ?? info.generation}`).join("\n"),
+        check: infos.map((info) => `${info.name}#${info.generation}`).join("\n"),
       };
     },
   };
+}
+
+/** The newest objects as one value: tables concatenated (oldest first), texts joined, bytes appended. */
+function concatValues(values: SourceValue[]): SourceValue {
+  if (values.every((value) => value.kind === "table")) {
+    return { kind: "table", ipc: tableToIPC(concatTables(values.map((value) => tableFromIPC(value.ipc))), "stream") };
+  }
+  if (values.every((value) => value.kind === "text")) return { kind: "text", text: values.map((value) => value.text).join("") };
+  const parts = values.map((value) => (value.kind === "bytes" ? value.bytes : value.kind === "text" ? new TextEncoder().encode(value.text) : value.ipc));
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return { kind: "bytes", bytes: out };
 }
 
 function infoOf(meta: {

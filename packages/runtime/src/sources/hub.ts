@@ -31,7 +31,7 @@ export type SourceSpec =
   | {
       kind: "gcs";
       uri: string;
-      latest?: boolean;
+      latest?: boolean | number;
       format?: Format;
       every?: Duration;
     }

@@ -2,7 +2,8 @@ import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useMemo } from "preact/hooks";
 import { renderMarkdown } from "./markdown.tsx";
 
-const icons: Record<string, string> = { info: "ℹ️", success: "✅", warning: "⚠️", error: "⛔" };
+// Text symbols, not emoji: they take the alert's colour and render without an emoji font.
+const icons: Record<string, string> = { info: "ℹ\uFE0E", success: "✓", warning: "⚠\uFE0E", error: "✕" };
 
 export function Alert({ node }: RendererProps) {
   const kind = String(node.props.kind);

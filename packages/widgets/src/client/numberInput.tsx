@@ -40,10 +40,20 @@ export function NumberInput({ id, node }: RendererProps) {
           }}
           onBlur={() => setDraft(null)}
         />
-        <button type="button" aria-label={`Decrease ${String(p.label)}`} disabled={p.disabled === true || value - step < min} onClick={() => commit(bounded(value - step))}>
+        <button
+          type="button"
+          aria-label={`Decrease ${String(p.label)}`}
+          disabled={p.disabled === true || value - step < min}
+          onClick={() => commit(bounded(value - step))}
+        >
           −
         </button>
-        <button type="button" aria-label={`Increase ${String(p.label)}`} disabled={p.disabled === true || value + step > max} onClick={() => commit(bounded(value + step))}>
+        <button
+          type="button"
+          aria-label={`Increase ${String(p.label)}`}
+          disabled={p.disabled === true || value + step > max}
+          onClick={() => commit(bounded(value + step))}
+        >
           +
         </button>
       </div>

@@ -49,7 +49,10 @@ export function DataTable({ node }: RendererProps) {
   const order = serverSort ? (sort ? serverOrder : undefined) : localOrder;
   const formatters = useMemo(() => (chunk ? columns.map((c) => formatter(chunk, c)) : []), [chunk, p.columns]);
   const vectors = useMemo(() => (table ? columns.map((c) => table.getChild(c.name)) : []), [table, p.columns]);
-  const displays = useMemo(() => (chunk ? columns.map((c) => (c.display ? tableOf(store, chunk, c.display)?.getChild("text") : null)) : []), [chunk, p.columns, table]);
+  const displays = useMemo(
+    () => (chunk ? columns.map((c) => (c.display ? tableOf(store, chunk, c.display)?.getChild("text") : null)) : []),
+    [chunk, p.columns, table],
+  );
 
   if (typeof p.error === "string") {
     return (
@@ -61,7 +64,7 @@ export function DataTable({ node }: RendererProps) {
 
   // Columns the viewer resized (or the author sized) are fixed; the others share the rest.
   const widthOf = (c: ColumnSpec): number => widths[c.name] ?? c.width ?? (c.type === "string" ? 110 : 90);
-  const template = columns.map((c) => (widths[c.name] ?? c.width ? `${widthOf(c)}px` : `minmax(${widthOf(c)}px, 1fr)`)).join(" ");
+  const template = columns.map((c) => ((widths[c.name] ?? c.width) ? `${widthOf(c)}px` : `minmax(${widthOf(c)}px, 1fr)`)).join(" ");
   const totalWidth = columns.reduce((sum, c) => sum + widthOf(c), 0);
   const body = Math.max(rowHeight, height - rowHeight - 2);
   const full = rows * rowHeight;
@@ -74,7 +77,8 @@ export function DataTable({ node }: RendererProps) {
 
   const clickSort = (column: string): void => {
     if (p.sortable === false) return;
-    const next: Sort = !sort || sort.column !== column ? { column, desc: false } : !sort.desc ? { column, desc: true } : null;
+    const now = serverSort && pending !== undefined ? pending : sort; // a click before the server answered builds on the last one
+    const next: Sort = !now || now.column !== column ? { column, desc: false } : !now.desc ? { column, desc: true } : null;
     if (serverSort) {
       setPending(next);
       send({ t: "set", id: String(p.id), value: next });
@@ -82,19 +86,21 @@ export function DataTable({ node }: RendererProps) {
   };
   const waiting = serverSort && pending !== undefined && JSON.stringify(pending) !== JSON.stringify(sort ?? null);
 
-  const startResize = (column: ColumnSpec) => (event: PointerEvent): void => {
-    event.preventDefault();
-    event.stopPropagation();
-    const startX = event.clientX;
-    const start = (event.currentTarget as HTMLElement).parentElement?.getBoundingClientRect().width ?? widthOf(column);
-    const move = (e: PointerEvent): void => setWidths((w) => ({ ...w, [column.name]: Math.max(48, Math.round(start + e.clientX - startX)) }));
-    const up = (): void => {
-      window.removeEventListener("pointermove", move);
-      window.removeEventListener("pointerup", up);
+  const startResize =
+    (column: ColumnSpec) =>
+    (event: PointerEvent): void => {
+      event.preventDefault();
+      event.stopPropagation();
+      const startX = event.clientX;
+      const start = (event.currentTarget as HTMLElement).parentElement?.getBoundingClientRect().width ?? widthOf(column);
+      const move = (e: PointerEvent): void => setWidths((w) => ({ ...w, [column.name]: Math.max(48, Math.round(start + e.clientX - startX)) }));
+      const up = (): void => {
+        window.removeEventListener("pointermove", move);
+        window.removeEventListener("pointerup", up);
+      };
+      window.addEventListener("pointermove", move);
+      window.addEventListener("pointerup", up);
     };
-    window.addEventListener("pointermove", move);
-    window.addEventListener("pointerup", up);
-  };
 
   const rowsOut = [];
   if (table) {
@@ -102,7 +108,8 @@ export function DataTable({ node }: RendererProps) {
       const row = order ? order[i]! : i;
       const top = full <= maxScroll ? i * rowHeight : scrollTop + (i - firstExact) * rowHeight;
       rowsOut.push(
-        <div key={i} class="dash-grid-row" role="row" aria-rowindex={i + 2} style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}>
+        // Keyed by slot, not row: scrolling reuses the same DOM rows and only changes their text.
+        <div key={i % (visible + 2 * overscan + 1)} class="dash-grid-row" role="row" aria-rowindex={i + 2} style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}>
           {columns.map((c, ci) => {
             const display = displays[ci];
             const value = (display ?? vectors[ci])?.get(row) as unknown;
@@ -142,7 +149,8 @@ export function DataTable({ node }: RendererProps) {
       >
         <div class="dash-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth: `${totalWidth}px` }}>
           {columns.map((c) => {
-            const sorted = sort?.column === c.name ? (sort.desc ? "descending" : "ascending") : "none";
+            const shown = waiting ? pending : sort;
+            const sorted = shown?.column === c.name ? (shown.desc ? "descending" : "ascending") : "none";
             return (
               <div key={c.name} class={`dash-head-cell ${c.type}`} role="columnheader" aria-sort={sorted}>
                 <button type="button" class="dash-head-sort" disabled={p.sortable === false} onClick={() => clickSort(c.name)} title={c.label ?? c.name}>
@@ -151,7 +159,13 @@ export function DataTable({ node }: RendererProps) {
                     {sorted === "ascending" ? "▲" : sorted === "descending" ? "▼" : ""}
                   </span>
                 </button>
-                <span class="dash-resize" role="separator" aria-orientation="vertical" aria-label={`Resize ${c.label ?? c.name}`} onPointerDown={startResize(c)} />
+                <span
+                  class="dash-resize"
+                  role="separator"
+                  aria-orientation="vertical"
+                  aria-label={`Resize ${c.label ?? c.name}`}
+                  onPointerDown={startResize(c)}
+                />
               </div>
             );
           })}
@@ -228,10 +242,14 @@ function downloadCsv(table: Table, columns: ColumnSpec[], order: ArrayLike<numbe
   let lines: string[] = [];
   for (let i = 0; i < table.numRows; i++) {
     const row = order ? order[i]! : i;
-    lines.push(vectors.map(({ vector, date }) => {
-      const value = vector?.get(row) as unknown;
-      return quote(date && value !== null && value !== undefined ? new Date(Number(value)) : value);
-    }).join(","));
+    lines.push(
+      vectors
+        .map(({ vector, date }) => {
+          const value = vector?.get(row) as unknown;
+          return quote(date && value !== null && value !== undefined ? new Date(Number(value)) : value);
+        })
+        .join(","),
+    );
     if (lines.length === 10_000) {
       parts.push(lines.join("\n") + "\n");
       lines = [];

@@ -1,0 +1,182 @@
+// Benchmarks of tables and charts in Chromium (issue 3). Run after `node scripts/build.mjs`:
+//   node bench/data.mjs            (all; about 3–6 minutes on 2 cores)
+//   node bench/data.mjs table|line|air
+// Prints median and p99 of each figure, at two sizes (10× apart) where the size matters.
+import { chromium } from "playwright-core";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const only = process.argv[2];
+const args = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const { startApp } = await import(path.join(root, "packages/cli/dist/app-entry.js"));
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args });
+
+const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+const stats = (values) => `median ${quantile(values, 0.5).toFixed(1)}  p99 ${quantile(values, 0.99).toFixed(1)}  (n=${values.length})`;
+const idle = (page) =>
+  page.waitForFunction(
+    () => {
+      const d = window.__dash;
+      return d && d.ui().connection === "connected" && !d.ui().running && document.querySelector(".dash-main .dash-el");
+    },
+    null,
+    { timeout: 120_000 },
+  );
+
+/** Open a page counting WebSocket binary bytes. */
+async function openPage(url, width = 1280) {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const counter = { binary: 0 };
+  page.on("websocket", (ws) =>
+    ws.on("framereceived", (f) => {
+      if (typeof f.payload !== "string") counter.binary += f.payload.length;
+    }),
+  );
+  const started = performance.now();
+  await page.goto(url);
+  return { page, counter, started };
+}
+
+/** Move the rerun slider and wait until the page is idle and painted (two rAFs). */
+async function rerun(page, value) {
+  const started = performance.now();
+  await page.evaluate((v) => {
+    const d = window.__dash;
+    const node = [...d.store.nodes.entries()].find(([, n]) => n.type === "slider");
+    d.send({ t: "set", id: node[1].props.id, value: v });
+  }, value);
+  await page.waitForFunction((v) => document.body.innerText.includes(`run ${v}`), value, { timeout: 120_000 });
+  await idle(page);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return performance.now() - started;
+}
+
+async function withApp(env, fn) {
+  Object.assign(process.env, env);
+  const app = await startApp({ entry: path.join(root, "bench/fixtures/data-app.ts"), port: 0, log: () => {}, scriptTimeout: 120 });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+async function benchTable(rows) {
+  return withApp({ DASH_BENCH: "table", DASH_ROWS: String(rows) }, async (app) => {
+    const opens = [];
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const { page, counter, started } = await openPage(app.url);
+      await page.locator(".dash-grid-row").first().waitFor({ timeout: 120_000 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      opens.push(performance.now() - started);
+      bytes = counter.binary;
+      if (i < 2) await page.close();
+      else {
+        const reruns = [];
+        const before = counter.binary;
+        for (let r = 1; r <= 10; r++) reruns.push(await rerun(page, r));
+        const rerunBytes = counter.binary - before;
+        // Scroll: one jump per frame (a fast fling), frame times from requestAnimationFrame.
+        const frames = await page.evaluate(
+          () =>
+            new Promise((resolve) => {
+              const grid = document.querySelectorAll(".dash-grid")[0];
+              const times = [];
+              let last = performance.now();
+              let k = 0;
+              const step = () => {
+                const now = performance.now();
+                times.push(now - last);
+                last = now;
+                grid.scrollTop += 2400;
+                if (++k < 240) requestAnimationFrame(step);
+                else resolve(times.slice(1));
+              };
+              requestAnimationFrame(step);
+            }),
+        );
+        console.log(`table ${rows.toLocaleString("en-US")} × 10`);
+        console.log(`  open → first rows painted (ms):        ${stats(opens)}   data sent ${(bytes / 1e6).toFixed(1)} MB`);
+        console.log(`  rerun (data unchanged) → painted (ms):  ${stats(reruns)}   data bytes sent on 10 reruns: ${rerunBytes}`);
+        console.log(`  scroll frame time (ms):                 ${stats(frames)}   p95 ${quantile(frames, 0.95).toFixed(1)}`);
+        await page.close();
+      }
+    }
+  });
+}
+
+async function benchLine(points) {
+  return withApp({ DASH_BENCH: "line", DASH_ROWS: String(points) }, async (app) => {
+    const opens = [];
+    let bytes = 0;
+    for (let i = 0; i < 3; i++) {
+      const { page, counter, started } = await openPage(app.url);
+      await page.locator(".dash-chart-plot svg").first().waitFor({ timeout: 120_000 });
+      opens.push(performance.now() - started);
+      bytes = counter.binary;
+      if (i < 2) {
+        await page.close();
+        continue;
+      }
+      // A rerun whose data changes (new table object each time) is what a live chart does; the
+      // slider rerun here keeps the data and measures the loop itself.
+      const reruns = [];
+      const before = counter.binary;
+      for (let r = 1; r <= 10; r++) reruns.push(await rerun(page, r));
+      console.log(`line chart, ${points.toLocaleString("en-US")} points`);
+      console.log(`  open → chart painted (ms):              ${stats(opens)}   wire bytes for the series: ${bytes}`);
+      console.log(`  rerun → painted (ms):                   ${stats(reruns)}   data bytes on 10 reruns: ${counter.binary - before}`);
+      await page.close();
+    }
+  });
+}
+
+async function benchAir() {
+  const app = await startApp({ entry: path.join(root, "examples/air-quality/app.ts"), port: 0, log: () => {} });
+  try {
+    const { page } = await openPage(app.url, 1500);
+    await page.locator(".dash-chart-plot svg").nth(2).waitFor({ timeout: 60_000 });
+    await page.evaluate(() => {
+      window.__snap = () => {
+        const charts = [...document.querySelectorAll(".dash-chart-plot")].slice(0, 3).map((c) => c.innerHTML.replace(/plot-[0-9a-f]+/g, ""));
+        const table = [...document.querySelectorAll(".dash-grid-row")]
+          .slice(0, 2)
+          .map((r) => r.innerText)
+          .join("|");
+        return [...charts, table];
+      };
+    });
+    const times = [];
+    const states = ["Texas (TX)", "California (CA)", "New York (NY)", "Florida (FL)", "Ohio (OH)"];
+    for (let i = 0; i < 30; i++) {
+      const before = await page.evaluate(() => window.__snap());
+      const started = performance.now();
+      await page.getByLabel("State", { exact: true }).selectOption({ label: states[i % states.length] });
+      await page.waitForFunction((old) => window.__snap().every((v, k) => v !== old[k]), before, { timeout: 30_000, polling: "raf" });
+      times.push(performance.now() - started);
+    }
+    console.log("air-quality");
+    console.log(`  state change → four modules updated (ms): ${stats(times)}`);
+  } finally {
+    await app.close();
+  }
+}
+
+const size = process.argv[3] ? [Number(process.argv[3])] : undefined;
+if (!only || only === "table") for (const rows of size ?? [100_000, 1_000_000]) await benchTable(rows);
+if (!only || only === "line") for (const points of size ?? [1_000_000, 10_000_000]) await benchLine(points);
+if (!only || only === "air") await benchAir();
+await browser.close();

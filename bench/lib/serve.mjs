@@ -1,0 +1,8 @@
+// A dash server in its own process for the session benchmark: prints its URL, then serves.
+import path from "node:path";
+import { root } from "./stats.mjs";
+
+const { startApp } = await import(path.join(root, "packages/cli/dist/app-entry.js"));
+const app = await startApp({ entry: process.argv[2], port: 0, log: () => {}, sessionTtl: 3_600_000 });
+process.stdout.write(`${app.url}\n`);
+process.on("SIGTERM", () => void app.close().then(() => process.exit(0)));

@@ -1,0 +1,59 @@
+// Data normalization: rows, columns and Arrow tables → one Arrow table → IPC, memoized.
+import { tableFromArrays, tableFromIPC } from "apache-arrow";
+import { describe, expect, test } from "vitest";
+import { DataError, encode, maybeTable, toFloat64 } from "../../packages/widgets/src/data.ts";
+
+describe("maybeTable", () => {
+  test("rows with dates, nulls, BigInt and markup survive the IPC round trip", () => {
+    const rows = [
+      { when: new Date("2016-01-02T00:00:00Z"), n: 1.5, big: 9007199254740993n, text: "<script>alert(1)</script>", flag: true },
+      { when: null, n: null, big: null, text: null, flag: null },
+      { when: new Date("2016-03-04T05:06:07Z"), n: 3, big: -2n, text: "a & b", flag: false },
+    ];
+    const back = tableFromIPC(encode(maybeTable(rows)).bytes);
+    expect(back.numRows).toBe(3);
+    expect(back.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(["when:Timestamp<MILLISECOND>", "n:Float64", "big:Int64", "text:Utf8", "flag:Bool"]);
+    expect(back.getChild("when")!.get(0)).toBe(Date.UTC(2016, 0, 2));
+    expect(back.getChild("when")!.get(1)).toBeNull();
+    expect(back.getChild("big")!.get(0)).toBe(9007199254740993n);
+    expect(back.getChild("big")!.get(1)).toBeNull();
+    expect(back.getChild("text")!.get(0)).toBe("<script>alert(1)</script>");
+    expect(back.getChild("flag")!.toArray()).toEqual([true, null, false]);
+    expect(Number.isNaN(back.getChild("n")!.get(1))).toBe(true);
+  });
+
+  test("an object of columns, typed arrays and repeated strings (dictionary)", () => {
+    const n = 1000;
+    const table = maybeTable({ x: Float64Array.from({ length: n }, (_, i) => i), kind: Array.from({ length: n }, (_, i) => (i % 2 ? "odd" : "even")) });
+    expect(table.numRows).toBe(n);
+    expect(String(table.getChild("kind")!.type)).toBe("Dictionary<Int8, Utf8>");
+    expect(tableFromIPC(encode(table).bytes).getChild("kind")!.get(3)).toBe("odd");
+  });
+
+  test("an Arrow table is used as is; the same object is converted and encoded once", () => {
+    const arrow = tableFromArrays({ a: Float64Array.of(1, 2) });
+    expect(maybeTable(arrow)).toBe(arrow);
+    const rows = [{ a: 1 }];
+    expect(maybeTable(rows)).toBe(maybeTable(rows));
+    expect(encode(maybeTable(rows))).toBe(encode(maybeTable(rows)));
+    expect(encode(maybeTable([{ a: 1 }])).hash).toBe(encode(maybeTable(rows)).hash);
+  });
+
+  test("mixed and object values become text", () => {
+    const table = maybeTable([{ v: 1 }, { v: "two" }, { v: { three: 3 } }]);
+    expect(table.getChild("v")!.toArray()).toEqual(["1", "two", '{"three":3}']);
+  });
+
+  test("bad input names what is wrong", () => {
+    expect(() => maybeTable(42)).toThrow(DataError);
+    expect(() => maybeTable([1, 2])).toThrow(/row objects/);
+    expect(() => maybeTable({ a: [1, 2], b: [1] })).toThrow(/different lengths/);
+  });
+
+  test("toFloat64 reads dates as epoch ms and nulls as NaN", () => {
+    const table = maybeTable([{ d: new Date(5) }, { d: null }]);
+    const values = toFloat64(table.getChild("d")!);
+    expect(values[0]).toBe(5);
+    expect(Number.isNaN(values[1]!)).toBe(true);
+  });
+});

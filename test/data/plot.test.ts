@@ -1,0 +1,112 @@
+// The Plot mirror builds a JSON spec on the server; quick charts turn bad input into messages.
+import { describe, expect, test } from "vitest";
+import { Plot, serializeSpec } from "../../packages/widgets/src/plot.ts";
+import { testApp } from "../../packages/cli/src/testing.ts";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const rows = [
+  { year: 2000, pm10: 30, site: "a" },
+  { year: 2001, pm10: 28, site: "b" },
+];
+
+describe("serializeSpec", () => {
+  test("marks, transforms, scale options and inline data", () => {
+    const spec = serializeSpec(null, {
+      marks: [
+        Plot.lineY(rows, { x: "year", y: "pm10", stroke: "site", tip: true }),
+        Plot.ruleY([0]),
+        Plot.rectY(rows, Plot.binX({ y: "count" }, { x: "pm10" })),
+        Plot.frame(),
+      ],
+      x: { type: "log" },
+      color: { legend: true },
+      y: { domain: [new Date(0), new Date(1000)] },
+    });
+    expect(spec).toEqual({
+      x: { type: "log" },
+      color: { legend: true },
+      y: { domain: [{ $date: 0 }, { $date: 1000 }] },
+      marks: [
+        { mark: "lineY", data: { $rows: 2 }, options: { x: "year", y: "pm10", stroke: "site", tip: true } },
+        { mark: "ruleY", data: [0] },
+        { mark: "rectY", data: { $rows: 2 }, options: { $fn: "binX", args: [{ y: "count" }, { x: "pm10" }] } },
+        { mark: "frame" },
+      ],
+    });
+  });
+
+  test("a function channel becomes a column computed on the server", () => {
+    const spec = serializeSpec(null, { marks: [Plot.dot(rows, { x: "year", y: (d: { pm10: number }) => d.pm10 * 2 })] }) as {
+      marks: { options: { y: string } }[];
+    };
+    expect(spec.marks[0]!.options.y).toBe("$y");
+  });
+
+  test("functions that cannot travel are refused, naming the option", () => {
+    expect(() => serializeSpec(null, { marks: [Plot.lineY(rows, { x: "year", y: "pm10", sort: (a: unknown, b: unknown) => Number(a) - Number(b) })] })).toThrow(
+      /option "sort" is a function/,
+    );
+    expect(() => serializeSpec(null, { marks: [], x: { tickFormat: (d: number) => `${d}` } })).toThrow(/x\.tickFormat is a function/);
+    expect(() => serializeSpec(null, { marks: [Plot.rectY(rows, Plot.binX({ y: (v: unknown[]) => v.length }, { x: "pm10" }))] })).toThrow(/binX/);
+  });
+});
+
+describe("quick charts: bad input is a message in the element", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "dash-charts-"));
+  const script = (body: string): string => {
+    const file = path.join(dir, `app${Math.random().toString(36).slice(2)}.ts`);
+    writeFileSync(file, `import * as dash from "dash";\n${body}\n`);
+    return file;
+  };
+  const errorOf = async (body: string): Promise<string> => {
+    const app = await testApp(script(body), { timeout: 60 });
+    expect(app.exceptions).toEqual([]);
+    const element = app.elements.find((e) => e.type === "chart" || e.type === "table" || e.type === "plot")!;
+    return String(element.props.error ?? "");
+  };
+
+  test("a missing column names the columns that exist", async () => {
+    expect(await errorOf(`dash.lineChart([{ year: 1, pm10: 2 }], { x: "year", y: "pm25" });`)).toMatch(/no column "pm25".*"year", "pm10"/);
+  });
+  test("a non-numeric y", async () => {
+    expect(await errorOf(`dash.lineChart([{ year: 1, city: "x" }], { x: "year", y: "city" });`)).toMatch(/"city" holds Utf8 values, not numbers/);
+  });
+  test("an empty table", async () => {
+    expect(await errorOf(`dash.barChart({ a: [], b: [] }, { x: "a", y: "b" });`)).toMatch(/no rows/);
+  });
+  test("ten million rows to a bar chart", async () => {
+    expect(await errorOf(`dash.barChart({ x: new Float64Array(10_000_000), y: new Float64Array(10_000_000) });`)).toMatch(/10,000,000 rows.*aggregate first/);
+  });
+  test("a plot option that cannot be serialized", async () => {
+    expect(await errorOf(`dash.plot({ marks: [dash.Plot.dot([{ a: 1 }], { x: "a", sort: (a: number, b: number) => a - b })] });`)).toMatch(
+      /option "sort" is a function/,
+    );
+  });
+  test("a 10,000,000-point line is downsampled to the chart's pixel columns", async () => {
+    const app = await testApp(
+      script(
+        `const n = 10_000_000; const x = new Float64Array(n); const y = new Float64Array(n); for (let i = 0; i < n; i++) { x[i] = i; y[i] = Math.sin(i / 1e5); } dash.lineChart({ x, y });`,
+      ),
+      { timeout: 60 },
+    );
+    const chart = app.get("chart");
+    expect(chart.props.columns).toBe(960);
+    const bytes = [...app.data.values()].map((b) => b.length);
+    expect(Math.max(...bytes)).toBeLessThanOrEqual(64 * 1024);
+  });
+  test("unchanged data is not sent again; two elements with the same table send it once", async () => {
+    const app = await testApp(
+      script(
+        `const rows = (globalThis as any).__rows ??= Array.from({ length: 50_000 }, (_, i) => ({ i, v: i * 2 })); dash.table(rows); dash.scatterChart(rows, { x: "i", y: "v" }); dash.slider("n");`,
+      ),
+      { timeout: 60 },
+    );
+    expect(app.data.size).toBe(1);
+    const before = app.bytesSent;
+    app.slider("n").set(5);
+    await app.run();
+    expect(app.bytesSent - before).toBeLessThan(2000);
+  });
+});

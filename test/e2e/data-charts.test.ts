@@ -1,0 +1,141 @@
+/**
+ * Tables and charts in Chromium: sorting (in the browser and on the server), scrolling a
+ * 1,000,000-row table, a chart's hover tooltip, redraw on resize, and the air-quality example's
+ * four modules following the state select.
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import type { RunningApp } from "../../packages/cli/src/app.ts";
+import { fixture, launch, open, root, startApp } from "./harness.ts";
+
+let charts: RunningApp;
+let air: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  [charts, air, browser] = await Promise.all([
+    startApp({ entry: fixture("data-charts.ts"), scriptTimeout: 60 }),
+    startApp({ entry: path.join(root, "examples/air-quality/app.ts") }),
+    launch(),
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await charts?.close();
+  await air?.close();
+});
+
+async function fresh(url: string, width = 1280): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  return open(context, url);
+}
+
+const firstCells = (page: Page, grid: number): Promise<string[]> =>
+  page
+    .locator(".dash-grid")
+    .nth(grid)
+    .locator(".dash-grid-row")
+    .evaluateAll((rows) => rows.slice(0, 3).map((r) => (r.querySelector(".dash-cell") as HTMLElement).innerText));
+
+describe("tables", () => {
+  test("a small table sorts in the browser; markup shows as text", async () => {
+    const page = await fresh(charts.url);
+    await page.locator(".dash-grid").first().locator(".dash-grid-row").first().waitFor();
+    expect(await firstCells(page, 0)).toEqual(["Oslo", "<b>Lima</b>", "Pune"]);
+    await page.locator(".dash-grid").first().getByRole("button", { name: "city" }).click();
+    expect(await firstCells(page, 0)).toEqual(["<b>Lima</b>", "Oslo", "Pune"]);
+    await page.locator(".dash-grid").first().getByRole("button", { name: "v" }).click();
+    await page.locator(".dash-grid").first().getByRole("button", { name: "v" }).click();
+    expect(await page.locator(".dash-grid").first().locator('[role="columnheader"]').nth(1).getAttribute("aria-sort")).toBe("descending");
+    expect(await firstCells(page, 0)).toEqual(["<b>Lima</b>", "Oslo", "Pune"]);
+    expect(await page.locator(".dash-grid b").count()).toBe(0);
+  });
+
+  test("a 1,000,000-row table scrolls to its end with few rows in the DOM, and sorts on the server", async () => {
+    const page = await fresh(charts.url);
+    const grid = page.locator(".dash-grid").nth(1);
+    await grid.locator(".dash-grid-row").first().waitFor({ timeout: 30_000 });
+    expect(await grid.getAttribute("aria-rowcount")).toBe("1000001");
+    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await grid.locator('[aria-rowindex="1000001"]').waitFor();
+    expect(await grid.locator(".dash-grid-row").count()).toBeLessThan(60);
+    await grid.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await page.waitForFunction(() => {
+      const index = Number([...document.querySelectorAll(".dash-grid")][1]!.querySelector(".dash-grid-row")?.getAttribute("aria-rowindex"));
+      return index > 495_000 && index < 505_000;
+    });
+
+    await grid.evaluate((el) => (el.scrollTop = 0));
+    const id = grid.getByRole("button", { name: "id" });
+    await id.click(); // ascending: already in order
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll(".dash-grid")][1]!.querySelector('[aria-sort="ascending"]') &&
+        !document.querySelectorAll(".dash-grid")[1]!.getAttribute("aria-busy")?.includes("true"),
+      null,
+      { timeout: 30_000 },
+    );
+    await id.click(); // descending: the server sends the order
+    await page.waitForFunction(
+      () => {
+        const cells = [...document.querySelectorAll(".dash-grid")][1]!.querySelectorAll('[aria-rowindex="2"] .dash-cell');
+        return [...cells].some((c) => (c as HTMLElement).innerText === "999999");
+      },
+      null,
+      { timeout: 30_000 },
+    );
+  });
+});
+
+describe("charts", () => {
+  test("hovering a line shows its tooltip", async () => {
+    const page = await fresh(charts.url);
+    const plot = page.locator(".dash-chart-plot svg").first();
+    await plot.waitFor();
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2 + 5, box.y + box.height / 2);
+    await page.waitForFunction(() => /x\s*\d+/.test(document.querySelector('.dash-chart-plot [aria-label="tip"]')?.textContent ?? ""));
+    expect(await page.locator('.dash-chart-plot [aria-label="tip"]').first().textContent()).toMatch(/y\s*\d/);
+  });
+
+  test("resizing the window redraws the chart at the new width", async () => {
+    const page = await fresh(charts.url, 1280);
+    const plot = page.locator(".dash-chart-plot").first();
+    await plot.locator("svg").waitFor();
+    const before = Number(await plot.getAttribute("data-width"));
+    await page.setViewportSize({ width: 800, height: 900 });
+    await page.waitForFunction((w) => Number(document.querySelector(".dash-chart-plot")?.getAttribute("data-width")) < w - 100, before);
+    const after = Number(await plot.getAttribute("data-width"));
+    expect(Number(await plot.locator("svg").first().getAttribute("width"))).toBe(after);
+  });
+});
+
+describe("air-quality", () => {
+  test("changing the state changes all four modules", async () => {
+    const page = await fresh(air.url, 1500);
+    await page.locator(".dash-chart-plot svg").nth(2).waitFor();
+    const snapshot = (): Promise<string[]> =>
+      page.evaluate(() => {
+        const charts = [...document.querySelectorAll(".dash-chart-plot")].slice(0, 3).map((c) => c.innerHTML.replace(/plot-[0-9a-f]+/g, ""));
+        const table = [...document.querySelectorAll(".dash-grid-row")]
+          .slice(0, 3)
+          .map((r) => (r as HTMLElement).innerText)
+          .join("|");
+        return [...charts, table];
+      });
+    const before = await snapshot();
+    await page.getByLabel("State", { exact: true }).selectOption({ label: "Texas (TX)" });
+    await page.waitForFunction(() => document.querySelector(".dash-chart-title")?.textContent?.includes("TX"));
+    await page.waitForFunction((old) => {
+      const charts = [...document.querySelectorAll(".dash-chart-plot")].slice(0, 3).map((c) => c.innerHTML.replace(/plot-[0-9a-f]+/g, ""));
+      const table = [...document.querySelectorAll(".dash-grid-row")]
+        .slice(0, 3)
+        .map((r) => (r as HTMLElement).innerText)
+        .join("|");
+      return [...charts, table].every((v, i) => v !== old[i] && v.length > 0);
+    }, before);
+    expect(await page.locator(".dash-grid-row").first().innerText()).toContain("TX");
+  });
+});
