@@ -2,7 +2,7 @@
  * The browser side: one WebSocket to the server, the page store it patches, and the Preact tree
  * that draws the store. Reconnects with backoff and resumes the same session when it can.
  */
-import { render, type ComponentChildren, type FunctionComponent } from "preact";
+import { Component, render, type ComponentChildren, type FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { BinaryHeader, ClientMessage, ErrorInfo, Json, PageInfo, ServerMessage, WireNode } from "../protocol.ts";
 import { decodeBinary } from "../protocol.ts";
@@ -177,18 +177,36 @@ export function mount(renderers: Record<string, Renderer>): void {
     return ui;
   };
 
-  const NodeView: FunctionComponent<{ id: number }> = ({ id }) => {
-    const node = useNode(id);
-    if (!node) return null;
-    const Render = renderers[node.type] ?? Unknown;
-    const children = (node.children ?? []).map((child) => <NodeView key={child} id={child} />);
-    const stale = node.props.$stale === true;
-    return (
-      <div class={`dash-el el-${node.type}${stale ? " dash-stale" : ""}`} data-node={id} aria-busy={stale || undefined}>
-        <Render id={id} node={node} children={children} />
-      </div>
-    );
-  };
+  /**
+   * One node of the page. It re-renders only when a patch touches it (its own subscription) or
+   * its id changes, never because an ancestor re-rendered: a status change or a new sibling costs
+   * nothing for the rest of the page.
+   */
+  class NodeView extends Component<{ id: number }> {
+    private unsubscribe: (() => void) | null = null;
+    override componentDidMount(): void {
+      this.unsubscribe = store.subscribe(this.props.id, () => this.forceUpdate());
+    }
+    override componentWillUnmount(): void {
+      this.unsubscribe?.();
+    }
+    override shouldComponentUpdate(next: { id: number }): boolean {
+      return next.id !== this.props.id;
+    }
+    override render() {
+      const { id } = this.props;
+      const node = store.nodes.get(id);
+      if (!node) return null;
+      const Render = renderers[node.type] ?? Unknown;
+      const children = (node.children ?? []).map((child) => <NodeView key={child} id={child} />);
+      const stale = node.props.$stale === true;
+      return (
+        <div class={`dash-el el-${node.type}${stale ? " dash-stale" : ""}`} data-node={id} aria-busy={stale || undefined}>
+          <Render id={id} node={node} children={children} />
+        </div>
+      );
+    }
+  }
 
   const Unknown: Renderer = ({ node }) => <div class="dash-unknown">Unknown element “{node.type}”</div>;
 
