@@ -153,7 +153,7 @@ dash.markdown(\`window \${windows.get(0)?.id}; version \${version}; \${await loo
     const listings = since(gcsLog, from, isListing);
     const checks = since(bqLog, from, isTableCheck);
     const gaps = listings.slice(1).map((r, i) => r.at - listings[i].at);
-    const perInterval = listings.length / (seconds * 1000 / every);
+    const perInterval = listings.length / ((seconds * 1000) / every);
     line(
       `${String(n).padStart(4)} sessions: GCS listings per interval`,
       `${perInterval.toFixed(2)} (${listings.length} in ${seconds} s, shortest gap ${Math.round(Math.min(...gaps))} ms); BigQuery table checks ${checks.length}; downloads ${since(gcsLog, from, isDownload).length}, queries ${since(bqLog, from, isQuery).length} while unchanged (sessions opened in ${Math.round(opened)} ms)`,

@@ -6,7 +6,23 @@
 // Standalone: HASHTAGS_BUCKET=my-bucket node examples/live-hashtags/generator.mjs
 import { Storage } from "@google-cloud/storage";
 
-const tags = ["#typescript", "#javascript", "#dataviz", "#bigquery", "#streamlit", "#nodejs", "#duckdb", "#arrow", "#gcp", "#dataengineering", "#llm", "#rust", "#python", "#observable", "#sql"];
+const tags = [
+  "#typescript",
+  "#javascript",
+  "#dataviz",
+  "#bigquery",
+  "#streamlit",
+  "#nodejs",
+  "#duckdb",
+  "#arrow",
+  "#gcp",
+  "#dataengineering",
+  "#llm",
+  "#rust",
+  "#python",
+  "#observable",
+  "#sql",
+];
 
 /** Standard credentials; against a local server (STORAGE_EMULATOR_HOST) a project id is all it needs to create the bucket. */
 function defaultStorage() {

@@ -66,8 +66,7 @@ export class MemoryStore implements CacheStore {
   }
 
   clear(prefix: string): void {
-    for (const key of [...this.#entries.keys()])
-      if (key.startsWith(prefix)) this.#entries.delete(key);
+    for (const key of [...this.#entries.keys()]) if (key.startsWith(prefix)) this.#entries.delete(key);
   }
 }
 
@@ -85,9 +84,7 @@ export interface CacheOptions {
 }
 
 /** A memoized function: always returns a promise. `clear()` forgets its results. */
-export type Cached<A extends unknown[], R> = ((
-  ...args: A
-) => Promise<Awaited<R>>) & { clear(): Promise<void> };
+export type Cached<A extends unknown[], R> = ((...args: A) => Promise<Awaited<R>>) & { clear(): Promise<void> };
 
 /**
  * Default stores and calls in flight, by function (its `name`, else a hash of its source). An
@@ -108,10 +105,7 @@ function sharedStore(prefix: string, maxEntries = Infinity): MemoryStore {
  * treat it as read-only. Functions with the same source share results (as when a script creates
  * its cached function on each run); give `name` to tell apart functions whose source is the same.
  */
-export function cache<A extends unknown[], R>(
-  fn: (...args: A) => R,
-  options: CacheOptions = {},
-): Cached<A, R> {
+export function cache<A extends unknown[], R>(fn: (...args: A) => R, options: CacheOptions = {}): Cached<A, R> {
   const ttl = options.ttl === undefined ? Infinity : parseDuration(options.ttl);
   const clock = options.clock ?? Date;
   const prefix = `${options.name ?? sha1(fn.toString())}:`;
@@ -165,18 +159,11 @@ export function contentHash(value: unknown): string {
 const tableDigests = new WeakMap<object, string>();
 
 function isArrowTable(value: object): value is Table {
-  return (
-    "schema" in value &&
-    "batches" in value &&
-    typeof (value as { getChild?: unknown }).getChild === "function"
-  );
+  return "schema" in value && "batches" in value && typeof (value as { getChild?: unknown }).getChild === "function";
 }
 
 /** A canonical string for `value` (used by `contentHash` and for source keys). */
-export function stableStringify(
-  value: unknown,
-  seen: Set<object> = new Set(),
-): string {
+export function stableStringify(value: unknown, seen: Set<object> = new Set()): string {
   switch (typeof value) {
     case "string":
       return JSON.stringify(value);
@@ -196,32 +183,20 @@ export function stableStringify(
   if (value === null) return "null";
   const object = value as object;
   if (object instanceof Date) return `Date(${object.getTime()})`;
-  if (object instanceof ArrayBuffer)
-    return `ArrayBuffer(${sha1(new Uint8Array(object))})`;
-  if (ArrayBuffer.isView(object))
-    return `${object.constructor.name}(${sha1(new Uint8Array(object.buffer, object.byteOffset, object.byteLength))})`;
+  if (object instanceof ArrayBuffer) return `ArrayBuffer(${sha1(new Uint8Array(object))})`;
+  if (ArrayBuffer.isView(object)) return `${object.constructor.name}(${sha1(new Uint8Array(object.buffer, object.byteOffset, object.byteLength))})`;
   if (object instanceof RegExp) return `RegExp(${String(object)})`;
   if (isArrowTable(object)) {
     let digest = tableDigests.get(object);
-    if (digest === undefined)
-      tableDigests.set(object, (digest = sha1(tableToIPC(object, "stream"))));
+    if (digest === undefined) tableDigests.set(object, (digest = sha1(tableToIPC(object, "stream"))));
     return `Table(${digest})`;
   }
-  if (seen.has(object))
-    throw new Error(
-      "cache(): an argument contains a cycle, so it cannot be used as a cache key",
-    );
+  if (seen.has(object)) throw new Error("cache(): an argument contains a cycle, so it cannot be used as a cache key");
   seen.add(object);
   try {
-    if (Array.isArray(object))
-      return `[${object.map((v) => stableStringify(v, seen)).join(",")}]`;
+    if (Array.isArray(object)) return `[${object.map((v) => stableStringify(v, seen)).join(",")}]`;
     if (object instanceof Map) {
-      const entries = [...object]
-        .map(
-          ([k, v]) =>
-            `${stableStringify(k, seen)}=>${stableStringify(v, seen)}`,
-        )
-        .sort();
+      const entries = [...object].map(([k, v]) => `${stableStringify(k, seen)}=>${stableStringify(v, seen)}`).sort();
       return `Map{${entries.join(",")}}`;
     }
     if (object instanceof Set)
@@ -230,10 +205,7 @@ export function stableStringify(
         .sort()
         .join(",")}}`;
     const proto = Object.getPrototypeOf(object) as object | null;
-    const tag =
-      proto === Object.prototype || proto === null
-        ? ""
-        : (proto.constructor?.name ?? "");
+    const tag = proto === Object.prototype || proto === null ? "" : (proto.constructor?.name ?? "");
     const keys = Object.keys(object).sort();
     return `${tag}{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((object as Record<string, unknown>)[k], seen)}`).join(",")}}`;
   } finally {

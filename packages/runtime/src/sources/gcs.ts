@@ -6,19 +6,9 @@
  * the same MD5, so it downloads once and reruns nobody.
  */
 import type { Storage } from "@google-cloud/storage";
-import {
-  codeOf,
-  describeStorageCredentials,
-  isUnreachable,
-} from "./credentials.ts";
+import { codeOf, describeStorageCredentials, isUnreachable } from "./credentials.ts";
 import { tableFromIPC, tableToIPC } from "apache-arrow";
-import {
-  concatTables,
-  decode,
-  maybeFormat,
-  type Format,
-  type SourceValue,
-} from "./formats.ts";
+import { concatTables, decode, maybeFormat, type Format, type SourceValue } from "./formats.ts";
 import { messageOf, type Source } from "./poller.ts";
 
 export interface GcsOptions {
@@ -45,9 +35,7 @@ interface ObjectInfo {
 export function parseGcsUri(uri: string): { bucket: string; path: string } {
   const match = /^gs:\/\/([^/]+)\/?(.*)$/.exec(uri);
   if (match === null || match[1] === undefined) {
-    throw new Error(
-      `Invalid Cloud Storage URI "${uri}": expected gs://bucket/path/to/object`,
-    );
+    throw new Error(`Invalid Cloud Storage URI "${uri}": expected gs://bucket/path/to/object`);
   }
   return { bucket: match[1], path: match[2] ?? "" };
 }
@@ -58,11 +46,7 @@ export function parseGcsUri(uri: string): { bucket: string; path: string } {
  * @example
  * const source = gcsSource(new Storage(), "gs://sensors/today.csv", { every: 20_000 });
  */
-export function gcsSource(
-  storage: Storage,
-  uri: string,
-  options: GcsOptions = {},
-): Source<SourceValue> {
+export function gcsSource(storage: Storage, uri: string, options: GcsOptions = {}): Source<SourceValue> {
   const { bucket, path } = parseGcsUri(uri);
   const count = typeof options.latest === "number" ? options.latest : options.latest === true ? 1 : 0;
   const latest = count > 0;
@@ -70,9 +54,7 @@ export function gcsSource(
     throw new Error(`latest must be true or a whole number of objects ≥ 1 (got ${options.latest}) for ${uri}`);
   }
   if (!latest && (path === "" || path.endsWith("/"))) {
-    throw new Error(
-      `${uri} names a folder: pass { latest: true } to read the newest object under it, or name an object`,
-    );
+    throw new Error(`${uri} names a folder: pass { latest: true } to read the newest object under it, or name an object`);
   }
   if (options.format !== undefined) maybeFormat(options.format, uri);
   let checked: ObjectInfo[] | undefined;
@@ -106,10 +88,7 @@ export function gcsSource(
   };
 
   const download = async (info: ObjectInfo): Promise<Uint8Array> => {
-    const [bytes] = await storage
-      .bucket(bucket)
-      .file(info.name, { generation: info.generation })
-      .download();
+    const [bytes] = await storage.bucket(bucket).file(info.name, { generation: info.generation }).download();
     return bytes;
   };
 
@@ -172,11 +151,7 @@ function concatValues(values: SourceValue[]): SourceValue {
   return { kind: "bytes", bytes: out };
 }
 
-function infoOf(meta: {
-  name?: string;
-  generation?: string | number;
-  md5Hash?: string;
-}): ObjectInfo {
+function infoOf(meta: { name?: string; generation?: string | number; md5Hash?: string }): ObjectInfo {
   return {
     name: String(meta.name),
     generation: String(meta.generation ?? ""),
@@ -185,19 +160,10 @@ function infoOf(meta: {
 }
 
 /** Turns a client error into one that names the bucket or object and, for access errors, the credentials. */
-async function describeError(
-  storage: Storage,
-  bucket: string,
-  object: string | undefined,
-  uri: string,
-  error: unknown,
-): Promise<Error> {
+async function describeError(storage: Storage, bucket: string, object: string | undefined, uri: string, error: unknown): Promise<Error> {
   const code = codeOf(error);
   const message = messageOf(error);
-  const where =
-    storage.apiEndpoint && !storage.apiEndpoint.includes("googleapis.com")
-      ? ` at ${storage.apiEndpoint}`
-      : "";
+  const where = storage.apiEndpoint && !storage.apiEndpoint.includes("googleapis.com") ? ` at ${storage.apiEndpoint}` : "";
   if (code === 404) {
     if (object !== undefined) {
       const [exists] = await storage
@@ -214,16 +180,10 @@ async function describeError(
     });
   }
   if (code === 401 || code === 403) {
-    return new Error(
-      `access to ${uri} denied${where}: ${message}. Credentials used: ${describeStorageCredentials()}`,
-      { cause: error },
-    );
+    return new Error(`access to ${uri} denied${where}: ${message}. Credentials used: ${describeStorageCredentials()}`, { cause: error });
   }
   if (isUnreachable(error)) {
-    return new Error(
-      `could not reach Cloud Storage${where || ` (${storage.apiEndpoint})`} to read ${uri}: ${message}`,
-      { cause: error },
-    );
+    return new Error(`could not reach Cloud Storage${where || ` (${storage.apiEndpoint})`} to read ${uri}: ${message}`, { cause: error });
   }
   return new Error(`reading ${uri}${where}: ${message}`, { cause: error });
 }

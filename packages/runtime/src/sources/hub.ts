@@ -19,12 +19,7 @@ import { parseDuration, type Duration } from "./duration.ts";
 import { fileSource } from "./file.ts";
 import type { Format, SourceValue } from "./formats.ts";
 import { gcsSource } from "./gcs.ts";
-import {
-  SharedPoller,
-  type Clock,
-  type Source,
-  type SourceState,
-} from "./poller.ts";
+import { SharedPoller, type Clock, type Source, type SourceState } from "./poller.ts";
 
 /** What a script asked for: `dash.gcs(...)`, `dash.bigquery(...)` or `dash.file(...)`. */
 export type SourceSpec =
@@ -53,16 +48,8 @@ export interface SourceHubOptions {
   /** Makes the BigQuery client (called once, on first query). Default: see `defaultBigQuery`. */
   bigquery?: () => BigQuery | Promise<BigQuery>;
   onChange(key: string, sessions: string[]): void;
-  onStale?(
-    key: string,
-    sessions: string[],
-    state: SourceState<SourceValue>,
-  ): void;
-  onRecover?(
-    key: string,
-    sessions: string[],
-    state: SourceState<SourceValue>,
-  ): void;
+  onStale?(key: string, sessions: string[], state: SourceState<SourceValue>): void;
+  onRecover?(key: string, sessions: string[], state: SourceState<SourceValue>): void;
   /** Poll interval when a spec gives none. Default 60 s. */
   defaultEvery?: Duration;
 }
@@ -92,17 +79,13 @@ export async function defaultStorage(): Promise<Storage> {
  * `BIGQUERY_EMULATOR_HOST` is set, no credentials (a pass-through auth client) and the project
  * from `GOOGLE_CLOUD_PROJECT` (default `"local"`).
  */
-export async function defaultBigQuery(
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<BigQuery> {
+export async function defaultBigQuery(env: NodeJS.ProcessEnv = process.env): Promise<BigQuery> {
   const { BigQuery } = await import("@google-cloud/bigquery");
   if (!env.BIGQUERY_EMULATOR_HOST) return new BigQuery({ maxRetries: clientRetries });
   const { PassThroughClient } = await import("google-auth-library");
   const projectId = env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT ?? "local";
   // The client's AuthClient type comes from its own copy of google-auth-library.
-  const authClient = new PassThroughClient() as unknown as NonNullable<
-    ConstructorParameters<typeof BigQuery>[0]
-  >["authClient"];
+  const authClient = new PassThroughClient() as unknown as NonNullable<ConstructorParameters<typeof BigQuery>[0]>["authClient"];
   return new BigQuery({ projectId, authClient, maxRetries: clientRetries });
 }
 
@@ -120,22 +103,15 @@ export class SourceHub {
       onChange: options.onChange,
       onStale: options.onStale,
       onRecover: options.onRecover,
-      defaultEvery:
-        options.defaultEvery === undefined
-          ? undefined
-          : parseDuration(options.defaultEvery),
+      defaultEvery: options.defaultEvery === undefined ? undefined : parseDuration(options.defaultEvery),
     });
   }
 
   /** The current value of `spec` for `session`; the first read loads it, later reads are instant. */
-  async read(
-    session: string,
-    spec: SourceSpec,
-  ): Promise<SourceState<SourceValue>> {
+  async read(session: string, spec: SourceSpec): Promise<SourceState<SourceValue>> {
     const key = sourceKey(spec);
     const existing = this.#poller.peek(key);
-    if (existing !== undefined && this.#poller.readers(key).includes(session))
-      return existing;
+    if (existing !== undefined && this.#poller.readers(key).includes(session)) return existing;
     return this.#poller.read(session, key, await this.#source(spec));
   }
 
@@ -169,15 +145,10 @@ export class SourceHub {
   }
 
   async #source(spec: SourceSpec): Promise<Source<SourceValue>> {
-    const every =
-      "every" in spec && spec.every !== undefined
-        ? parseDuration(spec.every)
-        : undefined;
+    const every = "every" in spec && spec.every !== undefined ? parseDuration(spec.every) : undefined;
     switch (spec.kind) {
       case "gcs": {
-        this.#storage ??= this.#options.storage
-          ? Promise.resolve(this.#options.storage())
-          : defaultStorage();
+        this.#storage ??= this.#options.storage ? Promise.resolve(this.#options.storage()) : defaultStorage();
         return gcsSource(await this.#storage, spec.uri, {
           latest: spec.latest,
           format: spec.format,
@@ -185,9 +156,7 @@ export class SourceHub {
         });
       }
       case "bigquery": {
-        this.#bigquery ??= Promise.resolve(
-          this.#options.bigquery ? this.#options.bigquery() : defaultBigQuery(),
-        );
+        this.#bigquery ??= Promise.resolve(this.#options.bigquery ? this.#options.bigquery() : defaultBigQuery());
         return bigquerySource(await this.#bigquery, spec.sql, {
           params: spec.params,
           types: spec.types,

@@ -109,7 +109,13 @@ export function DataTable({ node }: RendererProps) {
       const top = full <= maxScroll ? i * rowHeight : scrollTop + (i - firstExact) * rowHeight;
       rowsOut.push(
         // Keyed by slot, not row: scrolling reuses the same DOM rows and only changes their text.
-        <div key={i % (visible + 2 * overscan + 1)} class="dash-grid-row" role="row" aria-rowindex={i + 2} style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}>
+        <div
+          key={i % (visible + 2 * overscan + 1)}
+          class="dash-grid-row"
+          role="row"
+          aria-rowindex={i + 2}
+          style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}
+        >
           {columns.map((c, ci) => {
             const display = displays[ci];
             const value = (display ?? vectors[ci])?.get(row) as unknown;
