@@ -4,7 +4,10 @@ import { parseClientMessage, parseUpload } from "../../packages/runtime/src/vali
 
 describe("validation at the edge", () => {
   it("accepts well-formed messages", () => {
-    expect(parseClientMessage(JSON.stringify({ t: "set", id: "slider:Count", value: 4 }))).toEqual({ ok: true, message: { t: "set", id: "slider:Count", value: 4 } });
+    expect(parseClientMessage(JSON.stringify({ t: "set", id: "slider:Count", value: 4 }))).toEqual({
+      ok: true,
+      message: { t: "set", id: "slider:Count", value: 4 },
+    });
     expect(parseClientMessage(JSON.stringify({ t: "hello", session: "abc", version: 3, query: { a: "1" } })).ok).toBe(true);
   });
 

@@ -49,7 +49,22 @@ describe("widgets (testApp)", () => {
     app.colorPicker("Paint").set("#00AA00");
     await app.run();
     const values = await shown(app);
-    expect(values).toMatchObject({ checked: true, on: false, color: "blue", city: "Rome", tags: ["a", "c"], count: 8, range: [10, 90], size: "L", amount: 5, name: "Grace", notes: "line 1\nline 2", day: "2025-12-24T00:00:00.000Z", time: "23:59", paint: "#00aa00" });
+    expect(values).toMatchObject({
+      checked: true,
+      on: false,
+      color: "blue",
+      city: "Rome",
+      tags: ["a", "c"],
+      count: 8,
+      range: [10, 90],
+      size: "L",
+      amount: 5,
+      name: "Grace",
+      notes: "line 1\nline 2",
+      day: "2025-12-24T00:00:00.000Z",
+      time: "23:59",
+      paint: "#00aa00",
+    });
     await app.run();
     expect(await shown(app)).toEqual(values);
     app.close();

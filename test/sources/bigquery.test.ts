@@ -2,16 +2,8 @@ import { BigQuery } from "@google-cloud/bigquery";
 import { tableFromIPC, type Table } from "apache-arrow";
 import { PassThroughClient } from "google-auth-library";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startBigQueryServer,
-  type BigQueryServer,
-} from "../../packages/runtime/src/local/bigquery-server.ts";
-import {
-  bigquerySource,
-  parameterType,
-  referencedTables,
-  toArrow,
-} from "../../packages/runtime/src/sources/bigquery.ts";
+import { startBigQueryServer, type BigQueryServer } from "../../packages/runtime/src/local/bigquery-server.ts";
+import { bigquerySource, parameterType, referencedTables, toArrow } from "../../packages/runtime/src/sources/bigquery.ts";
 import type { SourceValue } from "../../packages/runtime/src/sources/formats.ts";
 import { SharedPoller } from "../../packages/runtime/src/sources/poller.ts";
 import { FakeClock } from "./fake-clock.ts";
@@ -60,8 +52,7 @@ afterAll(async () => {
 });
 
 function table(value: SourceValue): Table {
-  if (value.kind !== "table")
-    throw new Error(`expected a table, got ${value.kind}`);
+  if (value.kind !== "table") throw new Error(`expected a table, got ${value.kind}`);
   return tableFromIPC(value.ipc);
 }
 function rows(value: SourceValue): Record<string, unknown>[] {
@@ -69,20 +60,13 @@ function rows(value: SourceValue): Record<string, unknown>[] {
     .toArray()
     .map((r: { toJSON(): Record<string, unknown> }) => ({ ...r.toJSON() }));
 }
-const queries = () =>
-  server.requests.filter(
-    (r) => r.method === "POST" && r.path.includes("/queries"),
-  ).length;
-const metadataReads = () =>
-  server.requests.filter(
-    (r) => r.method === "GET" && r.path.includes("/tables/"),
-  ).length;
+const queries = () => server.requests.filter((r) => r.method === "POST" && r.path.includes("/queries")).length;
+const metadataReads = () => server.requests.filter((r) => r.method === "GET" && r.path.includes("/tables/")).length;
 
 describe("local BigQuery server with the real client", () => {
   it("runs a query through bigquery.query and reads table metadata", async () => {
     const [result] = await bq.query({
-      query:
-        "SELECT id, state FROM `demo-test.shop.orders` WHERE state = @s ORDER BY id",
+      query: "SELECT id, state FROM `demo-test.shop.orders` WHERE state = @s ORDER BY id",
       params: { s: "CA" },
     });
     expect(result).toEqual([
@@ -117,16 +101,11 @@ describe("bigquerySource", () => {
       clock,
       onChange: (k, s) => changes.push([k, s]),
     });
-    const sql =
-      "SELECT state, SUM(total) AS total FROM `demo-test.shop.orders` GROUP BY state ORDER BY state";
+    const sql = "SELECT state, SUM(total) AS total FROM `demo-test.shop.orders` GROUP BY state ORDER BY state";
     await server.setTable("shop", "sales", [{ state: "CA", total: 1 }]);
-    const source = () =>
-      bigquerySource(bq, sql.replace("orders", "sales"), { every: 60_000 });
+    const source = () => bigquerySource(bq, sql.replace("orders", "sales"), { every: 60_000 });
     const q0 = queries();
-    const [a, b] = await Promise.all([
-      poller.read("s1", "sales", source()),
-      poller.read("s2", "sales", source()),
-    ]);
+    const [a, b] = await Promise.all([poller.read("s1", "sales", source()), poller.read("s2", "sales", source())]);
     expect(a).toBe(b);
     expect(queries() - q0).toBe(1);
     expect(rows(a.value)).toEqual([{ state: "CA", total: 1 }]);
@@ -217,9 +196,7 @@ describe("bigquerySource", () => {
       DATE '2024-03-04' AS day, TIMESTAMPTZ '2024-03-04 05:06:07.123+00' AS at, [1, 2] AS list,
       {'a': 1, 'b': 'z', 'c': [true]} AS rec, CAST(NULL AS VARCHAR) AS nothing, from_base64('AQI=') AS raw`;
     const t = table((await bigquerySource(bq, sql).fetch()).value);
-    const types = Object.fromEntries(
-      t.schema.fields.map((f) => [f.name, String(f.type)]),
-    );
+    const types = Object.fromEntries(t.schema.fields.map((f) => [f.name, String(f.type)]));
     expect(types).toEqual({
       small: "Float64",
       huge: "Int64",
@@ -246,9 +223,7 @@ describe("bigquerySource", () => {
       nothing: null,
     });
     expect([...(row.raw as Uint8Array)]).toEqual([1, 2]);
-    expect(
-      (row.rec as { toJSON(): Record<string, unknown> }).toJSON(),
-    ).toMatchObject({ a: 1, b: "z" });
+    expect((row.rec as { toJSON(): Record<string, unknown> }).toJSON()).toMatchObject({ a: 1, b: "z" });
 
     // DATETIME, NULL cells and REPEATED RECORD straight from the wire shape.
     const wire = toArrow(
@@ -264,19 +239,11 @@ describe("bigquerySource", () => {
       ],
       [
         {
-          f: [
-            { v: "2024-01-01T10:00:00.5" },
-            { v: [{ v: { f: [{ v: "a" }] } }] },
-            { v: null },
-          ],
+          f: [{ v: "2024-01-01T10:00:00.5" }, { v: [{ v: { f: [{ v: "a" }] } }] }, { v: null }],
         },
       ],
     );
-    expect(wire.schema.fields.map((f) => String(f.type))).toEqual([
-      "Timestamp<MILLISECOND>",
-      "List<Struct<{k:Utf8}>>",
-      "Float64",
-    ]);
+    expect(wire.schema.fields.map((f) => String(f.type))).toEqual(["Timestamp<MILLISECOND>", "List<Struct<{k:Utf8}>>", "Float64"]);
     expect(wire.get(0)!.toJSON()).toMatchObject({
       dt: Date.UTC(2024, 0, 1, 10, 0, 0, 500),
       n: null,
@@ -284,32 +251,20 @@ describe("bigquerySource", () => {
   });
 
   it("reports bad SQL with BigQuery's message and position", async () => {
-    await expect(
-      bigquerySource(bq, "SELECT id FORM `shop.orders`").fetch(),
-    ).rejects.toThrow(/failed: Syntax error: .* at \[1:\d+\]$/);
-    await expect(
-      bigquerySource(bq, "SELECT * FROM `shop.nope`").fetch(),
-    ).rejects.toThrow(/nope/);
+    await expect(bigquerySource(bq, "SELECT id FORM `shop.orders`").fetch()).rejects.toThrow(/failed: Syntax error: .* at \[1:\d+\]$/);
+    await expect(bigquerySource(bq, "SELECT * FROM `shop.nope`").fetch()).rejects.toThrow(/nope/);
     const poller = new SharedPoller<SourceValue>({ onChange: () => {} });
-    await expect(
-      poller.read("s", "bad", bigquerySource(bq, "SELEC 1")),
-    ).rejects.toThrow(/Syntax error/);
+    await expect(poller.read("s", "bad", bigquerySource(bq, "SELEC 1"))).rejects.toThrow(/Syntax error/);
     poller.close();
   });
 
   it("finds the tables a query reads", () => {
-    expect(
-      referencedTables(
-        "SELECT * FROM `p.d.t` JOIN d2.t2 USING (id) WHERE x = 'a.b'",
-      ),
-    ).toEqual([
+    expect(referencedTables("SELECT * FROM `p.d.t` JOIN d2.t2 USING (id) WHERE x = 'a.b'")).toEqual([
       { project: "p", dataset: "d", table: "t" },
       { project: undefined, dataset: "d2", table: "t2" },
     ]);
     expect(referencedTables("SELECT * FROM `p.d.events_*`")).toBeUndefined();
-    expect(
-      referencedTables("SELECT * FROM d.INFORMATION_SCHEMA.TABLES"),
-    ).toBeUndefined();
+    expect(referencedTables("SELECT * FROM d.INFORMATION_SCHEMA.TABLES")).toBeUndefined();
     expect(referencedTables("SELECT 1")).toEqual([]);
   });
 });

@@ -1,12 +1,6 @@
 import { tableFromArrays } from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import {
-  cache,
-  contentHash,
-  MemoryStore,
-  type CacheEntry,
-  type CacheStore,
-} from "../../packages/runtime/src/cache.ts";
+import { cache, contentHash, MemoryStore, type CacheEntry, type CacheStore } from "../../packages/runtime/src/cache.ts";
 
 describe("cache", () => {
   it("makes one underlying call for 1,000 concurrent callers", async () => {
@@ -16,9 +10,7 @@ describe("cache", () => {
       await new Promise((r) => setTimeout(r, 5));
       return { state, n: calls };
     });
-    const results = await Promise.all(
-      Array.from({ length: 1000 }, () => slow("CA")),
-    );
+    const results = await Promise.all(Array.from({ length: 1000 }, () => slow("CA")));
     expect(calls).toBe(1);
     expect(new Set(results).size).toBe(1);
     await slow("CA");
@@ -29,15 +21,7 @@ describe("cache", () => {
 
   it("keys by content, not identity or key order", async () => {
     let calls = 0;
-    const f = cache(
-      (opts: {
-        a: number;
-        b: Date;
-        c: bigint[];
-        m: Map<string, number>;
-        bytes: Uint8Array;
-      }) => ++calls,
-    );
+    const f = cache((_opts: { a: number; b: Date; c: bigint[]; m: Map<string, number>; bytes: Uint8Array }) => ++calls);
     const args = () => ({
       b: new Date(0),
       a: 1,
@@ -111,8 +95,7 @@ describe("cache", () => {
       set: async (k, e) => void map.set(k, e),
       delete: async (k) => void map.delete(k),
       clear: async (prefix) => {
-        for (const k of [...map.keys()])
-          if (k.startsWith(prefix)) map.delete(k);
+        for (const k of [...map.keys()]) if (k.startsWith(prefix)) map.delete(k);
       },
     };
     let calls = 0;

@@ -30,12 +30,7 @@ export class FakeClock implements Clock {
     const end = this.#now + ms;
     for (;;) {
       let due: [number, { at: number; fn: () => void }] | undefined;
-      for (const timer of this.#timers)
-        if (
-          timer[1].at <= end &&
-          (due === undefined || timer[1].at < due[1].at)
-        )
-          due = timer;
+      for (const timer of this.#timers) if (timer[1].at <= end && (due === undefined || timer[1].at < due[1].at)) due = timer;
       if (due === undefined) break;
       this.#timers.delete(due[0]);
       this.#now = due[1].at;

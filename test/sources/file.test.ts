@@ -3,10 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  fileSource,
-  splitGlob,
-} from "../../packages/runtime/src/sources/file.ts";
+import { fileSource, splitGlob } from "../../packages/runtime/src/sources/file.ts";
 import type { SourceValue } from "../../packages/runtime/src/sources/formats.ts";
 import { SharedPoller } from "../../packages/runtime/src/sources/poller.ts";
 import { FakeClock } from "./fake-clock.ts";
@@ -33,10 +30,7 @@ function changes() {
     },
     next: (count: number) =>
       new Promise<void>((resolve, reject) => {
-        const timeout = setTimeout(
-          () => reject(new Error(`no change event (saw ${seen.length})`)),
-          5000,
-        );
+        const timeout = setTimeout(() => reject(new Error(`no change event (saw ${seen.length})`)), 5000);
         const check = () => {
           if (seen.length >= count) {
             clearTimeout(timeout);
@@ -58,29 +52,21 @@ describe("fileSource", () => {
       clock,
       onChange: log.onChange,
     });
-    const state = await poller.read(
-      "s1",
-      "prices",
-      fileSource("prices.csv", { cwd: dir }),
-    );
+    const state = await poller.read("s1", "prices", fileSource("prices.csv", { cwd: dir }));
     expect(rows(state.value)).toEqual([{ item: "apple", price: 1 }]);
     expect(clock.pending).toBe(0);
     writeFileSync(join(dir, "prices.csv"), "item,price\napple,2\n");
     await log.next(1);
     await poller.idle();
     expect(log.seen[0]).toEqual(["s1"]);
-    expect(rows(poller.peek("prices")?.value)).toEqual([
-      { item: "apple", price: 2 },
-    ]);
+    expect(rows(poller.peek("prices")?.value)).toEqual([{ item: "apple", price: 2 }]);
     poller.close();
   });
 
   it("reads a glob as one table and notices new files", async () => {
     const sub = join(dir, "daily");
     writeFileSync(join(dir, "ignore.csv"), "day,n\n0,0\n");
-    await import("node:fs").then((fs) =>
-      fs.mkdirSync(sub, { recursive: true }),
-    );
+    await import("node:fs").then((fs) => fs.mkdirSync(sub, { recursive: true }));
     writeFileSync(join(sub, "1.csv"), "day,n\n1,10\n");
     writeFileSync(join(sub, "2.csv"), "day,n\n2,20\n");
     writeFileSync(join(sub, "notes.txt"), "not data");
@@ -89,11 +75,7 @@ describe("fileSource", () => {
       clock: new FakeClock(),
       onChange: log.onChange,
     });
-    const state = await poller.read(
-      "s",
-      "glob",
-      fileSource("daily/*.csv", { cwd: dir }),
-    );
+    const state = await poller.read("s", "glob", fileSource("daily/*.csv", { cwd: dir }));
     expect(rows(state.value)).toEqual([
       { day: 1, n: 10 },
       { day: 2, n: 20 },
@@ -101,19 +83,13 @@ describe("fileSource", () => {
     writeFileSync(join(sub, "3.csv"), "day,n\n3,30\n");
     await log.next(1);
     await poller.idle();
-    expect(rows(poller.peek("glob")?.value).map((r) => r.day)).toEqual([
-      1, 2, 3,
-    ]);
+    expect(rows(poller.peek("glob")?.value).map((r) => r.day)).toEqual([1, 2, 3]);
     poller.close();
   });
 
   it("says which file or glob is missing", async () => {
-    await expect(fileSource("nope.csv", { cwd: dir }).fetch()).rejects.toThrow(
-      /file nope.csv not found/,
-    );
-    await expect(
-      fileSource("none/*.csv", { cwd: dir }).fetch(),
-    ).rejects.toThrow(/no files match none\/\*.csv/);
+    await expect(fileSource("nope.csv", { cwd: dir }).fetch()).rejects.toThrow(/file nope.csv not found/);
+    await expect(fileSource("none/*.csv", { cwd: dir }).fetch()).rejects.toThrow(/no files match none\/\*.csv/);
   });
 
   it("matches globs", () => {

@@ -3,18 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  csvToTable,
-  decode,
-  formatFromName,
-  parseCsv,
-  rowsToTable,
-  toTable,
-} from "../../packages/runtime/src/sources/formats.ts";
+import { csvToTable, decode, formatFromName, parseCsv, rowsToTable, toTable } from "../../packages/runtime/src/sources/formats.ts";
 
-const types = (t: {
-  schema: { fields: Array<{ name: string; type: unknown }> };
-}) => Object.fromEntries(t.schema.fields.map((f) => [f.name, String(f.type)]));
+const types = (t: { schema: { fields: Array<{ name: string; type: unknown }> } }) => Object.fromEntries(t.schema.fields.map((f) => [f.name, String(f.type)]));
 
 describe("formats", () => {
   it("parses quoted CSV", () => {
@@ -25,9 +16,7 @@ describe("formats", () => {
   });
 
   it("infers CSV column types", () => {
-    const t = csvToTable(
-      "i,f,b,d,ts,zip,s,empty\n1,1.5,true,2024-01-02,2024-01-02 03:04:05,02134,x,\n2,,FALSE,2024-01-03,2024-01-02T03:04:05Z,10001,y,\n",
-    );
+    const t = csvToTable("i,f,b,d,ts,zip,s,empty\n1,1.5,true,2024-01-02,2024-01-02 03:04:05,02134,x,\n2,,FALSE,2024-01-03,2024-01-02T03:04:05Z,10001,y,\n");
     expect(types(t)).toEqual({
       i: "Int32",
       f: "Float64",
@@ -78,16 +67,9 @@ describe("formats", () => {
     });
     const json = await decode(enc('[{"a":1},{"a":2}]'), "json", "x.json");
     expect(json.kind === "table" && tableFromIPC(json.ipc).numRows).toBe(2);
-    await expect(decode(enc('{"a":1}'), "json", "x.json")).rejects.toThrow(
-      "Could not read x.json as json: expected a JSON array of row objects",
-    );
-    await expect(decode(enc("{bad"), "ndjson", "x.ndjson")).rejects.toThrow(
-      /Could not read x.ndjson as ndjson/,
-    );
-    const arrowFile = tableToIPC(
-      tableFromArrays({ v: Int32Array.from([1, 2, 3]) }),
-      "file",
-    );
+    await expect(decode(enc('{"a":1}'), "json", "x.json")).rejects.toThrow("Could not read x.json as json: expected a JSON array of row objects");
+    await expect(decode(enc("{bad"), "ndjson", "x.ndjson")).rejects.toThrow(/Could not read x.ndjson as ndjson/);
+    const arrowFile = tableToIPC(tableFromArrays({ v: Int32Array.from([1, 2, 3]) }), "file");
     expect((await toTable(arrowFile, "arrow", "x.arrow")).numRows).toBe(3);
     expect(formatFromName("a/b.CSV")).toBe("csv");
     expect(formatFromName("x.jsonl")).toBe("ndjson");
@@ -108,16 +90,10 @@ describe("parquet", () => {
     const db = await DuckDBInstance.create(":memory:");
     const conn = await db.connect();
     const file = join(dir, "t.parquet");
-    await conn.run(
-      `COPY (SELECT i::INTEGER AS i, i * 1.5 AS f, 'r' || i AS s, i % 2 = 0 AS even FROM range(5) t(i)) TO '${file}' (FORMAT parquet)`,
-    );
+    await conn.run(`COPY (SELECT i::INTEGER AS i, i * 1.5 AS f, 'r' || i AS s, i % 2 = 0 AS even FROM range(5) t(i)) TO '${file}' (FORMAT parquet)`);
     conn.closeSync();
     db.closeSync();
-    const t = await toTable(
-      new Uint8Array(readFileSync(file)),
-      "parquet",
-      file,
-    );
+    const t = await toTable(new Uint8Array(readFileSync(file)), "parquet", file);
     expect(t.numRows).toBe(5);
     expect(t.get(3)!.toJSON()).toMatchObject({
       i: 3,

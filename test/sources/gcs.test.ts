@@ -1,10 +1,7 @@
 import { Storage } from "@google-cloud/storage";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startGcsServer,
-  type GcsServer,
-} from "../../packages/runtime/src/local/gcs-server.ts";
+import { startGcsServer, type GcsServer } from "../../packages/runtime/src/local/gcs-server.ts";
 import type { SourceValue } from "../../packages/runtime/src/sources/formats.ts";
 import { gcsSource } from "../../packages/runtime/src/sources/gcs.ts";
 import { SharedPoller } from "../../packages/runtime/src/sources/poller.ts";
@@ -26,18 +23,13 @@ afterAll(async () => {
 });
 
 function rows(value: SourceValue): Record<string, unknown>[] {
-  if (value.kind !== "table")
-    throw new Error(`expected a table, got ${value.kind}`);
+  if (value.kind !== "table") throw new Error(`expected a table, got ${value.kind}`);
   return tableFromIPC(value.ipc)
     .toArray()
     .map((r: { toJSON(): Record<string, unknown> }) => ({ ...r.toJSON() }));
 }
 
-const downloads = (name: string) =>
-  server.requests.filter(
-    (r) =>
-      r.path.includes("alt=media") && r.path.includes(encodeURIComponent(name)),
-  ).length;
+const downloads = (name: string) => server.requests.filter((r) => r.path.includes("alt=media") && r.path.includes(encodeURIComponent(name))).length;
 
 describe("local GCS server with the real client", () => {
   it("creates buckets, uploads (resumable and multipart), lists, reads metadata, downloads", async () => {
@@ -47,11 +39,7 @@ describe("local GCS server with the real client", () => {
     await bucket.file("a/two.txt").save("world", { resumable: false });
     await bucket.file("b.txt").save("!");
     const [all] = await bucket.getFiles();
-    expect(all.map((f) => f.name).sort()).toEqual([
-      "a/one.txt",
-      "a/two.txt",
-      "b.txt",
-    ]);
+    expect(all.map((f) => f.name).sort()).toEqual(["a/one.txt", "a/two.txt", "b.txt"]);
     const [underA] = await bucket.getFiles({ prefix: "a/" });
     expect(underA.map((f) => f.name)).toEqual(["a/one.txt", "a/two.txt"]);
     const [, , top] = await bucket.getFiles({
@@ -85,9 +73,7 @@ describe("local GCS server with the real client", () => {
     const before = server.requests.length;
     const res = await fetch(`${server.url}/b/plain/o/x.txt?alt=media`);
     expect(await res.text()).toBe("plain bytes");
-    const meta = (await (
-      await fetch(`${server.url}/b/plain/o/x.txt`)
-    ).json()) as { name: string };
+    const meta = (await (await fetch(`${server.url}/b/plain/o/x.txt`)).json()) as { name: string };
     expect(meta.name).toBe("x.txt");
     expect(server.requests.length).toBe(before + 2);
   });
@@ -95,19 +81,14 @@ describe("local GCS server with the real client", () => {
 
 describe("gcsSource", () => {
   it("reads CSV into a typed table and downloads only when the generation changes", async () => {
-    server.putObject(
-      "live",
-      "sensors.csv",
-      "t,v,ok\n2024-01-01,1.5,true\n2024-01-02,2,false\n",
-    );
+    server.putObject("live", "sensors.csv", "t,v,ok\n2024-01-01,1.5,true\n2024-01-02,2,false\n");
     const clock = new FakeClock();
     const changes: Array<[string, string[]]> = [];
     const poller = new SharedPoller<SourceValue>({
       clock,
       onChange: (key, sessions) => changes.push([key, sessions]),
     });
-    const source = () =>
-      gcsSource(storage, "gs://live/sensors.csv", { every: 20_000 });
+    const source = () => gcsSource(storage, "gs://live/sensors.csv", { every: 20_000 });
     const first = await poller.read("s1", "k", source());
     expect(rows(first.value)).toEqual([
       { t: Date.UTC(2024, 0, 1), v: 1.5, ok: true },
@@ -129,9 +110,7 @@ describe("gcsSource", () => {
     await poller.idle();
     expect(downloads("sensors.csv")).toBe(2);
     expect(changes).toEqual([["k", ["s1"]]]);
-    expect(rows(poller.peek("k")!.value)).toEqual([
-      { t: Date.UTC(2024, 0, 3), v: 9, ok: true },
-    ]);
+    expect(rows(poller.peek("k")!.value)).toEqual([{ t: Date.UTC(2024, 0, 3), v: 9, ok: true }]);
 
     // Same bytes re-uploaded: a new generation, one download, but nobody reruns.
     server.putObject("live", "sensors.csv", "t,v,ok\n2024-01-03,9,true\n");
@@ -144,16 +123,8 @@ describe("gcsSource", () => {
   });
 
   it("follows the newest object under a prefix with latest: true", async () => {
-    server.putObject(
-      "drops",
-      "daily/2024-01-01.json",
-      JSON.stringify([{ day: 1 }]),
-    );
-    server.putObject(
-      "drops",
-      "daily/2024-01-02.json",
-      JSON.stringify([{ day: 2 }]),
-    );
+    server.putObject("drops", "daily/2024-01-01.json", JSON.stringify([{ day: 1 }]));
+    server.putObject("drops", "daily/2024-01-02.json", JSON.stringify([{ day: 2 }]));
     server.putObject("drops", "other/2099.json", JSON.stringify([{ day: 99 }]));
     const clock = new FakeClock();
     const changes: string[][] = [];
@@ -165,17 +136,11 @@ describe("gcsSource", () => {
       latest: true,
       every: 1000,
     });
-    expect(rows((await poller.read("s", "latest", source)).value)).toEqual([
-      { day: 2 },
-    ]);
+    expect(rows((await poller.read("s", "latest", source)).value)).toEqual([{ day: 2 }]);
     await clock.advance(1000);
     await poller.idle();
     expect(changes).toEqual([]);
-    server.putObject(
-      "drops",
-      "daily/2024-01-03.json",
-      JSON.stringify([{ day: 3 }]),
-    );
+    server.putObject("drops", "daily/2024-01-03.json", JSON.stringify([{ day: 3 }]));
     await clock.advance(1000);
     await poller.idle();
     expect(changes).toEqual([["s"]]);
@@ -186,14 +151,9 @@ describe("gcsSource", () => {
   it("reads text, bytes, ndjson and explicit formats", async () => {
     server.putObject("fmt", "notes.txt", "just text");
     server.putObject("fmt", "blob.bin", new Uint8Array([1, 2, 3]));
-    server.putObject(
-      "fmt",
-      "events.ndjson",
-      '{"a":1,"tags":["x"]}\n{"a":2,"tags":[]}\n',
-    );
+    server.putObject("fmt", "events.ndjson", '{"a":1,"tags":["x"]}\n{"a":2,"tags":[]}\n');
     server.putObject("fmt", "data.dat", "a\n1\n");
-    const read = async (uri: string, format?: "csv") =>
-      (await gcsSource(storage, uri, { format }).fetch()).value;
+    const read = async (uri: string, format?: "csv") => (await gcsSource(storage, uri, { format }).fetch()).value;
     expect(await read("gs://fmt/notes.txt")).toEqual({
       kind: "text",
       text: "just text",
@@ -207,26 +167,14 @@ describe("gcsSource", () => {
 
   it("names the missing object, the missing bucket, and an empty prefix", async () => {
     server.createBucket("exists");
-    await expect(
-      gcsSource(storage, "gs://exists/missing.json").fetch(),
-    ).rejects.toThrow("object gs://exists/missing.json not found");
-    await expect(
-      gcsSource(storage, "gs://no-such-bucket/x.json").fetch(),
-    ).rejects.toThrow(/bucket no-such-bucket not found/);
-    await expect(
-      gcsSource(storage, "gs://no-such-bucket/p/", { latest: true }).fetch(),
-    ).rejects.toThrow(/bucket no-such-bucket not found/);
-    await expect(
-      gcsSource(storage, "gs://exists/empty/", { latest: true }).fetch(),
-    ).rejects.toThrow("no objects under gs://exists/empty/");
-    expect(() => gcsSource(storage, "gs://exists/folder/")).toThrow(
-      /latest: true/,
-    );
+    await expect(gcsSource(storage, "gs://exists/missing.json").fetch()).rejects.toThrow("object gs://exists/missing.json not found");
+    await expect(gcsSource(storage, "gs://no-such-bucket/x.json").fetch()).rejects.toThrow(/bucket no-such-bucket not found/);
+    await expect(gcsSource(storage, "gs://no-such-bucket/p/", { latest: true }).fetch()).rejects.toThrow(/bucket no-such-bucket not found/);
+    await expect(gcsSource(storage, "gs://exists/empty/", { latest: true }).fetch()).rejects.toThrow("no objects under gs://exists/empty/");
+    expect(() => gcsSource(storage, "gs://exists/folder/")).toThrow(/latest: true/);
     expect(() => gcsSource(storage, "s3://x/y")).toThrow(/gs:\/\/bucket/);
     const poller = new SharedPoller<SourceValue>({ onChange: () => {} });
-    await expect(
-      poller.read("s", "k", gcsSource(storage, "gs://exists/missing.json")),
-    ).rejects.toThrow("object gs://exists/missing.json not found");
+    await expect(poller.read("s", "k", gcsSource(storage, "gs://exists/missing.json"))).rejects.toThrow("object gs://exists/missing.json not found");
     expect(poller.keys()).toEqual([]);
   });
 
@@ -258,8 +206,7 @@ describe("gcsSource", () => {
         /access to gs:\/\/b\/x.csv denied[\s\S]*\/home\/me\/key.json \(from GOOGLE_APPLICATION_CREDENTIALS\)/,
       );
     } finally {
-      if (previous === undefined)
-        delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
+      if (previous === undefined) delete process.env.GOOGLE_APPLICATION_CREDENTIALS;
       else process.env.GOOGLE_APPLICATION_CREDENTIALS = previous;
       denier.closeAllConnections();
       await new Promise((r) => denier.close(r));

@@ -1,20 +1,10 @@
 import { Storage } from "@google-cloud/storage";
 import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startBigQueryServer,
-  type BigQueryServer,
-} from "../../packages/runtime/src/local/bigquery-server.ts";
-import {
-  startGcsServer,
-  type GcsServer,
-} from "../../packages/runtime/src/local/gcs-server.ts";
+import { startBigQueryServer, type BigQueryServer } from "../../packages/runtime/src/local/bigquery-server.ts";
+import { startGcsServer, type GcsServer } from "../../packages/runtime/src/local/gcs-server.ts";
 import type { SourceValue } from "../../packages/runtime/src/sources/formats.ts";
-import {
-  SourceHub,
-  sourceKey,
-  type SourceSpec,
-} from "../../packages/runtime/src/sources/hub.ts";
+import { SourceHub, sourceKey, type SourceSpec } from "../../packages/runtime/src/sources/hub.ts";
 import type { SourceState } from "../../packages/runtime/src/sources/poller.ts";
 import { FakeClock } from "./fake-clock.ts";
 
@@ -50,8 +40,7 @@ afterAll(async () => {
   await bq.close();
 });
 
-const downloads = (server: GcsServer) =>
-  server.requests.filter((r) => r.path.includes("alt=media")).length;
+const downloads = (server: GcsServer) => server.requests.filter((r) => r.path.includes("alt=media")).length;
 const rows = (state: SourceState<SourceValue> | undefined) => {
   if (state?.value.kind !== "table") throw new Error("expected a table");
   return tableFromIPC(state.value.ipc)
@@ -74,20 +63,14 @@ describe("SourceHub", () => {
       every: 5000,
     };
     expect(sourceKey(a)).toBe(sourceKey(b));
-    expect(sourceKey(a)).not.toBe(
-      sourceKey({ ...a, params: { x: 2, y: "a" } }),
-    );
-    expect(sourceKey({ kind: "gcs", uri: "gs://b/x" })).not.toBe(
-      sourceKey({ kind: "gcs", uri: "gs://b/x", latest: true }),
-    );
+    expect(sourceKey(a)).not.toBe(sourceKey({ ...a, params: { x: 2, y: "a" } }));
+    expect(sourceKey({ kind: "gcs", uri: "gs://b/x" })).not.toBe(sourceKey({ kind: "gcs", uri: "gs://b/x", latest: true }));
   });
 
   it("uses STORAGE_EMULATOR_HOST and BIGQUERY_EMULATOR_HOST with the default clients", async () => {
     gcs.putObject("env", "hello.json", JSON.stringify([{ greeting: "hi" }]));
     const hub = new SourceHub({ clock: new FakeClock(), onChange: () => {} });
-    expect(
-      rows(await hub.read("s", { kind: "gcs", uri: "gs://env/hello.json" })),
-    ).toEqual([{ greeting: "hi" }]);
+    expect(rows(await hub.read("s", { kind: "gcs", uri: "gs://env/hello.json" }))).toEqual([{ greeting: "hi" }]);
     const visits = await hub.read("s", {
       kind: "bigquery",
       sql: "SELECT day, n FROM `demo-test.metrics.visits` WHERE n > @min",
@@ -97,41 +80,38 @@ describe("SourceHub", () => {
     hub.close();
   });
 
-  it.each([1, 10, 1000])(
-    "downloads once for %i sessions and reruns all of them on change",
-    async (n) => {
-      const name = `shared-${n}.csv`;
-      gcs.putObject("many", name, "x\n1\n");
-      const clock = new FakeClock();
-      const changed: string[][] = [];
-      const hub = new SourceHub({
-        clock,
-        onChange: (_k, s) => changed.push(s),
-      });
-      const spec: SourceSpec = {
-        kind: "gcs",
-        uri: `gs://many/${name}`,
-        every: "10s",
-      };
-      const d0 = downloads(gcs);
-      const r0 = gcs.requests.length;
-      const sessions = Array.from({ length: n }, (_, i) => `s${i}`);
-      await Promise.all(sessions.map((s) => hub.read(s, spec)));
-      expect(downloads(gcs) - d0).toBe(1);
-      for (let i = 0; i < 3; i++) {
-        await clock.advance(10_000);
-        await hub.idle();
-      }
-      expect(downloads(gcs) - d0).toBe(1); // unchanged: metadata only
-      expect(gcs.requests.length - r0).toBe(1 + 1 + 3); // first metadata + download + one metadata per interval
-      gcs.putObject("many", name, "x\n2\n");
+  it.each([1, 10, 1000])("downloads once for %i sessions and reruns all of them on change", async (n) => {
+    const name = `shared-${n}.csv`;
+    gcs.putObject("many", name, "x\n1\n");
+    const clock = new FakeClock();
+    const changed: string[][] = [];
+    const hub = new SourceHub({
+      clock,
+      onChange: (_k, s) => changed.push(s),
+    });
+    const spec: SourceSpec = {
+      kind: "gcs",
+      uri: `gs://many/${name}`,
+      every: "10s",
+    };
+    const d0 = downloads(gcs);
+    const r0 = gcs.requests.length;
+    const sessions = Array.from({ length: n }, (_, i) => `s${i}`);
+    await Promise.all(sessions.map((s) => hub.read(s, spec)));
+    expect(downloads(gcs) - d0).toBe(1);
+    for (let i = 0; i < 3; i++) {
       await clock.advance(10_000);
       await hub.idle();
-      expect(downloads(gcs) - d0).toBe(2);
-      expect(changed).toEqual([sessions]);
-      hub.close();
-    },
-  );
+    }
+    expect(downloads(gcs) - d0).toBe(1); // unchanged: metadata only
+    expect(gcs.requests.length - r0).toBe(1 + 1 + 3); // first metadata + download + one metadata per interval
+    gcs.putObject("many", name, "x\n2\n");
+    await clock.advance(10_000);
+    await hub.idle();
+    expect(downloads(gcs) - d0).toBe(2);
+    expect(changed).toEqual([sessions]);
+    hub.close();
+  });
 
   it("marks a source stale while the server is down and recovers when it is back", async () => {
     const server = await startGcsServer();
@@ -169,9 +149,7 @@ describe("SourceHub", () => {
     await clock.advance(1000);
     await hub.idle();
     expect(events).toEqual(["stale a,b"]);
-    expect(lastStale?.stale?.error).toMatch(
-      /could not reach Cloud Storage at http:\/\/127.0.0.1:\d+ to read gs:\/\/flaky\/data.csv/,
-    );
+    expect(lastStale?.stale?.error).toMatch(/could not reach Cloud Storage at http:\/\/127.0.0.1:\d+ to read gs:\/\/flaky\/data.csv/);
     expect(rows(lastStale)).toEqual([{ v: 1 }]); // the last good data is kept
     expect(rows(hub.peek(sourceKey(spec)))).toEqual([{ v: 1 }]);
 

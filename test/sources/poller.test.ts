@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseDuration } from "../../packages/runtime/src/sources/duration.ts";
-import {
-  SharedPoller,
-  type Fetched,
-  type Source,
-  type SourceState,
-} from "../../packages/runtime/src/sources/poller.ts";
+import { SharedPoller, type Fetched, type Source, type SourceState } from "../../packages/runtime/src/sources/poller.ts";
 import { FakeClock } from "./fake-clock.ts";
 
 /** A source backed by a variable, counting checks and fetches. */
@@ -73,9 +68,7 @@ describe("parseDuration", () => {
     expect(parseDuration("1.5s")).toBe(1500);
   });
   it("rejects bad input clearly", () => {
-    expect(() => parseDuration("20")).toThrow(
-      'add a unit, e.g. "20ms" or "20s"',
-    );
+    expect(() => parseDuration("20")).toThrow('add a unit, e.g. "20ms" or "20s"');
     expect(() => parseDuration("soon")).toThrow(/Invalid duration "soon"/);
     expect(() => parseDuration("5 parsecs")).toThrow(/Invalid duration/);
     expect(() => parseDuration(-1)).toThrow(/non-negative/);
@@ -84,34 +77,29 @@ describe("parseDuration", () => {
 });
 
 describe("SharedPoller", () => {
-  it.each([1, 500])(
-    "polls once per interval for %i sessions and reruns exactly the readers",
-    async (n) => {
-      const { poller, log, tick, clock } = setup();
-      const src = fakeSource("v1");
-      const sessions = Array.from({ length: n }, (_, i) => `s${i}`);
-      const states = await Promise.all(
-        sessions.map((s) => poller.read(s, "k", src.source)),
-      );
-      expect(new Set(states).size).toBe(1);
-      expect(src.fetches).toBe(1);
-      expect(clock.pending).toBe(1); // one timer, however many sessions
+  it.each([1, 500])("polls once per interval for %i sessions and reruns exactly the readers", async (n) => {
+    const { poller, log, tick, clock } = setup();
+    const src = fakeSource("v1");
+    const sessions = Array.from({ length: n }, (_, i) => `s${i}`);
+    const states = await Promise.all(sessions.map((s) => poller.read(s, "k", src.source)));
+    expect(new Set(states).size).toBe(1);
+    expect(src.fetches).toBe(1);
+    expect(clock.pending).toBe(1); // one timer, however many sessions
 
-      await tick(1000);
-      await tick(1000);
-      expect(src.checks).toBe(2);
-      expect(src.fetches).toBe(1);
-      expect(log.changes).toEqual([]);
+    await tick(1000);
+    await tick(1000);
+    expect(src.checks).toBe(2);
+    expect(src.fetches).toBe(1);
+    expect(log.changes).toEqual([]);
 
-      src.data = "v2";
-      await tick(1000);
-      expect(src.fetches).toBe(2);
-      expect(log.changes).toEqual([["k", sessions]]);
-      expect(poller.peek("k")?.value).toBe("v2");
-      poller.close();
-      expect(clock.pending).toBe(0);
-    },
-  );
+    src.data = "v2";
+    await tick(1000);
+    expect(src.fetches).toBe(2);
+    expect(log.changes).toEqual([["k", sessions]]);
+    expect(poller.peek("k")?.value).toBe("v2");
+    poller.close();
+    expect(clock.pending).toBe(0);
+  });
 
   it("names only the sessions that read the changed key", async () => {
     const { poller, log, tick } = setup();
@@ -163,9 +151,7 @@ describe("SharedPoller", () => {
         return { value: "v", version: "1" };
       },
     };
-    const reads = Array.from({ length: 100 }, (_, i) =>
-      poller.read(`s${i}`, "k", source),
-    );
+    const reads = Array.from({ length: 100 }, (_, i) => poller.read(`s${i}`, "k", source));
     release();
     const states = await Promise.all(reads);
     expect(calls).toBe(1);
@@ -177,9 +163,7 @@ describe("SharedPoller", () => {
     const { poller } = setup();
     const src = fakeSource("x");
     src.failing = "connection refused";
-    await expect(poller.read("s", "k", src.source)).rejects.toThrow(
-      "Could not load fake://data: connection refused",
-    );
+    await expect(poller.read("s", "k", src.source)).rejects.toThrow("Could not load fake://data: connection refused");
     expect(poller.keys()).toEqual([]);
     src.failing = undefined;
     await expect(poller.read("s", "k", src.source)).resolves.toMatchObject({
@@ -266,6 +250,7 @@ describe("SharedPoller", () => {
     let fire!: () => void;
     let data = "a";
     let fetches = 0;
+    // eslint-disable-next-line prefer-const -- assigned later in the test, after the first fetch
     let gate: Promise<void> | undefined;
     const source: Source<string> = {
       fetch: async () => {
@@ -312,8 +297,7 @@ describe("SharedPoller", () => {
 
 describe("pollSource", () => {
   it("reruns readers only when the fetched content changes", async () => {
-    const { pollSource } =
-      await import("../../packages/runtime/src/sources/poll.ts");
+    const { pollSource } = await import("../../packages/runtime/src/sources/poll.ts");
     const { poller, log, tick } = setup();
     let calls = 0;
     let price = 1;

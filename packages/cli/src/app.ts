@@ -47,7 +47,10 @@ function distDir(): string {
 }
 
 function titleOf(name: string): string {
-  const words = name.replace(/^\d+[_-]/, "").replace(/[_-]+/g, " ").trim();
+  const words = name
+    .replace(/^\d+[_-]/, "")
+    .replace(/[_-]+/g, " ")
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -118,22 +118,27 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   let settle: (() => void) | null = null;
   const sid = `test-${++sessions}`;
   if (options.sources) fakeSources.answer.set(sid, fakeAnswer(options.sources));
-  const session = new Session(sid, {
-    send(message) {
-      bytesSent += JSON.stringify(message).length;
-      messages.push(message);
-      if (message.t === "full") page = new Map(Object.entries(message.nodes).map(([id, node]) => [Number(id), node]));
-      else if (message.t === "patch") page = applyPatch(page, message.patch);
-      else if (message.t === "status" && message.status !== "running") settle?.();
+  const session = new Session(
+    sid,
+    {
+      send(message) {
+        bytesSent += JSON.stringify(message).length;
+        messages.push(message);
+        if (message.t === "full") page = new Map(Object.entries(message.nodes).map(([id, node]) => [Number(id), node]));
+        else if (message.t === "patch") page = applyPatch(page, message.patch);
+        else if (message.t === "status" && message.status !== "running") settle?.();
+      },
+      sendBinary(frame) {
+        bytesSent += frame.length;
+        framesSent++;
+        const decoded = decodeBinary(frame);
+        const header = decoded?.header as BinaryHeader | undefined;
+        if (decoded && header?.kind === "data") data.set(header.hash, decoded.payload.slice());
+      },
     },
-    sendBinary(frame) {
-      bytesSent += frame.length;
-      framesSent++;
-      const decoded = decodeBinary(frame);
-      const header = decoded?.header as BinaryHeader | undefined;
-      if (decoded && header?.kind === "data") data.set(header.hash, decoded.payload.slice());
-    },
-  }, app, { query: options.query });
+    app,
+    { query: options.query },
+  );
   session.attach(undefined);
 
   const toElement = (id: number): TestElement => {
@@ -186,7 +191,9 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
         const spec = record().spec;
         const coerced = spec.coerce(value);
         if (coerced === undefined) throw new Error(`${JSON.stringify(value)} is not a valid value for ${kind} "${label}".`);
-        const message = record().form ? { t: "submit" as const, form: record().form!, values: { [id()]: spec.toWire(coerced) } } : { t: "set" as const, id: id(), value: spec.toWire(coerced) };
+        const message = record().form
+          ? { t: "submit" as const, form: record().form!, values: { [id()]: spec.toWire(coerced) } }
+          : { t: "set" as const, id: id(), value: spec.toWire(coerced) };
         if (message.t === "submit") pendingForm.set(message.form, { ...(pendingForm.get(message.form) ?? {}), ...message.values });
         else session.receive(message);
         return handle;
@@ -216,7 +223,22 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     return api;
   };
 
-  const kinds = ["button", "checkbox", "toggle", "radio", "select", "multiselect", "slider", "selectSlider", "numberInput", "textInput", "textArea", "dateInput", "timeInput", "colorPicker"] as const;
+  const kinds = [
+    "button",
+    "checkbox",
+    "toggle",
+    "radio",
+    "select",
+    "multiselect",
+    "slider",
+    "selectSlider",
+    "numberInput",
+    "textInput",
+    "textArea",
+    "dateInput",
+    "timeInput",
+    "colorPicker",
+  ] as const;
   const api = {
     run,
     get elements() {
@@ -234,7 +256,12 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     upload(label: string, files: { name: string; type?: string; bytes: Uint8Array | string }[]) {
       const id = String(get("fileUploader", label).props.id);
       files.forEach((file, index) =>
-        session.upload(id, { name: file.name, type: file.type ?? "", bytes: typeof file.bytes === "string" ? new TextEncoder().encode(file.bytes) : file.bytes }, index, files.length),
+        session.upload(
+          id,
+          { name: file.name, type: file.type ?? "", bytes: typeof file.bytes === "string" ? new TextEncoder().encode(file.bytes) : file.bytes },
+          index,
+          files.length,
+        ),
       );
     },
     get exceptions() {

@@ -95,9 +95,7 @@ export type ClientMessage =
  * the payload. Server → browser: `{ kind: "data", hash }` with Arrow IPC bytes.
  * Browser → server: `{ kind: "upload", id, name, type, index, count }` with a file's bytes.
  */
-export type BinaryHeader =
-  | { kind: "data"; hash: string }
-  | { kind: "upload"; id: string; name: string; type: string; index: number; count: number };
+export type BinaryHeader = { kind: "data"; hash: string } | { kind: "upload"; id: string; name: string; type: string; index: number; count: number };
 
 export function encodeBinary(header: BinaryHeader, payload: Uint8Array): Uint8Array {
   const head = new TextEncoder().encode(JSON.stringify(header));

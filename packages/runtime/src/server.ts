@@ -44,7 +44,11 @@ interface Asset {
   etag: string;
 }
 
-const assetTypes: Record<string, string> = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".map": "application/json; charset=utf-8" };
+const assetTypes: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+};
 
 function loadAsset(file: string, type: string): Asset {
   const body = readFileSync(file);
@@ -159,7 +163,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       "cache-control": "no-cache",
       "x-content-type-options": "nosniff",
       "referrer-policy": "same-origin",
-      "content-security-policy": "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'",
+      "content-security-policy":
+        "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'",
     });
     res.end(page);
   });

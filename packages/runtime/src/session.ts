@@ -453,7 +453,8 @@ export class Session {
       if (value === undefined && id in this.wireWidgets) value = spec.parse(this.wireWidgets[id]!);
       if (value === undefined && spec.query && this.query[spec.query] !== undefined) {
         value = spec.fromQuery?.(this.query[spec.query]!);
-        if (value === undefined) this.warn(`The URL's ${spec.query}=${JSON.stringify(this.query[spec.query])} is not a valid value for "${spec.label}"; using the default.`);
+        if (value === undefined)
+          this.warn(`The URL's ${spec.query}=${JSON.stringify(this.query[spec.query])} is not a valid value for "${spec.label}"; using the default.`);
       }
       value ??= spec.initial;
       this.widgets.set(id, value);

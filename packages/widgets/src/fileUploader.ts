@@ -63,7 +63,11 @@ class Upload implements UploadedFile {
  */
 export function fileUploader(this: unknown, label: string, options?: FileUploaderOptions<false>): UploadedFile | null;
 export function fileUploader(this: unknown, label: string, options: FileUploaderOptions<true> & { multiple: true }): UploadedFile[];
-export function fileUploader(this: unknown, label: string, options: FileUploaderOptions<false> | FileUploaderOptions<true> = {}): UploadedFile | UploadedFile[] | null {
+export function fileUploader(
+  this: unknown,
+  label: string,
+  options: FileUploaderOptions<false> | FileUploaderOptions<true> = {},
+): UploadedFile | UploadedFile[] | null {
   const multiple = options.multiple ?? false;
   const maxBytes = options.maxBytes ?? defaults.maxBytes;
   const accept = Array.isArray(options.accept) ? options.accept.join(",") : (options.accept ?? "");

@@ -26,7 +26,12 @@ export function form(this: unknown, key: string, options: FormOptions = {}): For
   const id = `form:${key}`;
   const submitLabel = options.submitLabel ?? "Submit";
   const submitted = parent.run.session.registerForm(parent.run, parent, id, submitLabel, options.onSubmit);
-  const scope = parent.child("form", { id, label: key, submitLabel, clearOnSubmit: options.clearOnSubmit ?? false, border: options.border ?? true }, { form: id }, `w:${id}`);
+  const scope = parent.child(
+    "form",
+    { id, label: key, submitLabel, clearOnSubmit: options.clearOnSubmit ?? false, border: options.border ?? true },
+    { form: id },
+    `w:${id}`,
+  );
   if (submitted && options.clearOnSubmit) parent.run.extra.set(`clear:${id}`, true);
   return handle(scope, { submitted }) as Form;
 }

@@ -12,8 +12,18 @@ export interface SelectSliderOptions<T, V extends T | [T, T]> extends WidgetOpti
  * @example const size = dash.selectSlider("Size", ["S", "M", "L", "XL"], { value: "M" });
  */
 export function selectSlider<T>(this: unknown, label: string, options: Iterable<T> | ArrayLike<T>, opts?: SelectSliderOptions<T, T>): T;
-export function selectSlider<T>(this: unknown, label: string, options: Iterable<T> | ArrayLike<T>, opts: SelectSliderOptions<T, [T, T]> & { value: [T, T] }): [T, T];
-export function selectSlider<T>(this: unknown, label: string, options: Iterable<T> | ArrayLike<T>, opts: SelectSliderOptions<T, T> | SelectSliderOptions<T, [T, T]> = {}): T | [T, T] {
+export function selectSlider<T>(
+  this: unknown,
+  label: string,
+  options: Iterable<T> | ArrayLike<T>,
+  opts: SelectSliderOptions<T, [T, T]> & { value: [T, T] },
+): [T, T];
+export function selectSlider<T>(
+  this: unknown,
+  label: string,
+  options: Iterable<T> | ArrayLike<T>,
+  opts: SelectSliderOptions<T, T> | SelectSliderOptions<T, [T, T]> = {},
+): T | [T, T] {
   const list = maybeOptions(options, opts.format);
   const range = Array.isArray(opts.value) && opts.value.length === 2 && list.indexOf(opts.value) < 0;
   const last = list.values.length - 1;

@@ -70,7 +70,8 @@ export function mount(renderers: Record<string, Renderer>): void {
     const values: Record<string, Json> = {};
     for (const node of store.nodes.values()) {
       const { id, value } = node.props;
-      if (typeof id === "string" && value !== undefined && node.type !== "button" && node.type !== "downloadButton" && node.type !== "fileUploader") values[id] = value;
+      if (typeof id === "string" && value !== undefined && node.type !== "button" && node.type !== "downloadButton" && node.type !== "fileUploader")
+        values[id] = value;
     }
     return values;
   };
@@ -253,14 +254,18 @@ export function mount(renderers: Record<string, Renderer>): void {
       link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
     }, [props.icon]);
     const hasSidebar = (sidebar?.children?.length ?? 0) > 0 || state.pages.length > 1;
-    const navigate = (page: PageInfo) => (event: Event): void => {
-      event.preventDefault();
-      history.pushState(null, "", page.path);
-      setUi({ page: page.name });
-      dash.send({ t: "nav", page: page.name });
-    };
+    const navigate =
+      (page: PageInfo) =>
+      (event: Event): void => {
+        event.preventDefault();
+        history.pushState(null, "", page.path);
+        setUi({ page: page.name });
+        dash.send({ t: "nav", page: page.name });
+      };
     return (
-      <div class={`dash-app layout-${props.layout === "wide" ? "wide" : "centered"}${hasSidebar ? " has-sidebar" : ""}${isCollapsed ? " sidebar-collapsed" : ""}`}>
+      <div
+        class={`dash-app layout-${props.layout === "wide" ? "wide" : "centered"}${hasSidebar ? " has-sidebar" : ""}${isCollapsed ? " sidebar-collapsed" : ""}`}
+      >
         {hasSidebar ? (
           <aside class="dash-sidebar" aria-label="Sidebar" hidden={isCollapsed}>
             {state.pages.length > 1 ? (
@@ -278,7 +283,13 @@ export function mount(renderers: Record<string, Renderer>): void {
         <div class="dash-body">
           <header class="dash-topbar">
             {hasSidebar ? (
-              <button type="button" class="dash-sidebar-toggle" aria-expanded={!isCollapsed} aria-label={isCollapsed ? "Open sidebar" : "Close sidebar"} onClick={() => setCollapsed(!isCollapsed)}>
+              <button
+                type="button"
+                class="dash-sidebar-toggle"
+                aria-expanded={!isCollapsed}
+                aria-label={isCollapsed ? "Open sidebar" : "Close sidebar"}
+                onClick={() => setCollapsed(!isCollapsed)}
+              >
                 {isCollapsed ? "☰" : "⟨"}
               </button>
             ) : null}

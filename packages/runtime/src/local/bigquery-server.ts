@@ -16,21 +16,9 @@
  * const client = new BigQuery({ apiEndpoint: bq.url.replace(/\/bigquery\/v2$/, ""), projectId: "local", authClient: new PassThroughClient() });
  */
 import { randomUUID } from "node:crypto";
-import {
-  createServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
-import type {
-  DuckDBConnection,
-  DuckDBType,
-  DuckDBValue,
-} from "@duckdb/node-api";
-import {
-  position,
-  rewriteSql,
-  type BigQueryParameterType,
-} from "./bigquery-sql.ts";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { DuckDBType, DuckDBValue } from "@duckdb/node-api";
+import { position, rewriteSql, type BigQueryParameterType } from "./bigquery-sql.ts";
 import { listen, readBody, sendError, sendJson, shutdown } from "./http.ts";
 
 /** Rows of JS values, or a CSV file DuckDB reads. */
@@ -81,9 +69,7 @@ interface TableInfo {
 }
 
 /** Starts the server (and an in-memory DuckDB). Rejects with a clear message when DuckDB is not installed. */
-export async function startBigQueryServer(
-  options: BigQueryServerOptions = {},
-): Promise<BigQueryServer> {
+export async function startBigQueryServer(options: BigQueryServerOptions = {}): Promise<BigQueryServer> {
   let duckdb: typeof import("@duckdb/node-api");
   try {
     duckdb = await import("@duckdb/node-api");
@@ -109,11 +95,7 @@ export async function startBigQueryServer(
     return next;
   };
 
-  const setTable = (
-    dataset: string,
-    table: string,
-    rows: SeedTable,
-  ): Promise<void> =>
+  const setTable = (dataset: string, table: string, rows: SeedTable): Promise<void> =>
     serial(async () => {
       await db.run(`CREATE SCHEMA IF NOT EXISTS ${ident(dataset)}`);
       const name = `${ident(dataset)}.${ident(table)}`;
@@ -127,25 +109,16 @@ export async function startBigQueryServer(
     });
 
   for (const [dataset, entries] of Object.entries(options.seed ?? {})) {
-    for (const [table, rows] of Object.entries(entries))
-      await setTable(dataset, table, rows);
+    for (const [table, rows] of Object.entries(entries)) await setTable(dataset, table, rows);
   }
 
   const runQuery = async (projectId: string, body: QueryBody): Promise<Job> => {
     const sql = body.query ?? "";
-    if (body.useLegacySql === true)
-      throw new BadRequest(
-        "Legacy SQL is not supported by the local BigQuery server",
-        "invalid",
-      );
+    if (body.useLegacySql === true) throw new BadRequest("Legacy SQL is not supported by the local BigQuery server", "invalid");
     const types = new Map<string, BigQueryParameterType>();
     const values: Record<string, DuckDBValue> = {};
     for (const p of body.queryParameters ?? []) {
-      if (!p.name)
-        throw new BadRequest(
-          "Positional parameters are not supported; use @name",
-          "invalid",
-        );
+      if (!p.name) throw new BadRequest("Positional parameters are not supported; use @name", "invalid");
       types.set(p.name, p.parameterType);
       values[p.name] = parameterText(p.parameterType, p.parameterValue);
     }
@@ -153,21 +126,14 @@ export async function startBigQueryServer(
     try {
       rewritten = rewriteSql(sql, types);
     } catch (error) {
-      throw new BadRequest(
-        error instanceof Error ? error.message : String(error),
-        "invalidQuery",
-      );
+      throw new BadRequest(error instanceof Error ? error.message : String(error), "invalidQuery");
     }
-    const reader = await serial(() =>
-      db.runAndReadAll(rewritten, values),
-    ).catch((error: unknown) => {
+    const reader = await serial(() => db.runAndReadAll(rewritten, values)).catch((error: unknown) => {
       throw queryError(error, sql);
     });
     const names = reader.columnNames();
     const columnTypes = reader.columnTypes();
-    const fields = names.map((name, i) =>
-      fieldOf(name || `f${i}_`, columnTypes[i]!),
-    );
+    const fields = names.map((name, i) => fieldOf(name || `f${i}_`, columnTypes[i]!));
     const rows = reader.getRows().map((row) => ({
       f: row.map((value, i) => ({ v: wire(value, fields[i]!) })),
     }));
@@ -183,16 +149,9 @@ export async function startBigQueryServer(
     return job;
   };
 
-  const page = (
-    job: Job,
-    pageToken: string | null,
-    maxResults: string | number | null | undefined,
-  ) => {
+  const page = (job: Job, pageToken: string | null, maxResults: string | number | null | undefined) => {
     const start = Number(pageToken ?? 0);
-    const size =
-      maxResults === null || maxResults === undefined
-        ? pageSize
-        : Math.max(1, Number(maxResults));
+    const size = maxResults === null || maxResults === undefined ? pageSize : Math.max(1, Number(maxResults));
     const rows = job.rows.slice(start, start + size);
     return {
       kind: "bigquery#getQueryResultsResponse",
@@ -201,9 +160,7 @@ export async function startBigQueryServer(
       schema: job.schema,
       totalRows: String(job.rows.length),
       ...(rows.length ? { rows } : {}),
-      ...(start + size < job.rows.length
-        ? { pageToken: String(start + size) }
-        : {}),
+      ...(start + size < job.rows.length ? { pageToken: String(start + size) } : {}),
       totalBytesProcessed: "0",
       cacheHit: false,
     };
@@ -226,10 +183,7 @@ export async function startBigQueryServer(
     },
   });
 
-  const handle = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://local");
     const method = req.method ?? "GET";
     requests.push({ method, path: `${url.pathname}${url.search}` });
@@ -239,15 +193,12 @@ export async function startBigQueryServer(
       .split("/")
       .filter(Boolean)
       .map(decodeURIComponent);
-    if (parts[0] !== "projects" || parts[1] === undefined)
-      return sendError(res, 404, `Not found: ${url.pathname}`, "notFound");
+    if (parts[0] !== "projects" || parts[1] === undefined) return sendError(res, 404, `Not found: ${url.pathname}`, "notFound");
     const projectId = parts[1];
     const [, , collection, id, sub, subId] = parts;
     try {
       if (collection === "queries" && id === undefined && method === "POST") {
-        const body = JSON.parse(
-          (await readBody(req)).toString() || "{}",
-        ) as QueryBody;
+        const body = JSON.parse((await readBody(req)).toString() || "{}") as QueryBody;
         const job = await runQuery(projectId, body);
         return sendJson(res, 200, {
           ...page(job, null, body.maxResults),
@@ -256,18 +207,8 @@ export async function startBigQueryServer(
       }
       if (collection === "queries" && id !== undefined && method === "GET") {
         const job = jobs.get(id);
-        if (job === undefined)
-          return sendError(
-            res,
-            404,
-            `Not found: Job ${projectId}:US.${id}`,
-            "notFound",
-          );
-        return sendJson(
-          res,
-          200,
-          page(job, q.get("pageToken"), q.get("maxResults")),
-        );
+        if (job === undefined) return sendError(res, 404, `Not found: Job ${projectId}:US.${id}`, "notFound");
+        return sendJson(res, 200, page(job, q.get("pageToken"), q.get("maxResults")));
       }
       if (collection === "jobs" && id === undefined && method === "POST") {
         const body = JSON.parse((await readBody(req)).toString() || "{}") as {
@@ -275,13 +216,7 @@ export async function startBigQueryServer(
           jobReference?: { jobId?: string };
         };
         const query = body.configuration?.query;
-        if (query === undefined)
-          return sendError(
-            res,
-            400,
-            "Only query jobs are supported by the local BigQuery server",
-            "invalid",
-          );
+        if (query === undefined) return sendError(res, 400, "Only query jobs are supported by the local BigQuery server", "invalid");
         const job = await runQuery(projectId, {
           ...query,
           jobReference: body.jobReference,
@@ -290,41 +225,15 @@ export async function startBigQueryServer(
       }
       if (collection === "jobs" && id !== undefined && method === "GET") {
         const job = jobs.get(id);
-        if (job === undefined)
-          return sendError(
-            res,
-            404,
-            `Not found: Job ${projectId}:US.${id}`,
-            "notFound",
-          );
+        if (job === undefined) return sendError(res, 404, `Not found: Job ${projectId}:US.${id}`, "notFound");
         return sendJson(res, 200, jobResource(job));
       }
-      if (
-        collection === "datasets" &&
-        id !== undefined &&
-        sub === "tables" &&
-        subId !== undefined &&
-        method === "GET"
-      ) {
+      if (collection === "datasets" && id !== undefined && sub === "tables" && subId !== undefined && method === "GET") {
         const info = tables.get(`${id}.${subId}`);
-        if (info === undefined)
-          return sendError(
-            res,
-            404,
-            `Not found: Table ${projectId}:${id}.${subId}`,
-            "notFound",
-          );
-        const described = await serial(() =>
-          db.runAndReadAll(
-            `SELECT * FROM ${ident(id)}.${ident(subId)} LIMIT 0`,
-          ),
-        );
-        const count = await serial(() =>
-          db.runAndReadAll(`SELECT count(*) FROM ${ident(id)}.${ident(subId)}`),
-        );
-        const fields = described
-          .columnNames()
-          .map((name, i) => fieldOf(name, described.columnTypes()[i]!));
+        if (info === undefined) return sendError(res, 404, `Not found: Table ${projectId}:${id}.${subId}`, "notFound");
+        const described = await serial(() => db.runAndReadAll(`SELECT * FROM ${ident(id)}.${ident(subId)} LIMIT 0`));
+        const count = await serial(() => db.runAndReadAll(`SELECT count(*) FROM ${ident(id)}.${ident(subId)}`));
+        const fields = described.columnNames().map((name, i) => fieldOf(name, described.columnTypes()[i]!));
         return sendJson(res, 200, {
           kind: "bigquery#table",
           id: `${projectId}:${id}.${subId}`,
@@ -339,28 +248,16 @@ export async function startBigQueryServer(
           location: "US",
         });
       }
-      return sendError(
-        res,
-        404,
-        `Not found: ${method} ${url.pathname}`,
-        "notFound",
-      );
+      return sendError(res, 404, `Not found: ${method} ${url.pathname}`, "notFound");
     } catch (error) {
-      if (error instanceof BadRequest)
-        return sendError(res, error.status, error.message, error.reason);
+      if (error instanceof BadRequest) return sendError(res, error.status, error.message, error.reason);
       throw error;
     }
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent)
-        sendError(
-          res,
-          500,
-          error instanceof Error ? error.message : String(error),
-          "backendError",
-        );
+      if (!res.headersSent) sendError(res, 500, error instanceof Error ? error.message : String(error), "backendError");
       else res.destroy();
     });
   });
@@ -393,9 +290,7 @@ export async function startBigQueryServer(
           name,
           type: "RECORD",
           mode: "NULLABLE",
-          fields: type.entryNames.map((n, i) =>
-            fieldOf(n, type.entryTypes[i]!),
-          ),
+          fields: type.entryNames.map((n, i) => fieldOf(n, type.entryTypes[i]!)),
         };
       case ids.BOOLEAN:
         return { name, type: "BOOLEAN", mode: "NULLABLE" };
@@ -467,15 +362,10 @@ class BadRequest extends Error {
 }
 
 /** A parameter's value as text for `CAST($name AS type)`; arrays as DuckDB list literals. */
-function parameterText(
-  type: BigQueryParameterType,
-  value: QueryParameter["parameterValue"],
-): string | null {
+function parameterText(type: BigQueryParameterType, value: QueryParameter["parameterValue"]): string | null {
   if (type.type === "ARRAY") {
     const items = (value.arrayValues ?? []).map((item) =>
-      item.value === null || item.value === undefined
-        ? "NULL"
-        : `'${String(item.value).replace(/'/g, "''")}'`,
+      item.value === null || item.value === undefined ? "NULL" : `'${String(item.value).replace(/'/g, "''")}'`,
     );
     return `[${items.join(", ")}]`;
   }
@@ -486,9 +376,7 @@ function parameterText(
 function queryError(error: unknown, sql: string): BadRequest {
   const text = error instanceof Error ? error.message : String(error);
   const body = text.replace(/^Failed to extract statements: /, "");
-  const first = body
-    .split("\n")[0]!
-    .replace(/^(Parser|Binder|Catalog|Conversion|Invalid Input) Error: /, "");
+  const first = body.split("\n")[0]!.replace(/^(Parser|Binder|Catalog|Conversion|Invalid Input) Error: /, "");
   const kind = /^Parser Error/.test(body) ? "Syntax error: " : "";
   const lineMatch = /LINE (\d+): (.*)\n(\s*)\^/.exec(text);
   let where = "";
@@ -502,26 +390,19 @@ function queryError(error: unknown, sql: string): BadRequest {
     if (at >= 0) where = ` at [${position(sql, at)}]`;
   }
   const notFound = /^Catalog Error/.test(body);
-  return new BadRequest(
-    `${kind}${first}${where}`,
-    notFound ? "notFound" : "invalidQuery",
-    notFound ? 404 : 400,
-  );
+  return new BadRequest(`${kind}${first}${where}`, notFound ? "notFound" : "invalidQuery", notFound ? 404 : 400);
 }
 
 /** A DuckDB value in BigQuery's wire shape for `field`. */
 function wire(value: DuckDBValue, field: Field): Wire {
-  if (value === null || value === undefined)
-    return field.mode === "REPEATED" ? [] : null;
+  if (value === null || value === undefined) return field.mode === "REPEATED" ? [] : null;
   if (field.mode === "REPEATED") {
     const items = (value as { items?: readonly DuckDBValue[] }).items ?? [];
     const inner: Field = { ...field, mode: "NULLABLE" };
     return items.map((item) => ({ v: wire(item, inner) }));
   }
   if (field.type === "RECORD") {
-    const entries =
-      (value as { entries?: Readonly<Record<string, DuckDBValue>> }).entries ??
-      {};
+    const entries = (value as { entries?: Readonly<Record<string, DuckDBValue>> }).entries ?? {};
     return {
       f: (field.fields ?? []).map((sub) => ({
         v: wire(entries[sub.name] ?? null, sub),
@@ -536,29 +417,13 @@ function wire(value: DuckDBValue, field: Field): Wire {
       nanos?: bigint;
     };
     const micros =
-      v.micros ??
-      (v.millis !== undefined
-        ? v.millis * 1000n
-        : v.seconds !== undefined
-          ? v.seconds * 1_000_000n
-          : v.nanos !== undefined
-            ? v.nanos / 1000n
-            : 0n);
+      v.micros ?? (v.millis !== undefined ? v.millis * 1000n : v.seconds !== undefined ? v.seconds * 1_000_000n : v.nanos !== undefined ? v.nanos / 1000n : 0n);
     return micros.toString();
   }
-  if (field.type === "BYTES")
-    return Buffer.from((value as { bytes: Uint8Array }).bytes).toString(
-      "base64",
-    );
+  if (field.type === "BYTES") return Buffer.from((value as { bytes: Uint8Array }).bytes).toString("base64");
   if (field.type === "FLOAT") {
     const n = Number(value);
-    return Number.isNaN(n)
-      ? "NaN"
-      : n === Infinity
-        ? "Infinity"
-        : n === -Infinity
-          ? "-Infinity"
-          : String(n);
+    return Number.isNaN(n) ? "NaN" : n === Infinity ? "Infinity" : n === -Infinity ? "-Infinity" : String(n);
   }
   return String(value);
 }
@@ -569,16 +434,10 @@ function ident(name: string): string {
 
 /** A `SELECT` producing the seed rows (typed literals, so DuckDB infers the right column types). */
 function selectOf(rows: SeedTable): string {
-  if (!Array.isArray(rows))
-    return `SELECT * FROM read_csv_auto(${literal(rows.csv)})`;
-  if (rows.length === 0)
-    throw new Error(
-      "A seed table needs at least one row (its columns come from the rows)",
-    );
+  if (!Array.isArray(rows)) return `SELECT * FROM read_csv_auto(${literal(rows.csv)})`;
+  if (rows.length === 0) throw new Error("A seed table needs at least one row (its columns come from the rows)");
   const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const values = rows.map(
-    (row) => `(${names.map((n) => literal(row[n] ?? null)).join(", ")})`,
-  );
+  const values = rows.map((row) => `(${names.map((n) => literal(row[n] ?? null)).join(", ")})`);
   return `SELECT * FROM (VALUES ${values.join(", ")}) AS t(${names.map(ident).join(", ")})`;
 }
 
@@ -588,14 +447,12 @@ function literal(value: unknown): string {
   if (typeof value === "bigint") return `${value}::BIGINT`;
   if (typeof value === "number") {
     if (Number.isNaN(value)) return "'NaN'::DOUBLE";
-    if (!Number.isFinite(value))
-      return `'${value > 0 ? "" : "-"}Infinity'::DOUBLE`;
+    if (!Number.isFinite(value)) return `'${value > 0 ? "" : "-"}Infinity'::DOUBLE`;
     return Number.isInteger(value) ? `${value}::BIGINT` : `${value}::DOUBLE`;
   }
   if (typeof value === "string") return `'${value.replace(/'/g, "''")}'`;
   if (value instanceof Date) return `'${value.toISOString()}'::TIMESTAMPTZ`;
-  if (value instanceof Uint8Array)
-    return `from_base64('${Buffer.from(value).toString("base64")}')`;
+  if (value instanceof Uint8Array) return `from_base64('${Buffer.from(value).toString("base64")}')`;
   if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
   if (typeof value === "object") {
     return `{${Object.entries(value as Record<string, unknown>)

@@ -7,8 +7,7 @@
 
 /** The DuckDB type a BigQuery parameter type casts to. */
 export function duckType(type: BigQueryParameterType): string {
-  if (type.type === "ARRAY" && type.arrayType)
-    return `${duckType(type.arrayType)}[]`;
+  if (type.type === "ARRAY" && type.arrayType) return `${duckType(type.arrayType)}[]`;
   const scalar: Record<string, string> = {
     INT64: "BIGINT",
     INTEGER: "BIGINT",
@@ -26,8 +25,7 @@ export function duckType(type: BigQueryParameterType): string {
     JSON: "JSON",
   };
   const mapped = scalar[type.type];
-  if (mapped === undefined)
-    throw new Error(`Unsupported parameter type ${type.type}`);
+  if (mapped === undefined) throw new Error(`Unsupported parameter type ${type.type}`);
   return mapped;
 }
 
@@ -37,34 +35,23 @@ export interface BigQueryParameterType {
 }
 
 /** Rewrites `sql`; `types` gives each named parameter's BigQuery type. */
-export function rewriteSql(
-  sql: string,
-  types: ReadonlyMap<string, BigQueryParameterType>,
-): string {
+export function rewriteSql(sql: string, types: ReadonlyMap<string, BigQueryParameterType>): string {
   let out = "";
   let i = 0;
   while (i < sql.length) {
     const c = sql[i]!;
     const rest = sql.slice(i);
-    const literal =
-      /^('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/)/.exec(
-        rest,
-      );
+    const literal = /^('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\/)/.exec(rest);
     if (literal) {
       const text = literal[0];
       // BigQuery allows "double-quoted strings"; DuckDB reads them as identifiers.
-      out += text.startsWith('"')
-        ? `'${text.slice(1, -1).replace(/'/g, "''")}'`
-        : text.startsWith("#")
-          ? `--${text.slice(1)}`
-          : text;
+      out += text.startsWith('"') ? `'${text.slice(1, -1).replace(/'/g, "''")}'` : text.startsWith("#") ? `--${text.slice(1)}` : text;
       i += text.length;
       continue;
     }
     if (c === "`") {
       const end = sql.indexOf("`", i + 1);
-      if (end < 0)
-        throw new Error(`Unclosed identifier quote at [${position(sql, i)}]`);
+      if (end < 0) throw new Error(`Unclosed identifier quote at [${position(sql, i)}]`);
       const parts = sql.slice(i + 1, end).split(".");
       const tail = parts.length >= 2 ? parts.slice(-2) : parts;
       out += tail.map((p) => `"${p.replace(/"/g, '""')}"`).join(".");
@@ -75,10 +62,7 @@ export function rewriteSql(
     if (param) {
       const name = param[1]!;
       const type = types.get(name);
-      if (type === undefined)
-        throw new Error(
-          `Query parameter '${name}' not found at [${position(sql, i)}]`,
-        );
+      if (type === undefined) throw new Error(`Query parameter '${name}' not found at [${position(sql, i)}]`);
       out += `CAST($${name} AS ${duckType(type)})`;
       i += param[0].length;
       continue;

@@ -14,19 +14,8 @@
  * const storage = new Storage({ apiEndpoint: gcs.url, projectId: "local" });
  */
 import { createHash, randomUUID } from "node:crypto";
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
-import {
-  createServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { dirname, join, relative, sep } from "node:path";
 import { listen, readBody, sendError, sendJson, shutdown } from "./http.ts";
 
@@ -43,12 +32,7 @@ export interface GcsServer {
   port: number;
   /** Every request received, in order (`path` includes the query string). */
   requests: Array<{ method: string; path: string }>;
-  putObject(
-    bucket: string,
-    name: string,
-    bytes: Uint8Array | string,
-    contentType?: string,
-  ): StoredObject;
+  putObject(bucket: string, name: string, bytes: Uint8Array | string, contentType?: string): StoredObject;
   deleteObject(bucket: string, name: string): boolean;
   createBucket(bucket: string): void;
   close(): Promise<void>;
@@ -77,9 +61,7 @@ function nextGeneration(): bigint {
 }
 
 /** Starts the server. */
-export async function startGcsServer(
-  options: GcsServerOptions = {},
-): Promise<GcsServer> {
+export async function startGcsServer(options: GcsServerOptions = {}): Promise<GcsServer> {
   const host = options.host ?? "127.0.0.1";
   const buckets = new Map<string, Map<string, StoredObject>>();
   const uploads = new Map<
@@ -95,14 +77,7 @@ export async function startGcsServer(
   const requests: Array<{ method: string; path: string }> = [];
   let base = "";
 
-  const put = (
-    bucket: string,
-    name: string,
-    bytes: Buffer,
-    contentType: string,
-    metadata?: Record<string, string>,
-    stamp?: string,
-  ): StoredObject => {
+  const put = (bucket: string, name: string, bytes: Buffer, contentType: string, metadata?: Record<string, string>, stamp?: string): StoredObject => {
     let objects = buckets.get(bucket);
     if (objects === undefined) buckets.set(bucket, (objects = new Map()));
     const now = new Date().toISOString();
@@ -131,8 +106,7 @@ export async function startGcsServer(
 
   const remove = (bucket: string, name: string): boolean => {
     const removed = buckets.get(bucket)?.delete(name) ?? false;
-    if (removed && options.dir !== undefined)
-      rmSync(join(options.dir, bucket, ...name.split("/")), { force: true });
+    if (removed && options.dir !== undefined) rmSync(join(options.dir, bucket, ...name.split("/")), { force: true });
     return removed;
   };
 
@@ -150,20 +124,11 @@ export async function startGcsServer(
         const key = `${entry.name}/${name}`;
         seen.add(key);
         const stamp = stampOf(file);
-        if (buckets.get(entry.name)?.get(name)?.stamp !== stamp)
-          put(
-            entry.name,
-            name,
-            readFileSync(file),
-            guessType(name),
-            undefined,
-            stamp,
-          );
+        if (buckets.get(entry.name)?.get(name)?.stamp !== stamp) put(entry.name, name, readFileSync(file), guessType(name), undefined, stamp);
       }
     }
     for (const [bucket, objects] of buckets) {
-      for (const name of objects.keys())
-        if (!seen.has(`${bucket}/${name}`)) objects.delete(name);
+      for (const name of objects.keys()) if (!seen.has(`${bucket}/${name}`)) objects.delete(name);
     }
   };
 
@@ -201,13 +166,9 @@ export async function startGcsServer(
     updated: new Date(0).toISOString(),
   });
 
-  const noBucket = (res: ServerResponse) =>
-    sendError(res, 404, "The specified bucket does not exist.", "notFound");
+  const noBucket = (res: ServerResponse) => sendError(res, 404, "The specified bucket does not exist.", "notFound");
 
-  const handle = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-  ): Promise<void> => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://local");
     const method = req.method ?? "GET";
     requests.push({ method, path: `${url.pathname}${url.search}` });
@@ -215,21 +176,16 @@ export async function startGcsServer(
     const q = url.searchParams;
     let path = url.pathname;
     const upload = path.startsWith("/upload/");
-    path = path
-      .replace(/^\/(upload|download)\//, "/")
-      .replace(/^\/storage\/v1(?=\/)/, "");
+    path = path.replace(/^\/(upload|download)\//, "/").replace(/^\/storage\/v1(?=\/)/, "");
 
     // Resumable upload, second step: PUT to the session URL.
     const uploadId = q.get("upload_id");
     if (uploadId !== null) {
       const session = uploads.get(uploadId);
-      if (session === undefined)
-        return sendError(res, 404, "No such upload session.", "notFound");
+      if (session === undefined) return sendError(res, 404, "No such upload session.", "notFound");
       const body = await readBody(req);
       session.chunks.push(body);
-      const range = /bytes (\d+)-(\d+)\/(\d+|\*)/.exec(
-        req.headers["content-range"] ?? "",
-      );
+      const range = /bytes (\d+)-(\d+)\/(\d+|\*)/.exec(req.headers["content-range"] ?? "");
       const received = session.chunks.reduce((n, c) => n + c.length, 0);
       if (range && range[3] !== "*" && received < Number(range[3])) {
         res.writeHead(308, {
@@ -239,24 +195,11 @@ export async function startGcsServer(
         return void res.end();
       }
       uploads.delete(uploadId);
-      return sendJson(
-        res,
-        200,
-        resource(
-          put(
-            session.bucket,
-            session.name,
-            Buffer.concat(session.chunks),
-            session.contentType,
-            session.metadata,
-          ),
-        ),
-      );
+      return sendJson(res, 200, resource(put(session.bucket, session.name, Buffer.concat(session.chunks), session.contentType, session.metadata)));
     }
 
     const parts = path.split("/").filter(Boolean);
-    if (parts[0] !== "b")
-      return sendError(res, 404, `Not found: ${url.pathname}`, "notFound");
+    if (parts[0] !== "b") return sendError(res, 404, `Not found: ${url.pathname}`, "notFound");
 
     // Buckets.
     if (parts.length === 1) {
@@ -264,18 +207,11 @@ export async function startGcsServer(
         const body = JSON.parse((await readBody(req)).toString() || "{}") as {
           name?: string;
         };
-        if (!body.name)
-          return sendError(res, 400, "Bucket name required.", "required");
+        if (!body.name) return sendError(res, 400, "Bucket name required.", "required");
         if (buckets.has(body.name))
-          return sendError(
-            res,
-            409,
-            "Your previous request to create the named bucket succeeded and you already own it.",
-            "conflict",
-          );
+          return sendError(res, 409, "Your previous request to create the named bucket succeeded and you already own it.", "conflict");
         buckets.set(body.name, new Map());
-        if (options.dir !== undefined)
-          mkdirSync(join(options.dir, body.name), { recursive: true });
+        if (options.dir !== undefined) mkdirSync(join(options.dir, body.name), { recursive: true });
         return sendJson(res, 200, bucketResource(body.name));
       }
       return sendJson(res, 200, {
@@ -294,8 +230,7 @@ export async function startGcsServer(
       }
       return sendJson(res, 200, bucketResource(bucket));
     }
-    if (parts[2] !== "o")
-      return sendError(res, 404, `Not found: ${url.pathname}`, "notFound");
+    if (parts[2] !== "o") return sendError(res, 404, `Not found: ${url.pathname}`, "notFound");
     if (objects === undefined) return noBucket(res);
 
     // Uploads.
@@ -311,14 +246,9 @@ export async function startGcsServer(
             })
           : {};
         const name = q.get("name") ?? meta.name;
-        if (!name)
-          return sendError(res, 400, "Object name required.", "required");
+        if (!name) return sendError(res, 400, "Object name required.", "required");
         const id = randomUUID();
-        const contentType = String(
-          req.headers["x-upload-content-type"] ??
-            meta.contentType ??
-            "application/octet-stream",
-        );
+        const contentType = String(req.headers["x-upload-content-type"] ?? meta.contentType ?? "application/octet-stream");
         uploads.set(id, {
           bucket,
           name,
@@ -333,42 +263,14 @@ export async function startGcsServer(
         return void res.end();
       }
       if (type === "multipart") {
-        const { meta, data, dataType } = parseMultipart(
-          body,
-          String(req.headers["content-type"] ?? ""),
-        );
+        const { meta, data, dataType } = parseMultipart(body, String(req.headers["content-type"] ?? ""));
         const name = q.get("name") ?? meta.name;
-        if (!name)
-          return sendError(res, 400, "Object name required.", "required");
-        return sendJson(
-          res,
-          200,
-          resource(
-            put(
-              bucket,
-              name,
-              data,
-              meta.contentType ?? dataType ?? "application/octet-stream",
-              meta.metadata,
-            ),
-          ),
-        );
+        if (!name) return sendError(res, 400, "Object name required.", "required");
+        return sendJson(res, 200, resource(put(bucket, name, data, meta.contentType ?? dataType ?? "application/octet-stream", meta.metadata)));
       }
       const name = q.get("name");
-      if (!name)
-        return sendError(res, 400, "Object name required.", "required");
-      return sendJson(
-        res,
-        200,
-        resource(
-          put(
-            bucket,
-            name,
-            body,
-            String(req.headers["content-type"] ?? "application/octet-stream"),
-          ),
-        ),
-      );
+      if (!name) return sendError(res, 400, "Object name required.", "required");
+      return sendJson(res, 200, resource(put(bucket, name, body, String(req.headers["content-type"] ?? "application/octet-stream"))));
     }
 
     // Listing.
@@ -376,16 +278,13 @@ export async function startGcsServer(
       const prefix = q.get("prefix") ?? "";
       const delimiter = q.get("delimiter") ?? "";
       const max = Math.max(1, Number(q.get("maxResults") ?? 1000));
-      const names = [...objects.keys()]
-        .filter((n) => n.startsWith(prefix))
-        .sort();
+      const names = [...objects.keys()].filter((n) => n.startsWith(prefix)).sort();
       const items: StoredObject[] = [];
       const prefixes = new Set<string>();
       for (const name of names) {
         const rest = name.slice(prefix.length);
         const cut = delimiter ? rest.indexOf(delimiter) : -1;
-        if (cut >= 0)
-          prefixes.add(prefix + rest.slice(0, cut + delimiter.length));
+        if (cut >= 0) prefixes.add(prefix + rest.slice(0, cut + delimiter.length));
         else items.push(objects.get(name)!);
       }
       const start = Number(q.get("pageToken") ?? 0);
@@ -403,16 +302,8 @@ export async function startGcsServer(
     const name = decodeURIComponent(parts.slice(3).join("/"));
     const object = objects.get(name);
     const generation = q.get("generation");
-    if (
-      object === undefined ||
-      (generation !== null && generation !== String(object.generation))
-    ) {
-      return sendError(
-        res,
-        404,
-        `No such object: ${bucket}/${name}`,
-        "notFound",
-      );
+    if (object === undefined || (generation !== null && generation !== String(object.generation))) {
+      return sendError(res, 404, `No such object: ${bucket}/${name}`, "notFound");
     }
     if (method === "DELETE") {
       remove(bucket, name);
@@ -434,13 +325,7 @@ export async function startGcsServer(
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent)
-        sendError(
-          res,
-          500,
-          error instanceof Error ? error.message : String(error),
-          "backendError",
-        );
+      if (!res.headersSent) sendError(res, 500, error instanceof Error ? error.message : String(error), "backendError");
       else res.destroy();
     });
   });
@@ -452,8 +337,7 @@ export async function startGcsServer(
     url: base,
     port,
     requests,
-    putObject: (bucket, name, bytes, contentType) =>
-      put(bucket, name, Buffer.from(bytes), contentType ?? guessType(name)),
+    putObject: (bucket, name, bytes, contentType) => put(bucket, name, Buffer.from(bytes), contentType ?? guessType(name)),
     deleteObject: remove,
     createBucket(bucket) {
       if (!buckets.has(bucket)) buckets.set(bucket, new Map());
@@ -502,8 +386,7 @@ function parseMultipart(
   dataType?: string;
 } {
   const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
-  if (boundary === undefined)
-    throw new Error("multipart upload without a boundary");
+  if (boundary === undefined) throw new Error("multipart upload without a boundary");
   const delimiter = Buffer.from(`--${boundary}`);
   const parts: Array<{ headers: string; content: Buffer }> = [];
   let at = body.indexOf(delimiter);
@@ -514,14 +397,12 @@ function parseMultipart(
     const chunk = body.subarray(start, next < 0 ? body.length : next);
     const split = chunk.indexOf("\r\n\r\n");
     let content = chunk.subarray(split + 4);
-    if (content.subarray(content.length - 2).toString() === "\r\n")
-      content = content.subarray(0, content.length - 2);
+    if (content.subarray(content.length - 2).toString() === "\r\n") content = content.subarray(0, content.length - 2);
     parts.push({ headers: chunk.subarray(0, split).toString(), content });
     at = next;
   }
   const [metaPart, dataPart] = parts;
-  if (metaPart === undefined || dataPart === undefined)
-    throw new Error("multipart upload needs a metadata part and a data part");
+  if (metaPart === undefined || dataPart === undefined) throw new Error("multipart upload needs a metadata part and a data part");
   const dataType = /content-type:\s*([^\r\n]+)/i.exec(dataPart.headers)?.[1];
   return {
     meta: JSON.parse(metaPart.content.toString()) as { name?: string },

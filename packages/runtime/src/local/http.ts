@@ -10,12 +10,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Sends JSON. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
@@ -26,12 +21,7 @@ export function sendJson(
 }
 
 /** Sends an error in the shape Google APIs use: `{ error: { code, message, errors } }`. */
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  message: string,
-  reason: string,
-): void {
+export function sendError(res: ServerResponse, status: number, message: string, reason: string): void {
   sendJson(res, status, {
     error: {
       code: status,
@@ -43,11 +33,7 @@ export function sendError(
 }
 
 /** Starts listening and resolves with the bound port. */
-export function listen(
-  server: Server,
-  port: number,
-  host: string,
-): Promise<number> {
+export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

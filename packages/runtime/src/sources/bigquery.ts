@@ -28,17 +28,12 @@
 import { createHash } from "node:crypto";
 import type { BigQuery } from "@google-cloud/bigquery";
 import * as arrow from "apache-arrow";
-import {
-  codeOf,
-  describeBigQueryCredentials,
-  isUnreachable,
-} from "./credentials.ts";
+import { codeOf, describeBigQueryCredentials, isUnreachable } from "./credentials.ts";
 import type { SourceValue } from "./formats.ts";
 import { messageOf, type Source } from "./poller.ts";
 
 /** A value for a named query parameter (`@name` in the SQL). */
-export type ParamValue =
-  string | number | bigint | boolean | Date | null | ParamValue[];
+export type ParamValue = string | number | bigint | boolean | Date | null | ParamValue[];
 
 export interface BigQueryOptions {
   /** Named parameters. Types are inferred: whole number or bigint → INT64, other number → FLOAT64, string → STRING, boolean → BOOL, Date → TIMESTAMP, array → ARRAY of its first element's type. */
@@ -54,24 +49,12 @@ export interface BigQueryOptions {
 }
 
 /** The BigQuery type inferred for a parameter value. */
-export function parameterType(
-  name: string,
-  value: ParamValue,
-): string | string[] {
-  if (value === null)
-    throw new Error(
-      `Query parameter @${name} is null: give its type in { types: { ${name}: "STRING" } }`,
-    );
+export function parameterType(name: string, value: ParamValue): string | string[] {
+  if (value === null) throw new Error(`Query parameter @${name} is null: give its type in { types: { ${name}: "STRING" } }`);
   if (Array.isArray(value)) {
-    if (value.length === 0)
-      throw new Error(
-        `Query parameter @${name} is an empty array: give its type in { types: { ${name}: ["INT64"] } }`,
-      );
+    if (value.length === 0) throw new Error(`Query parameter @${name} is an empty array: give its type in { types: { ${name}: ["INT64"] } }`);
     const inner = parameterType(name, value[0]!);
-    if (Array.isArray(inner))
-      throw new Error(
-        `Query parameter @${name}: arrays of arrays are not allowed in BigQuery`,
-      );
+    if (Array.isArray(inner)) throw new Error(`Query parameter @${name}: arrays of arrays are not allowed in BigQuery`);
     return [inner];
   }
   if (value instanceof Date) return "TIMESTAMP";
@@ -85,9 +68,7 @@ export function parameterType(
     case "boolean":
       return "BOOL";
   }
-  throw new Error(
-    `Query parameter @${name} has an unsupported value ${String(value)}`,
-  );
+  throw new Error(`Query parameter @${name} has an unsupported value ${String(value)}`);
 }
 
 /** Converts bigints (which the client cannot serialize) to decimal strings. */
@@ -110,20 +91,13 @@ interface TableRef {
  * the query reads something whose changes metadata cannot show (wildcards, INFORMATION_SCHEMA).
  */
 export function referencedTables(sql: string): TableRef[] | undefined {
-  const code = sql.replace(
-    /'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\//g,
-    " ",
-  );
+  const code = sql.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|--[^\n]*|#[^\n]*|\/\*[\s\S]*?\*\//g, " ");
   const names: string[] = [];
   for (const m of code.matchAll(/`([^`]+)`/g)) names.push(m[1]!);
-  for (const m of code.matchAll(
-    /\b(?:from|join)\s+([A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w*]*){1,2})/gi,
-  ))
-    names.push(m[1]!);
+  for (const m of code.matchAll(/\b(?:from|join)\s+([A-Za-z_][\w-]*(?:\.[A-Za-z_*][\w*]*){1,2})/gi)) names.push(m[1]!);
   const refs = new Map<string, TableRef>();
   for (const name of names) {
-    if (/information_schema/i.test(name) || name.includes("*"))
-      return undefined;
+    if (/information_schema/i.test(name) || name.includes("*")) return undefined;
     const parts = name.split(".");
     if (parts.length === 2)
       refs.set(name, {
@@ -147,11 +121,7 @@ export function referencedTables(sql: string): TableRef[] | undefined {
  * @example
  * const source = bigquerySource(new BigQuery(), "SELECT * FROM `shop.orders` WHERE state = @state", { params: { state: "CA" } });
  */
-export function bigquerySource(
-  bq: BigQuery,
-  sql: string,
-  options: BigQueryOptions = {},
-): Source<SourceValue> {
+export function bigquerySource(bq: BigQuery, sql: string, options: BigQueryOptions = {}): Source<SourceValue> {
   const params: Record<string, unknown> = {};
   const types: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(options.params ?? {})) {
@@ -185,12 +155,8 @@ export function bigquerySource(
         checkable = false; // views and external tables change without their metadata moving
         return undefined;
       }
-      const streaming =
-        (meta.streamingBuffer as { estimatedRows?: string } | undefined)
-          ?.estimatedRows ?? "";
-      parts.push(
-        `${ref.project ?? ""}.${ref.dataset}.${ref.table}@${String(meta.lastModifiedTime)}/${String(meta.numRows ?? "")}/${streaming}`,
-      );
+      const streaming = (meta.streamingBuffer as { estimatedRows?: string } | undefined)?.estimatedRows ?? "";
+      parts.push(`${ref.project ?? ""}.${ref.dataset}.${ref.table}@${String(meta.lastModifiedTime)}/${String(meta.numRows ?? "")}/${streaming}`);
     }
     return parts.sort().join(";");
   };
@@ -201,13 +167,7 @@ export function bigquerySource(
     check: tablesVersion,
     async fetch() {
       const check = await tablesVersion();
-      const { schema, rows } = await runQuery(
-        bq,
-        sql,
-        params,
-        types,
-        options,
-      ).catch((error: unknown) => {
+      const { schema, rows } = await runQuery(bq, sql, params, types, options).catch((error: unknown) => {
         throw describeError(error, label);
       });
       const table = toArrow(schema, rows);
@@ -250,9 +210,7 @@ async function runQuery(
     query: sql,
     ...(Object.keys(params).length ? { params, types } : {}),
     ...(options.location ? { location: options.location } : {}),
-    ...(options.maxBytesBilled !== undefined
-      ? { maximumBytesBilled: String(options.maxBytesBilled) }
-      : {}),
+    ...(options.maxBytesBilled !== undefined ? { maximumBytesBilled: String(options.maxBytesBilled) } : {}),
     skipParsing: true,
   };
   const result = (await bq.query(query, {
@@ -272,11 +230,7 @@ async function runQuery(
       autoPaginate: false,
       skipParsing: true,
       ...(pageToken ? { pageToken } : {}),
-    } as Record<string, unknown>)) as unknown as [
-      WireRow[],
-      unknown,
-      QueryResponse | undefined,
-    ];
+    } as Record<string, unknown>)) as unknown as [WireRow[], unknown, QueryResponse | undefined];
     [rows, , response] = next;
     all.push(...(rows ?? []));
     schema ??= response?.schema?.fields;
@@ -290,10 +244,7 @@ function describeError(error: unknown, label: string): Error {
   const code = codeOf(error);
   const message = messageOf(error);
   if (code === 401 || code === 403) {
-    return new Error(
-      `${label} denied: ${message}. Credentials used: ${describeBigQueryCredentials()}`,
-      { cause: error },
-    );
+    return new Error(`${label} denied: ${message}. Credentials used: ${describeBigQueryCredentials()}`, { cause: error });
   }
   if (isUnreachable(error))
     return new Error(`could not reach BigQuery for ${label}: ${message}`, {
@@ -313,10 +264,7 @@ interface Plan {
 const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Converts a BigQuery result (schema + wire rows) to an Arrow table, following the mapping above. */
-export function toArrow(
-  schema: readonly SchemaField[],
-  rows: readonly WireRow[],
-): arrow.Table {
+export function toArrow(schema: readonly SchemaField[], rows: readonly WireRow[]): arrow.Table {
   const columns: Record<string, arrow.Vector> = {};
   schema.forEach((field, i) => {
     const cells = rows.map((row) => row.f[i]?.v ?? null);
@@ -337,8 +285,7 @@ function planField(field: SchemaField, cells: readonly WireValue[]): Plan {
     );
     return {
       type: new arrow.List(new arrow.Field("item", inner.type, true)),
-      convert: (c) =>
-        Array.isArray(c) ? c.map((x) => inner.convert(x.v)) : null,
+      convert: (c) => (Array.isArray(c) ? c.map((x) => inner.convert(x.v)) : null),
     };
   }
   const type = field.type.toUpperCase();
@@ -351,39 +298,24 @@ function planField(field: SchemaField, cells: readonly WireValue[]): Plan {
       ),
     );
     return {
-      type: new arrow.Struct(
-        subfields.map(
-          (sub, i) => new arrow.Field(sub.name, plans[i]!.type, true),
-        ),
-      ),
+      type: new arrow.Struct(subfields.map((sub, i) => new arrow.Field(sub.name, plans[i]!.type, true))),
       convert: (c) => {
         if (!isRecord(c)) return null;
         const out: Record<string, unknown> = {};
-        subfields.forEach(
-          (sub, i) => (out[sub.name] = plans[i]!.convert(c.f[i]?.v ?? null)),
-        );
+        subfields.forEach((sub, i) => (out[sub.name] = plans[i]!.convert(c.f[i]?.v ?? null)));
         return out;
       },
     };
   }
-  const scalar = (
-    arrowType: arrow.DataType,
-    fn: (text: string) => unknown,
-  ): Plan => ({
+  const scalar = (arrowType: arrow.DataType, fn: (text: string) => unknown): Plan => ({
     type: arrowType,
     convert: (c) => (typeof c === "string" ? fn(c) : null),
   });
   switch (type) {
     case "INT64":
     case "INTEGER": {
-      const safe = cells.every(
-        (c) =>
-          typeof c !== "string" ||
-          (BigInt(c) <= maxSafe && BigInt(c) >= -maxSafe),
-      );
-      return safe
-        ? scalar(new arrow.Float64(), Number)
-        : scalar(new arrow.Int64(), BigInt);
+      const safe = cells.every((c) => typeof c !== "string" || (BigInt(c) <= maxSafe && BigInt(c) >= -maxSafe));
+      return safe ? scalar(new arrow.Float64(), Number) : scalar(new arrow.Int64(), BigInt);
     }
     case "FLOAT64":
     case "FLOAT":
@@ -394,25 +326,13 @@ function planField(field: SchemaField, cells: readonly WireValue[]): Plan {
     case "BOOLEAN":
       return scalar(new arrow.Bool(), (t) => t === "true");
     case "BYTES":
-      return scalar(
-        new arrow.Binary(),
-        (t) => new Uint8Array(Buffer.from(t, "base64")),
-      );
+      return scalar(new arrow.Binary(), (t) => new Uint8Array(Buffer.from(t, "base64")));
     case "DATE":
       return scalar(new arrow.DateDay(), (t) => new Date(`${t}T00:00:00Z`));
     case "DATETIME":
-      return scalar(
-        new arrow.TimestampMillisecond(),
-        (t) => new Date(`${t.replace(" ", "T").slice(0, 23)}Z`),
-      );
+      return scalar(new arrow.TimestampMillisecond(), (t) => new Date(`${t.replace(" ", "T").slice(0, 23)}Z`));
     case "TIMESTAMP":
-      return scalar(
-        new arrow.TimestampMillisecond("UTC"),
-        (t) =>
-          new Date(
-            /^-?\d+$/.test(t) ? Number(BigInt(t) / 1000n) : Number(t) * 1000,
-          ),
-      );
+      return scalar(new arrow.TimestampMillisecond("UTC"), (t) => new Date(/^-?\d+$/.test(t) ? Number(BigInt(t) / 1000n) : Number(t) * 1000));
     default:
       return scalar(new arrow.Utf8(), (t) => t);
   }

@@ -26,16 +26,12 @@ export type Duration = number | string;
 export function parseDuration(value: Duration): number {
   if (typeof value === "number") {
     if (!Number.isFinite(value) || value < 0) {
-      throw new Error(
-        `Invalid duration ${value}: expected a non-negative number of milliseconds`,
-      );
+      throw new Error(`Invalid duration ${value}: expected a non-negative number of milliseconds`);
     }
     return value;
   }
   if (typeof value !== "string") {
-    throw new Error(
-      `Invalid duration ${String(value)}: expected milliseconds or a string such as "20s", "5m", "1h"`,
-    );
+    throw new Error(`Invalid duration ${String(value)}: expected milliseconds or a string such as "20s", "5m", "1h"`);
   }
   const text = value.trim().toLowerCase();
   const part = /(\d+(?:\.\d+)?)\s*(ms|sec|s|min|m|h|d)/gy;
@@ -51,13 +47,9 @@ export function parseDuration(value: Duration): number {
   }
   if (matched === 0 || end !== text.length) {
     if (/^\d+(\.\d+)?$/.test(text)) {
-      throw new Error(
-        `Invalid duration "${value}": add a unit, e.g. "${text}ms" or "${text}s"`,
-      );
+      throw new Error(`Invalid duration "${value}": add a unit, e.g. "${text}ms" or "${text}s"`);
     }
-    throw new Error(
-      `Invalid duration "${value}": expected e.g. "250ms", "20s", "5m", "1h", "1d"`,
-    );
+    throw new Error(`Invalid duration "${value}": expected e.g. "250ms", "20s", "5m", "1h", "1d"`);
   }
   return total;
 }

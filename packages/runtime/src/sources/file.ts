@@ -8,14 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as arrow from "apache-arrow";
 import { watch } from "chokidar";
-import {
-  concatTables,
-  decode,
-  maybeFormat,
-  toTable,
-  type Format,
-  type SourceValue,
-} from "./formats.ts";
+import { concatTables, decode, maybeFormat, toTable, type Format, type SourceValue } from "./formats.ts";
 import type { Source } from "./poller.ts";
 
 export interface FileOptions {
@@ -97,12 +90,7 @@ function* walk(dir: string, recursive: boolean): Generator<string> {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (
-        recursive &&
-        entry.name !== "node_modules" &&
-        !entry.name.startsWith(".")
-      )
-        yield* walk(path, recursive);
+      if (recursive && entry.name !== "node_modules" && !entry.name.startsWith(".")) yield* walk(path, recursive);
     } else if (entry.isFile()) yield path;
   }
 }
@@ -113,10 +101,7 @@ function* walk(dir: string, recursive: boolean): Generator<string> {
  * @example
  * const source = fileSource("data/*.csv", { cwd: appFolder });
  */
-export function fileSource(
-  pathOrGlob: string,
-  options: FileOptions = {},
-): Source<SourceValue> {
+export function fileSource(pathOrGlob: string, options: FileOptions = {}): Source<SourceValue> {
   const cwd = options.cwd ?? process.cwd();
   const { base, match, recursive, glob } = splitGlob(pathOrGlob, cwd);
   if (options.format !== undefined) maybeFormat(options.format, pathOrGlob);
@@ -124,16 +109,11 @@ export function fileSource(
   const files = (): string[] => {
     if (!glob) {
       const [file] = [...walk(base, false)].filter(match);
-      if (
-        file === undefined ||
-        !statSync(file, { throwIfNoEntry: false })?.isFile()
-      )
-        throw new Error(`file ${pathOrGlob} not found (looked in ${base})`);
+      if (file === undefined || !statSync(file, { throwIfNoEntry: false })?.isFile()) throw new Error(`file ${pathOrGlob} not found (looked in ${base})`);
       return [file];
     }
     const found = [...walk(base, recursive)].filter(match).sort();
-    if (found.length === 0)
-      throw new Error(`no files match ${pathOrGlob} (looked under ${base})`);
+    if (found.length === 0) throw new Error(`no files match ${pathOrGlob} (looked under ${base})`);
     return found;
   };
 
@@ -151,22 +131,14 @@ export function fileSource(
         hash.update(path).update("\0").update(bytes).update("\0");
         return {
           path,
-          bytes: new Uint8Array(
-            bytes.buffer,
-            bytes.byteOffset,
-            bytes.byteLength,
-          ),
+          bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
         };
       });
       const version = hash.digest("hex");
       if (!glob) {
         const only = contents[0]!;
         return {
-          value: await decode(
-            only.bytes,
-            maybeFormat(options.format, only.path),
-            only.path,
-          ),
+          value: await decode(only.bytes, maybeFormat(options.format, only.path), only.path),
           version,
         };
       }
@@ -191,8 +163,7 @@ export function fileSource(
       const watcher = watch(base, {
         ignoreInitial: true,
         depth: recursive ? undefined : 0,
-        ignored: (path: string) =>
-          path !== base && /(^|[\\/])(node_modules|\.git)([\\/]|$)/.test(path),
+        ignored: (path: string) => path !== base && /(^|[\\/])(node_modules|\.git)([\\/]|$)/.test(path),
       });
       watcher.on("all", (_event: string, path: string) => {
         if (match(path)) onChange();

@@ -19,24 +19,12 @@ import * as arrow from "apache-arrow";
 import { parquetReadObjects } from "hyparquet";
 
 /** The formats a source can be read as. */
-export type Format =
-  "csv" | "json" | "ndjson" | "arrow" | "parquet" | "text" | "bytes";
+export type Format = "csv" | "json" | "ndjson" | "arrow" | "parquet" | "text" | "bytes";
 
-export const formats: readonly Format[] = [
-  "csv",
-  "json",
-  "ndjson",
-  "arrow",
-  "parquet",
-  "text",
-  "bytes",
-];
+export const formats: readonly Format[] = ["csv", "json", "ndjson", "arrow", "parquet", "text", "bytes"];
 
 /** The value of a source as it crosses threads. */
-export type SourceValue =
-  | { kind: "table"; ipc: Uint8Array }
-  | { kind: "text"; text: string }
-  | { kind: "bytes"; bytes: Uint8Array };
+export type SourceValue = { kind: "table"; ipc: Uint8Array } | { kind: "text"; text: string } | { kind: "bytes"; bytes: Uint8Array };
 
 const extensions: Record<string, Format> = {
   csv: "csv",
@@ -71,17 +59,11 @@ export function formatFromName(name: string): Format {
 export function maybeFormat(format: string | undefined, name: string): Format {
   if (format === undefined) return formatFromName(name);
   if ((formats as readonly string[]).includes(format)) return format as Format;
-  throw new Error(
-    `Unknown format "${format}" for ${name}: use one of ${formats.join(", ")}`,
-  );
+  throw new Error(`Unknown format "${format}" for ${name}: use one of ${formats.join(", ")}`);
 }
 
 /** Decodes downloaded bytes in `format`. `name` is used in error messages. */
-export async function decode(
-  bytes: Uint8Array,
-  format: Format,
-  name: string,
-): Promise<SourceValue> {
+export async function decode(bytes: Uint8Array, format: Format, name: string): Promise<SourceValue> {
   if (format === "bytes") return { kind: "bytes", bytes };
   if (format === "text") return { kind: "text", text: utf8(bytes) };
   return {
@@ -91,19 +73,14 @@ export async function decode(
 }
 
 /** Parses bytes of a tabular format into an Arrow table. */
-export async function toTable(
-  bytes: Uint8Array,
-  format: Exclude<Format, "text" | "bytes">,
-  name: string,
-): Promise<arrow.Table> {
+export async function toTable(bytes: Uint8Array, format: Exclude<Format, "text" | "bytes">, name: string): Promise<arrow.Table> {
   try {
     switch (format) {
       case "csv":
         return csvToTable(utf8(bytes));
       case "json": {
         const parsed: unknown = JSON.parse(utf8(bytes));
-        if (!Array.isArray(parsed))
-          throw new Error("expected a JSON array of row objects");
+        if (!Array.isArray(parsed)) throw new Error("expected a JSON array of row objects");
         return rowsToTable(parsed.map((row, i) => asRow(row, i)));
       }
       case "ndjson": {
@@ -115,14 +92,8 @@ export async function toTable(
       case "arrow":
         return arrow.tableFromIPC(bytes);
       case "parquet": {
-        const file = bytes.buffer.slice(
-          bytes.byteOffset,
-          bytes.byteOffset + bytes.byteLength,
-        ) as ArrayBuffer;
-        const rows = (await parquetReadObjects({ file })) as Record<
-          string,
-          unknown
-        >[];
+        const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        const rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
         return rowsToTable(rows);
       }
     }
@@ -193,12 +164,10 @@ export function parseCsv(text: string, delimiter = ","): string[][] {
 }
 
 const isInt = /^[-+]?\d+$/;
-const isNumber =
-  /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(Infinity|NaN)$/;
+const isNumber = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$|^[-+]?(Infinity|NaN)$/;
 const isBool = /^(true|false)$/i;
 const isDate = /^\d{4}-\d{2}-\d{2}$/;
-const isDateTime =
-  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const isDateTime = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** Parses CSV text with a header row into an Arrow table, inferring column types. */
 export function csvToTable(text: string, delimiter = ","): arrow.Table {
@@ -206,9 +175,7 @@ export function csvToTable(text: string, delimiter = ","): arrow.Table {
   const names = uniqueNames(header);
   const columns: Record<string, arrow.Vector> = {};
   names.forEach((name, c) => {
-    const cells = body.map((row) =>
-      row[c] === undefined || row[c] === "" ? null : row[c]!,
-    );
+    const cells = body.map((row) => (row[c] === undefined || row[c] === "" ? null : row[c]!));
     columns[name] = csvColumn(cells);
   });
   return new arrow.Table(columns);
@@ -216,8 +183,7 @@ export function csvToTable(text: string, delimiter = ","): arrow.Table {
 
 function csvColumn(cells: (string | null)[]): arrow.Vector {
   const present = cells.filter((c): c is string => c !== null);
-  if (present.length === 0)
-    return arrow.vectorFromArray(cells, new arrow.Utf8());
+  if (present.length === 0) return arrow.vectorFromArray(cells, new arrow.Utf8());
   if (present.every((c) => isBool.test(c))) {
     return arrow.vectorFromArray(
       cells.map((c) => (c === null ? null : c.toLowerCase() === "true")),
@@ -225,18 +191,10 @@ function csvColumn(cells: (string | null)[]): arrow.Vector {
     );
   }
   const leadingZero = (c: string) => /^[-+]?0\d/.test(c);
-  if (
-    present.every((c) => isNumber.test(c)) &&
-    !present.some((c) => isInt.test(c) && leadingZero(c))
-  ) {
+  if (present.every((c) => isNumber.test(c)) && !present.some((c) => isInt.test(c) && leadingZero(c))) {
     const values = cells.map((c) => (c === null ? null : Number(c)));
-    const int32 =
-      present.every((c) => isInt.test(c)) &&
-      values.every((v) => v === null || (v >= -(2 ** 31) && v < 2 ** 31));
-    return arrow.vectorFromArray(
-      values,
-      int32 ? new arrow.Int32() : new arrow.Float64(),
-    );
+    const int32 = present.every((c) => isInt.test(c)) && values.every((v) => v === null || (v >= -(2 ** 31) && v < 2 ** 31));
+    return arrow.vectorFromArray(values, int32 ? new arrow.Int32() : new arrow.Float64());
   }
   if (present.every((c) => isDate.test(c) && !Number.isNaN(Date.parse(c)))) {
     return arrow.vectorFromArray(
@@ -247,10 +205,7 @@ function csvColumn(cells: (string | null)[]): arrow.Vector {
   if (present.every((c) => isDateTime.test(c))) {
     const dates = cells.map((c) => (c === null ? null : parseUtc(c)));
     if (dates.every((d) => d === null || !Number.isNaN(d.getTime()))) {
-      return arrow.vectorFromArray(
-        dates,
-        new arrow.TimestampMillisecond("UTC"),
-      );
+      return arrow.vectorFromArray(dates, new arrow.TimestampMillisecond("UTC"));
     }
   }
   return arrow.vectorFromArray(cells, new arrow.Utf8());
@@ -284,9 +239,7 @@ interface Plan {
 const identity = (value: unknown) => value;
 
 /** Builds an Arrow table from row objects, inferring each column's type from its values. */
-export function rowsToTable(
-  rows: readonly Record<string, unknown>[],
-): arrow.Table {
+export function rowsToTable(rows: readonly Record<string, unknown>[]): arrow.Table {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) {
@@ -315,13 +268,7 @@ export function vectorOf(values: readonly unknown[]): arrow.Vector {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !(value instanceof Uint8Array)
-  );
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array);
 }
 
 function kindOf(value: unknown): string {
@@ -341,20 +288,14 @@ function planFor(values: readonly unknown[]): Plan {
   if (kinds.size > 1)
     return {
       type: new arrow.Utf8(),
-      convert: (v) =>
-        typeof v === "object" ? JSON.stringify(v, jsonReplacer) : String(v),
+      convert: (v) => (typeof v === "object" ? JSON.stringify(v, jsonReplacer) : String(v)),
     };
   const [kind] = kinds;
   switch (kind) {
     case "boolean":
       return { type: new arrow.Bool(), convert: identity };
     case "number": {
-      const int32 = present.every(
-        (v) =>
-          Number.isInteger(v) &&
-          (v as number) >= -(2 ** 31) &&
-          (v as number) < 2 ** 31,
-      );
+      const int32 = present.every((v) => Number.isInteger(v) && (v as number) >= -(2 ** 31) && (v as number) < 2 ** 31);
       return {
         type: int32 ? new arrow.Int32() : new arrow.Float64(),
         convert: identity,
@@ -372,30 +313,20 @@ function planFor(values: readonly unknown[]): Plan {
       const child = planFor((present as unknown[][]).flat());
       return {
         type: new arrow.List(new arrow.Field("item", child.type, true)),
-        convert: (v) =>
-          (v as unknown[]).map((x) =>
-            x === null || x === undefined ? null : child.convert(x),
-          ),
+        convert: (v) => (v as unknown[]).map((x) => (x === null || x === undefined ? null : child.convert(x))),
       };
     }
     case "object": {
-      if (!present.every(isPlainObject))
-        return { type: new arrow.Utf8(), convert: (v) => String(v) };
+      if (!present.every(isPlainObject)) return { type: new arrow.Utf8(), convert: (v) => String(v) };
       const objects = present as Record<string, unknown>[];
       const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
-      const children = keys.map(
-        (k) => [k, planFor(objects.map((o) => o[k] ?? null))] as const,
-      );
+      const children = keys.map((k) => [k, planFor(objects.map((o) => o[k] ?? null))] as const);
       return {
-        type: new arrow.Struct(
-          children.map(([k, p]) => new arrow.Field(k, p.type, true)),
-        ),
+        type: new arrow.Struct(children.map(([k, p]) => new arrow.Field(k, p.type, true))),
         convert: (v) => {
           const o = v as Record<string, unknown>;
           const out: Record<string, unknown> = {};
-          for (const [k, p] of children)
-            out[k] =
-              o[k] === null || o[k] === undefined ? null : p.convert(o[k]);
+          for (const [k, p] of children) out[k] = o[k] === null || o[k] === undefined ? null : p.convert(o[k]);
           return out;
         },
       };
@@ -413,9 +344,7 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 export function concatTables(tables: readonly arrow.Table[]): arrow.Table {
   if (tables.length === 0) return new arrow.Table();
   const [first, ...rest] = tables as [arrow.Table, ...arrow.Table[]];
-  const same = rest.every(
-    (t) => String(t.schema.fields) === String(first.schema.fields),
-  );
+  const same = rest.every((t) => String(t.schema.fields) === String(first.schema.fields));
   if (same) return first.concat(...rest);
   return rowsToTable(
     tables.flatMap((t) =>

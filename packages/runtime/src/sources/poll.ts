@@ -19,15 +19,10 @@ export interface PollOptions {
  * const source = pollSource("weather", () => fetch(url).then((r) => r.json()), { every: "5m" });
  * const state = await workerPoller.read(session, "poll:weather", source);
  */
-export function pollSource<T>(
-  key: string,
-  fetcher: () => T | Promise<T>,
-  options: PollOptions = {},
-): Source<T> {
+export function pollSource<T>(key: string, fetcher: () => T | Promise<T>, options: PollOptions = {}): Source<T> {
   return {
     label: `poll("${key}")`,
-    every:
-      options.every === undefined ? undefined : parseDuration(options.every),
+    every: options.every === undefined ? undefined : parseDuration(options.every),
     async fetch() {
       const value = await fetcher();
       return { value, version: contentHash(value) };

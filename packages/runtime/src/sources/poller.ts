@@ -135,11 +135,7 @@ export class SharedPoller<T> {
    * share one fetch. Rejects only when the first load fails; later failures keep the last good
    * value and mark it `stale`.
    */
-  read(
-    session: string,
-    key: string,
-    source: Source<T>,
-  ): Promise<SourceState<T>> {
+  read(session: string, key: string, source: Source<T>): Promise<SourceState<T>> {
     let entry = this.#entries.get(key);
     if (entry === undefined) {
       entry = {
@@ -155,13 +151,9 @@ export class SharedPoller<T> {
       this.#entries.set(key, entry);
     }
     entry.source = source;
-    if (
-      source.every !== undefined &&
-      (entry.every === undefined || source.every < entry.every)
-    ) {
+    if (source.every !== undefined && (entry.every === undefined || source.every < entry.every)) {
       entry.every = source.every;
-      if (entry.timer !== undefined && entry.failures === 0)
-        this.#schedule(entry);
+      if (entry.timer !== undefined && entry.failures === 0) this.#schedule(entry);
     }
     entry.readers.add(session);
     let keys = this.#sessionKeys.get(session);
@@ -294,18 +286,11 @@ export class SharedPoller<T> {
     if (entry.timer !== undefined) this.#clock.clearTimeout(entry.timer);
     entry.timer = undefined;
     if (entry.closed) return;
-    const every =
-      entry.every ??
-      (entry.source.watch
-        ? undefined
-        : (this.#options.defaultEvery ?? defaults.defaultEvery));
+    const every = entry.every ?? (entry.source.watch ? undefined : (this.#options.defaultEvery ?? defaults.defaultEvery));
     let delay = every;
     if (entry.failures > 0) {
       const base = every ?? defaults.watchRetry;
-      const cap = Math.max(
-        base,
-        this.#options.maxBackoff ?? defaults.maxBackoff,
-      );
+      const cap = Math.max(base, this.#options.maxBackoff ?? defaults.maxBackoff);
       delay = Math.min(base * 2 ** (entry.failures - 1), cap);
     }
     if (delay === undefined) return;
@@ -318,8 +303,7 @@ export class SharedPoller<T> {
 
   #allHidden(entry: Entry<T>): boolean {
     if (entry.readers.size === 0) return false;
-    for (const session of entry.readers)
-      if (!this.#hidden.has(session)) return false;
+    for (const session of entry.readers) if (!this.#hidden.has(session)) return false;
     return true;
   }
 
@@ -387,8 +371,7 @@ export class SharedPoller<T> {
     entry.unwatch?.();
     entry.unwatch = undefined;
     if (this.#entries.get(entry.key) === entry) this.#entries.delete(entry.key);
-    for (const session of entry.readers)
-      this.#sessionKeys.get(session)?.delete(entry.key);
+    for (const session of entry.readers) this.#sessionKeys.get(session)?.delete(entry.key);
   }
 }
 
@@ -400,8 +383,6 @@ export function messageOf(error: unknown): string {
 function loadError(entry: Entry<unknown>, error: unknown): Error {
   const message = messageOf(error);
   const label = entry.source.label ?? entry.key;
-  const text = message.includes(label)
-    ? message
-    : `Could not load ${label}: ${message}`;
+  const text = message.includes(label) ? message : `Could not load ${label}: ${message}`;
   return new Error(text, { cause: error });
 }

@@ -7,7 +7,12 @@ export function Button({ node }: RendererProps) {
   const p = node.props;
   return (
     <div class="dash-field">
-      <button type="button" class={`dash-button ${p.variant === "primary" ? "primary" : ""}`} disabled={p.disabled === true} onClick={() => send({ t: "click", id: String(p.id) })}>
+      <button
+        type="button"
+        class={`dash-button ${p.variant === "primary" ? "primary" : ""}`}
+        disabled={p.disabled === true}
+        onClick={() => send({ t: "click", id: String(p.id) })}
+      >
         {String(p.label)}
       </button>
       <Help text={p.help as string | undefined} />

@@ -9,7 +9,14 @@ export function ColorPicker({ id, node }: RendererProps) {
     <div class="dash-field dash-color">
       <Label props={p} htmlFor={domId(id)} />
       <div class="dash-color-row">
-        <input id={domId(id)} type="color" value={value} disabled={p.disabled === true} onInput={(e) => show(e.currentTarget.value)} onChange={(e) => commit(e.currentTarget.value)} />
+        <input
+          id={domId(id)}
+          type="color"
+          value={value}
+          disabled={p.disabled === true}
+          onInput={(e) => show(e.currentTarget.value)}
+          onChange={(e) => commit(e.currentTarget.value)}
+        />
         <code>{value}</code>
       </div>
     </div>

@@ -14,9 +14,28 @@ export function DateInput({ id, node }: RendererProps) {
       <div class="dash-field">
         <Label props={p} htmlFor={domId(id)} />
         <div class="dash-date-range">
-          <input id={domId(id)} class="dash-input" type="date" aria-label={`${String(p.label)} from`} value={from} min={min} max={to || max} disabled={disabled} onChange={(e) => e.currentTarget.value && commit([e.currentTarget.value, to])} />
+          <input
+            id={domId(id)}
+            class="dash-input"
+            type="date"
+            aria-label={`${String(p.label)} from`}
+            value={from}
+            min={min}
+            max={to || max}
+            disabled={disabled}
+            onChange={(e) => e.currentTarget.value && commit([e.currentTarget.value, to])}
+          />
           <span aria-hidden="true">→</span>
-          <input class="dash-input" type="date" aria-label={`${String(p.label)} to`} value={to} min={from || min} max={max} disabled={disabled} onChange={(e) => e.currentTarget.value && commit([from, e.currentTarget.value])} />
+          <input
+            class="dash-input"
+            type="date"
+            aria-label={`${String(p.label)} to`}
+            value={to}
+            min={from || min}
+            max={max}
+            disabled={disabled}
+            onChange={(e) => e.currentTarget.value && commit([from, e.currentTarget.value])}
+          />
         </div>
       </div>
     );
@@ -24,7 +43,16 @@ export function DateInput({ id, node }: RendererProps) {
   return (
     <div class="dash-field">
       <Label props={p} htmlFor={domId(id)} />
-      <input id={domId(id)} class="dash-input" type="date" value={value as string} min={min} max={max} disabled={disabled} onChange={(e) => e.currentTarget.value && commit(e.currentTarget.value)} />
+      <input
+        id={domId(id)}
+        class="dash-input"
+        type="date"
+        value={value as string}
+        min={min}
+        max={max}
+        disabled={disabled}
+        onChange={(e) => e.currentTarget.value && commit(e.currentTarget.value)}
+      />
     </div>
   );
 }

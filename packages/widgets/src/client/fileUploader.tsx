@@ -47,8 +47,17 @@ export function FileUploader({ id, node }: RendererProps) {
           void upload(e.dataTransfer?.files ?? null);
         }}
       >
-        <span>Drag and drop {p.multiple ? "files" : "a file"} here · limit {size(maxBytes)}</span>
-        <input id={domId(id)} type="file" accept={String(p.accept ?? "") || undefined} multiple={p.multiple === true} disabled={p.disabled === true} onChange={(e) => void upload(e.currentTarget.files)} />
+        <span>
+          Drag and drop {p.multiple ? "files" : "a file"} here · limit {size(maxBytes)}
+        </span>
+        <input
+          id={domId(id)}
+          type="file"
+          accept={String(p.accept ?? "") || undefined}
+          multiple={p.multiple === true}
+          disabled={p.disabled === true}
+          onChange={(e) => void upload(e.currentTarget.files)}
+        />
       </div>
       {error ? (
         <div class="dash-upload-error" role="alert">

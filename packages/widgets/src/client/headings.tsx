@@ -2,7 +2,13 @@ import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { Help } from "./common.tsx";
 
 function anchor(props: Record<string, unknown>): string {
-  return String(props.anchor ?? String(props.text).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""));
+  return String(
+    props.anchor ??
+      String(props.text)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, ""),
+  );
 }
 
 export function Title({ node }: RendererProps) {

@@ -24,7 +24,12 @@ export function Multiselect({ id, node }: RendererProps) {
         {value.map((index) => (
           <span class="dash-chip" role="listitem">
             {options[index]}
-            <button type="button" aria-label={`Remove ${options[index]}`} disabled={p.disabled === true} onClick={() => commit(value.filter((v) => v !== index))}>
+            <button
+              type="button"
+              aria-label={`Remove ${options[index]}`}
+              disabled={p.disabled === true}
+              onClick={() => commit(value.filter((v) => v !== index))}
+            >
               ×
             </button>
           </span>

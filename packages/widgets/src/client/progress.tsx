@@ -6,7 +6,14 @@ export function Progress({ node }: RendererProps) {
   return (
     <div class="dash-progress">
       {text ? <div class="dash-progress-text">{text}</div> : null}
-      <div class="dash-progress-track" role="progressbar" aria-label={text || "Progress"} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(value * 100)}>
+      <div
+        class="dash-progress-track"
+        role="progressbar"
+        aria-label={text || "Progress"}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(value * 100)}
+      >
         <div class="dash-progress-bar" style={{ width: `${value * 100}%` }} />
       </div>
     </div>

@@ -19,8 +19,29 @@ export function SelectSlider({ id, node }: RendererProps) {
           </output>
         </Label>
         <div class="dash-range-pair">
-          <input id={domId(id)} type="range" aria-label={`${String(p.label)} from`} aria-valuetext={options[low]} min={0} max={last} step={1} value={low} disabled={disabled} onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])} />
-          <input type="range" aria-label={`${String(p.label)} to`} aria-valuetext={options[high]} min={0} max={last} step={1} value={high} disabled={disabled} onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])} />
+          <input
+            id={domId(id)}
+            type="range"
+            aria-label={`${String(p.label)} from`}
+            aria-valuetext={options[low]}
+            min={0}
+            max={last}
+            step={1}
+            value={low}
+            disabled={disabled}
+            onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])}
+          />
+          <input
+            type="range"
+            aria-label={`${String(p.label)} to`}
+            aria-valuetext={options[high]}
+            min={0}
+            max={last}
+            step={1}
+            value={high}
+            disabled={disabled}
+            onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])}
+          />
         </div>
       </div>
     );
@@ -30,7 +51,17 @@ export function SelectSlider({ id, node }: RendererProps) {
       <Label props={p} htmlFor={domId(id)}>
         <output class="dash-slider-value">{options[value as number]}</output>
       </Label>
-      <input id={domId(id)} type="range" aria-valuetext={options[value as number]} min={0} max={last} step={1} value={value as number} disabled={disabled} onInput={(e) => commit(Number(e.currentTarget.value))} />
+      <input
+        id={domId(id)}
+        type="range"
+        aria-valuetext={options[value as number]}
+        min={0}
+        max={last}
+        step={1}
+        value={value as number}
+        disabled={disabled}
+        onInput={(e) => commit(Number(e.currentTarget.value))}
+      />
       <div class="dash-slider-bounds" aria-hidden="true">
         <span>{options[0]}</span>
         <span>{options[last]}</span>

@@ -21,8 +21,27 @@ export function Slider({ id, node }: RendererProps) {
           </output>
         </Label>
         <div class="dash-range-pair">
-          <input id={domId(id)} type="range" aria-label={`${String(p.label)} from`} min={min} max={max} step={step} value={low} disabled={disabled} onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])} />
-          <input type="range" aria-label={`${String(p.label)} to`} min={min} max={max} step={step} value={high} disabled={disabled} onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])} />
+          <input
+            id={domId(id)}
+            type="range"
+            aria-label={`${String(p.label)} from`}
+            min={min}
+            max={max}
+            step={step}
+            value={low}
+            disabled={disabled}
+            onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])}
+          />
+          <input
+            type="range"
+            aria-label={`${String(p.label)} to`}
+            min={min}
+            max={max}
+            step={step}
+            value={high}
+            disabled={disabled}
+            onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])}
+          />
         </div>
       </div>
     );
@@ -35,7 +54,17 @@ export function Slider({ id, node }: RendererProps) {
           {shown(value as number)}
         </output>
       </Label>
-      <input id={domId(id)} type="range" min={min} max={max} step={step} value={value as number} disabled={disabled} style={{ "--fill": `${fill}%` }} onInput={(e) => commit(Number(e.currentTarget.value))} />
+      <input
+        id={domId(id)}
+        type="range"
+        min={min}
+        max={max}
+        step={step}
+        value={value as number}
+        disabled={disabled}
+        style={{ "--fill": `${fill}%` }}
+        onInput={(e) => commit(Number(e.currentTarget.value))}
+      />
       <div class="dash-slider-bounds" aria-hidden="true">
         <span>{String(p.minLabel ?? shown(min))}</span>
         <span>{String(p.maxLabel ?? shown(max))}</span>

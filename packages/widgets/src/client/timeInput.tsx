@@ -8,7 +8,15 @@ export function TimeInput({ id, node }: RendererProps) {
   return (
     <div class="dash-field">
       <Label props={p} htmlFor={domId(id)} />
-      <input id={domId(id)} class="dash-input" type="time" value={value} step={Number(p.step ?? 60)} disabled={p.disabled === true} onChange={(e) => e.currentTarget.value && commit(e.currentTarget.value.slice(0, 5))} />
+      <input
+        id={domId(id)}
+        class="dash-input"
+        type="time"
+        value={value}
+        step={Number(p.step ?? 60)}
+        disabled={p.disabled === true}
+        onChange={(e) => e.currentTarget.value && commit(e.currentTarget.value.slice(0, 5))}
+      />
     </div>
   );
 }

@@ -7,7 +7,15 @@ export function Toggle({ id, node }: RendererProps) {
   const p = node.props;
   return (
     <div class="dash-field dash-toggle">
-      <input id={domId(id)} type="checkbox" role="switch" checked={value} aria-checked={value} disabled={p.disabled === true} onChange={(e) => commit(e.currentTarget.checked)} />
+      <input
+        id={domId(id)}
+        type="checkbox"
+        role="switch"
+        checked={value}
+        aria-checked={value}
+        disabled={p.disabled === true}
+        onChange={(e) => commit(e.currentTarget.checked)}
+      />
       <label for={domId(id)} class={p.labelVisibility === "collapsed" ? "dash-sr-only" : undefined}>
         {String(p.label)}
       </label>
