@@ -1,8 +1,9 @@
-// US air quality by state: the classic state-picker dashboard.
-// Run it with: npx dash run examples/air-quality/app.ts
+// US air quality by state: the classic state-picker dashboard, over BigQuery's public datasets.
+// Offline with a local BigQuery server: npm run example:air-quality (see README.md).
+// Alone (bundled sample data, or BigQuery when GOOGLE_CLOUD_PROJECT is set): npx dash run examples/air-quality/app.ts
 import * as dash from "dash";
 import { Plot } from "dash";
-import { pollution, precipitation, states, temperature, zipCodes } from "./data.ts";
+import { dataSource, pollution, precipitation, states, temperature, zipCodes } from "./data.ts";
 
 dash.page({ title: "US air quality", icon: "🌫️", layout: "wide" });
 dash.title("US air quality");
@@ -18,8 +19,9 @@ const state = dash.sidebar.select(
   },
 );
 const name = states.find((s) => s.code === state)!.name;
-dash.caption(`Pollutants, weather and population for ${name}. Sample data generated offline; see data.ts.`);
+dash.caption(`Pollutants, weather and population for ${name}. Data: ${dataSource}.`);
 
+// The four queries run at once; each is cached for an hour across viewers.
 const started = performance.now();
 const [air, temps, rain, zips] = await Promise.all([pollution(state), temperature(state), precipitation(state), zipCodes(state)]);
 const took = performance.now() - started;

@@ -1,213 +1,147 @@
 /**
- * All data access of the air-quality example, in one module so that the live-data version can
- * swap these functions for BigQuery queries (`dash.bigquery(SQL, { params: { state } })`) over the
- * public EPA, NOAA GSOD and census tables. Offline, they return generated sample data of the
- * same shape, deterministic per state.
+ * All data access of the air-quality example, in one module.
+ *
+ * With BigQuery configured (`BIGQUERY_EMULATOR_HOST`, as `npm run example:air-quality` sets for
+ * the local server, or `GOOGLE_CLOUD_PROJECT` for the real service), each function is a query over
+ * the public EPA, NOAA GSOD and census tables with `@state` as a named parameter. The four run as
+ * one query each for every viewer, are checked for changes hourly, and their results are cached
+ * for an hour across sessions. Without BigQuery configured, they return the bundled sample data
+ * (sample.mjs), the same data the local server is seeded with.
  */
+import * as dash from "dash";
+import { pollutionRows, states, weatherDays, zipRows, type PollutionRow, type WeatherDay, type ZipRow } from "./sample.mjs";
 
-export interface StateInfo {
-  code: string;
-  name: string;
-  /** Latitude of the state's middle (drives the temperature curve). */
-  lat: number;
-  /** Population in millions (drives ZIP populations). */
-  people: number;
-  cities: string[];
+export { states };
+export type { PollutionRow, StateInfo, WeatherDay, ZipRow } from "./sample.mjs";
+
+const env = process.env;
+
+/**
+ * The project that holds the tables: the one place to change it. The local server ignores the
+ * project (it maps `project.dataset.table` to its `dataset.table`), so the same SQL runs offline.
+ */
+export const tablesProject = env.AIR_QUALITY_PROJECT ?? "bigquery-public-data";
+const table = (dataset: string, name: string): string => `\`${tablesProject}.${dataset}.${name}\``;
+
+/** True when the functions query BigQuery; false when they return the bundled sample data. */
+export const usesBigQuery = env.AIR_QUALITY_DATA !== "sample" && Boolean(env.BIGQUERY_EMULATOR_HOST || env.GOOGLE_CLOUD_PROJECT);
+
+/** Where the data comes from, for the page. */
+export const dataSource = !usesBigQuery
+  ? "bundled sample data, generated offline (set GOOGLE_CLOUD_PROJECT to query BigQuery's public datasets, or run npm run example:air-quality for a local BigQuery server; see README.md)"
+  : env.BIGQUERY_EMULATOR_HOST
+    ? `BigQuery at ${env.BIGQUERY_EMULATOR_HOST} (${tablesProject} tables), cached for an hour`
+    : `BigQuery, ${tablesProject} tables, queried from project ${env.GOOGLE_CLOUD_PROJECT}, cached for an hour`;
+
+/** How long results are kept, and how often the tables are checked for changes. */
+const hour = "1h";
+
+/** The state's name as the EPA tables spell it (case differs: "District Of Columbia"). */
+const stateName = `(SELECT LOWER(state_name) FROM ${table("geo_us_boundaries", "states")} WHERE state = @state)`;
+
+const epaYearly = (name: string, tableName: string, scale = 1): string => `${name} AS (
+    SELECT EXTRACT(YEAR FROM date_local) AS year, AVG(arithmetic_mean)${scale === 1 ? "" : ` * ${scale}`} AS value
+    FROM ${table("epa_historical_air_quality", tableName)}
+    WHERE LOWER(state_name) = ${stateName}
+    GROUP BY 1
+  )`;
+
+const pollutionSql = `
+  WITH
+  ${epaYearly("pm10", "pm10_daily_summary")},
+  ${epaYearly("pm25_frm", "pm25_frm_daily_summary")},
+  ${epaYearly("pm25_nonfrm", "pm25_nonfrm_daily_summary")},
+  ${epaYearly("lead", "lead_daily_summary", 100)}
+  SELECT pm10.year AS year,
+    ROUND(pm10.value, 2) AS pm10,
+    ROUND(pm25_frm.value, 2) AS pm25_frm,
+    ROUND(pm25_nonfrm.value, 2) AS pm25_nonfrm,
+    ROUND(lead.value, 2) AS lead
+  FROM pm10
+  LEFT JOIN pm25_frm ON pm25_frm.year = pm10.year
+  LEFT JOIN pm25_nonfrm ON pm25_nonfrm.year = pm10.year
+  LEFT JOIN lead ON lead.year = pm10.year
+  WHERE pm10.year BETWEEN 1990 AND 2016
+  ORDER BY 1`;
+
+/** NOAA marks a missing temperature 9999.9 and missing precipitation 99.99. */
+const weatherSql = (columns: string): string => `
+  SELECT CAST(CONCAT(g.year, '-', g.mo, '-', g.da) AS DATE) AS date, ${columns}
+  FROM ${table("noaa_gsod", "gsod2016")} AS g
+  JOIN ${table("noaa_gsod", "stations")} AS s ON s.usaf = g.stn AND s.wban = g.wban
+  WHERE s.country = 'US' AND s.state = @state
+  GROUP BY 1
+  ORDER BY 1`;
+
+const temperatureSql = weatherSql(`
+    ROUND(AVG(CASE WHEN g.min < 9999 THEN g.min END), 2) AS min,
+    ROUND(AVG(CASE WHEN g.max < 9999 THEN g.max END), 2) AS max,
+    ROUND(AVG(CASE WHEN g.temp < 9999 THEN g.temp END), 2) AS avg`);
+
+const precipitationSql = weatherSql(`ROUND(AVG(CASE WHEN g.prcp < 99 THEN g.prcp END), 2) AS prcp`);
+
+/** The census total row of a ZIP has no age bounds and no gender. */
+const zipSql = `
+  SELECT p.zipcode AS zip, p.population AS population, z.city AS city, z.state_code AS state
+  FROM ${table("census_bureau_usa", "population_by_zip_2010")} AS p
+  JOIN ${table("geo_us_boundaries", "zip_codes")} AS z ON z.zip_code = p.zipcode
+  WHERE z.state_code = @state AND p.minimum_age IS NULL AND p.maximum_age IS NULL AND (p.gender IS NULL OR p.gender = '')
+  ORDER BY 2 DESC, 1
+  LIMIT 100`;
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(Number(v)));
+
+/** A query by state, as rows, run once per state and hour for all viewers. */
+function query<T>(name: string, sql: string, convert: (row: Row) => T): (state: string) => Promise<T[]> {
+  return dash.cache(
+    async (state: string): Promise<T[]> => {
+      const result = await dash.bigquery(sql, { params: { state }, every: hour });
+      return result.toArray().map((row: { toJSON(): Row }) => convert(row.toJSON()));
+    },
+    // The SQL is part of the name, so an edited query is not answered from the cache.
+    { ttl: hour, name: `air-quality/${name}/${sql}` },
+  );
 }
 
-const table = `AL Alabama 32.8 5.0 Birmingham Montgomery Huntsville Mobile Tuscaloosa
-AK Alaska 61.4 0.7 Anchorage Fairbanks Juneau Wasilla
-AZ Arizona 34.2 7.2 Phoenix Tucson Mesa Chandler Scottsdale Glendale
-AR Arkansas 34.9 3.0 Little_Rock Fort_Smith Fayetteville Springdale Jonesboro
-CA California 37.2 39.2 Los_Angeles San_Diego San_Jose San_Francisco Fresno Sacramento Long_Beach Oakland Bakersfield Anaheim
-CO Colorado 39.0 5.8 Denver Colorado_Springs Aurora Fort_Collins Lakewood
-CT Connecticut 41.6 3.6 Bridgeport New_Haven Hartford Stamford Waterbury
-DE Delaware 39.0 1.0 Wilmington Dover Newark Middletown
-DC District_of_Columbia 38.9 0.7 Washington
-FL Florida 28.6 21.8 Jacksonville Miami Tampa Orlando St._Petersburg Hialeah
-GA Georgia 32.7 10.8 Atlanta Augusta Columbus Macon Savannah
-HI Hawaii 20.8 1.4 Honolulu Hilo Kailua Pearl_City
-ID Idaho 44.4 1.9 Boise Meridian Nampa Idaho_Falls
-IL Illinois 40.0 12.7 Chicago Aurora Joliet Naperville Rockford Springfield
-IN Indiana 39.9 6.8 Indianapolis Fort_Wayne Evansville South_Bend Carmel
-IA Iowa 42.1 3.2 Des_Moines Cedar_Rapids Davenport Sioux_City
-KS Kansas 38.5 2.9 Wichita Overland_Park Kansas_City Olathe Topeka
-KY Kentucky 37.5 4.5 Louisville Lexington Bowling_Green Owensboro
-LA Louisiana 31.1 4.6 New_Orleans Baton_Rouge Shreveport Lafayette
-ME Maine 45.4 1.4 Portland Lewiston Bangor South_Portland
-MD Maryland 39.0 6.2 Baltimore Columbia Germantown Silver_Spring Frederick
-MA Massachusetts 42.3 7.0 Boston Worcester Springfield Cambridge Lowell
-MI Michigan 44.3 10.0 Detroit Grand_Rapids Warren Sterling_Heights Ann_Arbor Lansing
-MN Minnesota 46.3 5.7 Minneapolis St._Paul Rochester Duluth Bloomington
-MS Mississippi 32.7 2.9 Jackson Gulfport Southaven Hattiesburg
-MO Missouri 38.4 6.2 Kansas_City St._Louis Springfield Columbia Independence
-MT Montana 47.0 1.1 Billings Missoula Great_Falls Bozeman
-NE Nebraska 41.5 2.0 Omaha Lincoln Bellevue Grand_Island
-NV Nevada 39.3 3.2 Las_Vegas Henderson Reno North_Las_Vegas
-NH New_Hampshire 43.7 1.4 Manchester Nashua Concord Dover
-NJ New_Jersey 40.1 9.3 Newark Jersey_City Paterson Elizabeth Edison Trenton
-NM New_Mexico 34.4 2.1 Albuquerque Las_Cruces Rio_Rancho Santa_Fe
-NY New_York 42.9 19.6 New_York Buffalo Rochester Yonkers Syracuse Albany
-NC North_Carolina 35.6 10.7 Charlotte Raleigh Greensboro Durham Winston-Salem
-ND North_Dakota 47.5 0.8 Fargo Bismarck Grand_Forks Minot
-OH Ohio 40.4 11.8 Columbus Cleveland Cincinnati Toledo Akron Dayton
-OK Oklahoma 35.6 4.0 Oklahoma_City Tulsa Norman Broken_Arrow
-OR Oregon 44.0 4.2 Portland Salem Eugene Gresham Hillsboro
-PA Pennsylvania 40.9 13.0 Philadelphia Pittsburgh Allentown Erie Reading Harrisburg
-RI Rhode_Island 41.7 1.1 Providence Warwick Cranston Pawtucket
-SC South_Carolina 33.9 5.3 Charleston Columbia North_Charleston Mount_Pleasant Greenville
-SD South_Dakota 44.4 0.9 Sioux_Falls Rapid_City Aberdeen Brookings
-TN Tennessee 35.9 7.1 Nashville Memphis Knoxville Chattanooga Clarksville
-TX Texas 31.5 30.0 Houston San_Antonio Dallas Austin Fort_Worth El_Paso Arlington Corpus_Christi
-UT Utah 39.3 3.4 Salt_Lake_City West_Valley_City Provo West_Jordan Orem
-VT Vermont 44.1 0.6 Burlington South_Burlington Rutland Essex
-VA Virginia 37.5 8.7 Virginia_Beach Norfolk Chesapeake Richmond Newport_News Arlington
-WA Washington 47.4 7.8 Seattle Spokane Tacoma Vancouver Bellevue Kent
-WV West_Virginia 38.6 1.8 Charleston Huntington Morgantown Parkersburg
-WI Wisconsin 44.6 5.9 Milwaukee Madison Green_Bay Kenosha Racine
-WY Wyoming 43.0 0.6 Cheyenne Casper Laramie Gillette`;
+const queries = {
+  pollution: query<PollutionRow>("pollution", pollutionSql, (r) => ({
+    year: num(r.year),
+    pm10: num(r.pm10),
+    pm25_frm: num(r.pm25_frm),
+    pm25_nonfrm: num(r.pm25_nonfrm),
+    lead: num(r.lead),
+  })),
+  temperature: query<Omit<WeatherDay, "prcp">>("temperature", temperatureSql, (r) => ({
+    date: date(r.date),
+    min: num(r.min),
+    max: num(r.max),
+    avg: num(r.avg),
+  })),
+  precipitation: query<{ date: Date; prcp: number }>("precipitation", precipitationSql, (r) => ({ date: date(r.date), prcp: num(r.prcp) })),
+  zipCodes: query<ZipRow>("zips", zipSql, (r) => ({ zip: String(r.zip), population: num(r.population), city: String(r.city), state: String(r.state) })),
+};
 
-export const states: StateInfo[] = table.split("\n").map((line) => {
-  const [code, name, lat, people, ...cities] = line.split(" ");
-  return { code: code!, name: name!.replace(/_/g, " "), lat: Number(lat), people: Number(people), cities: cities.map((c) => c.replace(/_/g, " ")) };
-});
+/** The SQL of each function, for tests and the curious. */
+export const sql = { pollution: pollutionSql, temperature: temperatureSql, precipitation: precipitationSql, zipCodes: zipSql };
 
-function stateInfo(code: string): StateInfo {
-  const found = states.find((s) => s.code === code);
-  if (!found) throw new Error(`Unknown state ${JSON.stringify(code)}.`);
-  return found;
-}
-
-/** A small seeded PRNG (mulberry32): the same state always gets the same data. */
-function random(seed: string): () => number {
-  let h = 1779033703;
-  for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 3432918353) | 0;
-  return () => {
-    h = (h + 0x6d2b79f5) | 0;
-    let t = Math.imul(h ^ (h >>> 15), 1 | h);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(rand() || 1e-9)) * Math.cos(2 * Math.PI * rand());
-}
-
-/** Simulated latency of a warehouse query (0 offline). */
-const latency = 0;
-const later = <T>(value: T): Promise<T> => (latency ? new Promise((resolve) => setTimeout(() => resolve(value), latency)) : Promise.resolve(value));
-
-export interface PollutionRow {
-  year: number;
-  pm10: number;
-  pm25_frm: number;
-  pm25_nonfrm: number;
-  lead: number;
-}
-
-const pollutionCache = new Map<string, PollutionRow[]>();
-/** Yearly state means of four pollutants (µg/m³; lead in 0.01 µg/m³), 1990–2016. */
+/** Yearly state means of four pollutants (µg/m³; lead in 0.01 µg/m³), 1990–2016; PM2.5 is NaN where not measured. */
 export function pollution(state: string): Promise<PollutionRow[]> {
-  let rows = pollutionCache.get(state);
-  if (!rows) {
-    const rand = random(`pollution:${state}`);
-    const info = stateInfo(state);
-    const base = 18 + info.people * 0.6 + rand() * 10;
-    rows = [];
-    for (let year = 1990; year <= 2016; year++) {
-      const t = (year - 1990) / 26;
-      rows.push({
-        year,
-        pm10: round(base * (1.35 - 0.55 * t) + normal(rand) * 2.2),
-        pm25_frm: year < 1999 ? NaN : round(base * 0.48 * (1.2 - 0.5 * t) + normal(rand) * 1.1),
-        pm25_nonfrm: year < 1999 ? NaN : round(base * 0.42 * (1.15 - 0.45 * t) + normal(rand) * 1.3),
-        lead: round(Math.max(0.5, 12 * Math.exp(-3.2 * t) + rand() * 1.5)),
-      });
-    }
-    pollutionCache.set(state, rows);
-  }
-  return later(rows);
-}
-
-export interface WeatherDay {
-  date: Date;
-  min: number;
-  max: number;
-  avg: number;
-  prcp: number;
-}
-
-const weatherCache = new Map<string, WeatherDay[]>();
-function weather(state: string): WeatherDay[] {
-  let days = weatherCache.get(state);
-  if (!days) {
-    const rand = random(`weather:${state}`);
-    const info = stateInfo(state);
-    const mean = 88 - info.lat * 0.95; // °F
-    const swing = Math.max(6, (info.lat - 18) * 0.75);
-    let anomaly = 0;
-    days = [];
-    for (let d = 0; d < 366; d++) {
-      const date = new Date(Date.UTC(2016, 0, 1 + d));
-      anomaly = anomaly * 0.8 + normal(rand) * 3;
-      const avg = mean - swing * Math.cos(((d - 20) / 366) * 2 * Math.PI) + anomaly;
-      const spread = 8 + rand() * 10;
-      const wet = rand() < 0.28 + (info.lat > 40 ? 0.06 : 0);
-      days.push({
-        date,
-        avg: round(avg),
-        min: round(avg - spread / 2 - rand() * 3),
-        max: round(avg + spread / 2 + rand() * 3),
-        prcp: wet ? round(Math.min(4, -Math.log(rand() || 1e-9) * 0.25)) : 0,
-      });
-    }
-    weatherCache.set(state, days);
-  }
-  return days;
+  return usesBigQuery ? queries.pollution(state) : Promise.resolve(pollutionRows(state));
 }
 
 /** 2016 daily temperature (°F): min, max and average over the state's stations. */
 export function temperature(state: string): Promise<Omit<WeatherDay, "prcp">[]> {
-  return later(weather(state).map(({ date, min, max, avg }) => ({ date, min, max, avg })));
+  return usesBigQuery ? queries.temperature(state) : Promise.resolve(weatherDays(state).map(({ date, min, max, avg }) => ({ date, min, max, avg })));
 }
 
 /** 2016 daily precipitation (inches), state mean. */
 export function precipitation(state: string): Promise<{ date: Date; prcp: number }[]> {
-  return later(weather(state).map(({ date, prcp }) => ({ date, prcp })));
+  return usesBigQuery ? queries.precipitation(state) : Promise.resolve(weatherDays(state).map(({ date, prcp }) => ({ date, prcp })));
 }
 
-export interface ZipRow {
-  zip: string;
-  population: number;
-  city: string;
-  state: string;
-}
-
-const zipCache = new Map<string, ZipRow[]>();
 /** The 100 most populated ZIP codes of the state, largest first. */
 export function zipCodes(state: string): Promise<ZipRow[]> {
-  let rows = zipCache.get(state);
-  if (!rows) {
-    const rand = random(`zip:${state}`);
-    const info = stateInfo(state);
-    const prefix = 10 + Math.floor(rand() * 89);
-    const seen = new Set<string>();
-    rows = [];
-    while (rows.length < 100) {
-      const zip = `${String(prefix).padStart(2, "0")}${String(Math.floor(rand() * 1000)).padStart(3, "0")}`;
-      if (seen.has(zip)) continue;
-      seen.add(zip);
-      const rank = rows.length + 1;
-      const city = info.cities[Math.min(info.cities.length - 1, Math.floor(Math.pow(rand(), 1.8) * info.cities.length))]!;
-      rows.push({ zip, population: Math.round((18_000 + info.people * 1500) * Math.pow(rank, -0.35) * (0.9 + rand() * 0.2)), city, state: info.code });
-    }
-    rows.sort((a, b) => b.population - a.population);
-    zipCache.set(state, rows);
-  }
-  return later(rows);
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
+  return usesBigQuery ? queries.zipCodes(state) : Promise.resolve(zipRows(state));
 }

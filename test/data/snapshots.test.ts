@@ -10,6 +10,8 @@ import type { Json } from "../../packages/runtime/src/protocol.ts";
 import { testApp } from "../../packages/cli/src/testing.ts";
 import { renderPlot } from "../../packages/widgets/src/client/plotSpec.ts";
 
+// The air-quality example draws its bundled sample data, even where GOOGLE_CLOUD_PROJECT is set.
+process.env.AIR_QUALITY_DATA = "sample";
 const dir = path.join(import.meta.dirname, "snapshots");
 const update = process.env.UPDATE_SNAPSHOTS === "1";
 

@@ -9,6 +9,9 @@ import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../packages/cli/src/app.ts";
 import { fixture, launch, open, root, startApp } from "./harness.ts";
 
+// The air-quality example draws its bundled sample data, even where GOOGLE_CLOUD_PROJECT is set.
+process.env.AIR_QUALITY_DATA = "sample";
+
 let charts: RunningApp;
 let air: RunningApp;
 let browser: Browser;

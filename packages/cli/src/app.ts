@@ -11,8 +11,7 @@ import { buildScript, BuildError } from "@dash/runtime/build.ts";
 import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
-import { SourceHub, type SourceSpec } from "@dash/runtime/sources/hub.ts";
-import { replyOf } from "@dash/widgets/live.ts";
+import { replyOf, SourceHub, type SourceSpec } from "@dash/runtime/sources/hub.ts";
 
 export interface AppOptions {
   /** A script, or a folder of scripts (a multi-page app). */
@@ -100,14 +99,30 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let buildError: ErrorInfo | null = null;
   let typeErrors: ErrorInfo[] = [];
   // Type checking runs in its own thread after each successful build (development only).
-  const checker = options.watch && existsSync(path.join(dist, "typecheck.js")) ? new Worker(path.join(dist, "typecheck.js")) : null;
-  checker?.unref();
+  // It starts a few seconds after startup, so that TypeScript's first (slow) program does not
+  // compete with the first page for the CPU.
+  let checker: Worker | null = null;
   let checks = 0;
-  checker?.on("message", (reply: { id: number; errors: ErrorInfo[] }) => {
-    if (reply.id !== checks) return; // a newer check is on its way
-    typeErrors = reply.errors;
-    host.broadcast({ t: "typeError", errors: typeErrors });
-  });
+  let lastInputs: string[] = [];
+  const typecheck = (): void => {
+    if (!options.watch || !existsSync(path.join(dist, "typecheck.js"))) return;
+    if (!checker) {
+      checker = new Worker(path.join(dist, "typecheck.js"));
+      checker.unref();
+      checker.on("message", (reply: { id: number; errors: ErrorInfo[] }) => {
+        if (reply.id !== checks) return; // a newer check is on its way
+        typeErrors = reply.errors;
+        host.broadcast({ t: "typeError", errors: typeErrors });
+      });
+    }
+    checker.postMessage({ id: ++checks, files: lastInputs.filter((file) => /\.[cm]?tsx?$/.test(file)) });
+  };
+  let started = false;
+  const firstCheck = setTimeout(() => {
+    started = true;
+    typecheck();
+  }, 3000);
+  firstCheck.unref();
   let watcher: FSWatcher | null = null;
   let watched = new Set<string>();
 
@@ -117,7 +132,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const inputs = new Set<string>();
     try {
       for (const page of found.pages) {
+        const tBuild = performance.now();
         const result = await buildScript(page.source);
+        if (process.env.DASH_TRACE) log(`build ${page.name} ${Math.round(performance.now() - tBuild)} ms`);
         built.push({ name: page.name, file: result.file, title: page.title });
         for (const input of result.inputs) inputs.add(input);
       }
@@ -127,9 +144,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       log(`dash: build failed: ${buildError.file ?? ""}:${buildError.line ?? ""} ${buildError.message}`);
       return buildError;
     }
+    const tLoad = performance.now();
     const loadError = await host.load(built, found.defaultPage);
+    if (process.env.DASH_TRACE) log(`load ${Math.round(performance.now() - tLoad)} ms`);
     // After the reload, so checking never delays it.
-    checker?.postMessage({ id: ++checks, files: [...inputs].filter((file) => /\.[cm]?tsx?$/.test(file)) });
+    lastInputs = [...inputs];
+    if (started) typecheck();
     buildError = loadError;
     host.broadcast({ t: "buildError", error: loadError });
     const added = [...inputs].filter((file) => !watched.has(file));
@@ -138,7 +158,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     return loadError;
   };
 
+  const tReload = performance.now();
   const first = await reload();
+  if (process.env.DASH_TRACE) log(`reload ${Math.round(performance.now() - tReload)} ms`);
   if (first && !options.watch) throw new Error(`The script failed to load: ${first.message}`);
 
   if (options.watch) {
@@ -152,9 +174,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         running = running.then(reload);
       }, 5);
     });
+    const tWatch = performance.now();
     await new Promise<void>((resolve) => watcher!.once("ready", () => resolve()));
+    if (process.env.DASH_TRACE) log(`watcher ${Math.round(performance.now() - tWatch)} ms`);
   }
 
+  const tServer = performance.now();
   const server = await startServer({
     host,
     clientDir: path.join(dist, "client"),
@@ -168,6 +193,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ],
   });
 
+  if (process.env.DASH_TRACE) log(`server ${Math.round(performance.now() - tServer)} ms`);
   return {
     ...server,
     host,
@@ -175,6 +201,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     reload,
     async close() {
       await watcher?.close();
+      clearTimeout(firstCheck);
       await checker?.terminate();
       await server.close();
       await host.close();

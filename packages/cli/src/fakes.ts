@@ -10,9 +10,9 @@ import { createHash } from "node:crypto";
 import { Table, tableToIPC } from "apache-arrow";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
 import { decode, maybeFormat, rowsToTable, type SourceValue } from "@dash/runtime/sources/formats.ts";
-import { sourceKey, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import { sourceKey, type SourceReply, type SourceSpec } from "@dash/runtime/sources/hub.ts";
 import { messageOf } from "@dash/runtime/sources/poller.ts";
-import type { BigQueryOptions, FileOptions, GcsOptions, SourceReply, Staleness } from "@dash/widgets/live.ts";
+import type { BigQueryOptions, FileOptions, GcsOptions, Staleness } from "@dash/widgets/live.ts";
 
 /** What a fake returns: rows, an Arrow table, or an object's content (read in the source's format). `undefined`: use the real source. */
 export type FakeData = readonly Record<string, unknown>[] | Table | string | Uint8Array | undefined;

@@ -115,7 +115,8 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   const data = new Map<string, Uint8Array>();
   let bytesSent = 0;
   let framesSent = 0;
-  let settle: (() => void) | null = null;
+  /** Runs waiting to finish; an interrupted run is over when the run that replaced it is. */
+  const waiting = new Set<() => void>();
   const sid = `test-${++sessions}`;
   if (options.sources) fakeSources.answer.set(sid, fakeAnswer(options.sources));
   const session = new Session(
@@ -126,7 +127,10 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
         messages.push(message);
         if (message.t === "full") page = new Map(Object.entries(message.nodes).map(([id, node]) => [Number(id), node]));
         else if (message.t === "patch") page = applyPatch(page, message.patch);
-        else if (message.t === "status" && message.status !== "running") settle?.();
+        else if (message.t === "status" && message.status !== "running") {
+          for (const resolve of waiting) resolve();
+          waiting.clear();
+        }
       },
       sendBinary(frame) {
         bytesSent += frame.length;
@@ -212,14 +216,13 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   const run = async (): Promise<TestApp> => {
     const done = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`The script did not finish within ${options.timeout ?? 10} s.`)), (options.timeout ?? 10) * 1000);
-      settle = () => {
+      waiting.add(() => {
         clearTimeout(timer);
         resolve();
-      };
+      });
     });
     void session.startPending();
     await done;
-    settle = null;
     return api;
   };
 

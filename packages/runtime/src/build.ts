@@ -9,6 +9,7 @@
  */
 import * as esbuild from "esbuild";
 import { init, parse } from "es-module-lexer";
+import { rmSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -30,6 +31,8 @@ export class BuildError extends Error {
 }
 
 const outDir = path.join(tmpdir(), `dash-build-${process.pid}`);
+// Bundles are only needed while this process runs.
+process.once("exit", () => rmSync(outDir, { recursive: true, force: true }));
 let buildCount = 0;
 const entryNamespace = "dash-entry";
 

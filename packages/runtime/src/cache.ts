@@ -16,7 +16,6 @@
  * const rows = await loadCounty("CA");
  */
 import { createHash } from "node:crypto";
-import { tableToIPC, type Table } from "apache-arrow";
 import { parseDuration, type Duration } from "./sources/duration.ts";
 
 /** One remembered result. `expires` is epoch milliseconds (`Infinity`: never). */
@@ -149,8 +148,8 @@ function sha1(text: string | Uint8Array): string {
 /**
  * A stable digest of a value's content: equal for equal content, whatever the key order of
  * objects or the identity of the values. Understands plain objects, arrays, Date, bigint,
- * Map, Set, typed arrays and ArrayBuffers, and Apache Arrow tables (hashed by their IPC bytes,
- * computed once per table object).
+ * Map, Set, typed arrays and ArrayBuffers, and Apache Arrow tables (hashed by their schema and
+ * buffers, computed once per table object).
  */
 export function contentHash(value: unknown): string {
   return sha1(stableStringify(value));
@@ -158,8 +157,41 @@ export function contentHash(value: unknown): string {
 
 const tableDigests = new WeakMap<object, string>();
 
-function isArrowTable(value: object): value is Table {
+/** The shape of an Apache Arrow table, recognized without loading Arrow (startup stays fast). */
+interface ArrowLike {
+  schema: { fields: { name: string; type: unknown }[] };
+  batches: { data: ArrowData }[];
+}
+interface ArrowData {
+  length: number;
+  nullCount: number;
+  values?: ArrayBufferView;
+  valueOffsets?: ArrayBufferView;
+  nullBitmap?: ArrayBufferView;
+  typeIds?: ArrayBufferView;
+  children: ArrowData[];
+  dictionary?: { data: ArrowData[] };
+}
+
+function isArrowTable(value: object): value is ArrowLike {
   return "schema" in value && "batches" in value && typeof (value as { getChild?: unknown }).getChild === "function";
+}
+
+/** A digest of an Arrow table's schema and every buffer of every batch. */
+function tableDigest(table: ArrowLike): string {
+  const hash = createHash("sha1");
+  hash.update(JSON.stringify(table.schema.fields.map((field) => [field.name, String(field.type)])));
+  const visit = (data: ArrowData): void => {
+    hash.update(`|${data.length}:${data.nullCount}`);
+    for (const buffer of [data.values, data.valueOffsets, data.nullBitmap, data.typeIds]) {
+      hash.update(buffer ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(0));
+      hash.update("/");
+    }
+    data.children.forEach(visit);
+    data.dictionary?.data.forEach(visit);
+  };
+  for (const batch of table.batches) visit(batch.data);
+  return hash.digest("hex");
 }
 
 /** A canonical string for `value` (used by `contentHash` and for source keys). */
@@ -188,7 +220,7 @@ export function stableStringify(value: unknown, seen: Set<object> = new Set()): 
   if (object instanceof RegExp) return `RegExp(${String(object)})`;
   if (isArrowTable(object)) {
     let digest = tableDigests.get(object);
-    if (digest === undefined) tableDigests.set(object, (digest = sha1(tableToIPC(object, "stream"))));
+    if (digest === undefined) tableDigests.set(object, (digest = tableDigest(object)));
     return `Table(${digest})`;
   }
   if (seen.has(object)) throw new Error("cache(): an argument contains a cycle, so it cannot be used as a cache key");

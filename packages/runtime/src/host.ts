@@ -54,6 +54,8 @@ interface WorkerHandle {
   sessions: Set<string>;
   ready: Promise<void>;
   dead: boolean;
+  /** Callers waiting for this worker's answer to a `load`, in order. */
+  loads: ((error: ErrorInfo | null) => void)[];
 }
 
 interface SessionRecord {
@@ -84,13 +86,18 @@ export class ScriptHost {
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly timeout: number;
   private closed = false;
-  private loadWaiters: ((error: ErrorInfo | null) => void)[] = [];
   /** Number of workers killed by the watchdog (for /metrics). */
   killed = 0;
 
   constructor(private readonly options: HostOptions) {
     this.timeout = options.scriptTimeout ?? 10_000;
-    for (let i = 0; i < (options.workers ?? 2); i++) this.workers.push(this.spawn());
+    // The first worker starts at once; the others once it is ready, so that on 2 cores they do
+    // not compete with it (and with the first build) for the first paint.
+    const first = this.spawn();
+    this.workers.push(first);
+    void first.ready.then(() => {
+      for (let i = 1; i < (options.workers ?? 2) && !this.closed; i++) this.workers.push(this.spawn());
+    });
     this.watchdog = setInterval(() => this.check(), Math.min(250, this.timeout / 4));
     this.watchdog.unref();
   }
@@ -116,6 +123,7 @@ export class ScriptHost {
       sessions: new Set(),
       ready: new Promise((resolve) => (ready = resolve)),
       dead: false,
+      loads: [],
     };
     worker.on("message", (message: FromWorker) => {
       if (message.t === "ready") ready();
@@ -125,7 +133,10 @@ export class ScriptHost {
     worker.on("exit", () => {
       if (!handle.dead && !this.closed) this.replace(handle, null);
     });
-    if (this.pages) this.post(handle, { t: "load", ...this.pages });
+    if (this.pages) {
+      handle.loads.push((error) => error && this.broadcast({ t: "buildError", error }));
+      this.post(handle, { t: "load", ...this.pages });
+    }
     return handle;
   }
 
@@ -139,7 +150,7 @@ export class ScriptHost {
     const results = this.workers.map(
       (handle) =>
         new Promise<ErrorInfo | null>((resolve) => {
-          this.loadWaiters.push(resolve);
+          handle.loads.push(resolve);
           this.post(handle, { t: "load", pages, defaultPage });
         }),
     );
@@ -149,8 +160,7 @@ export class ScriptHost {
   private fromWorker(handle: WorkerHandle, message: FromWorker): void {
     switch (message.t) {
       case "loaded":
-        this.loadWaiters.shift()?.(message.error);
-        if (message.error) this.broadcast({ t: "buildError", error: message.error });
+        handle.loads.shift()?.(message.error);
         return;
       case "send":
         this.sessions.get(message.sid)?.client?.sendText(message.text);
@@ -302,6 +312,7 @@ export class ScriptHost {
     if (handle.dead) return;
     handle.dead = true;
     void handle.worker.terminate();
+    for (const waiter of handle.loads.splice(0)) waiter(null); // the fresh worker loads the app itself
     const fresh = this.spawn();
     this.workers[this.workers.indexOf(handle)] = fresh;
     const seconds = Math.round(this.timeout / 100) / 10;

@@ -11,7 +11,6 @@ import { gzipSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Client, ScriptHost } from "./host.ts";
 import type { ServerMessage } from "./protocol.ts";
-import { parseClientMessage, parseUpload } from "./validate.ts";
 
 export interface ServerOptions {
   host: ScriptHost;
@@ -39,7 +38,7 @@ export interface RunningServer {
 
 interface Asset {
   body: Buffer;
-  gzip: Buffer;
+  gzip: Buffer | null;
   type: string;
   etag: string;
 }
@@ -52,7 +51,12 @@ const assetTypes: Record<string, string> = {
 
 function loadAsset(file: string, type: string): Asset {
   const body = readFileSync(file);
-  return { body, gzip: gzipSync(body), type, etag: `"${createHash("sha1").update(body).digest("hex").slice(0, 16)}"` };
+  return { body, gzip: null, type, etag: `"${createHash("sha1").update(body).digest("hex").slice(0, 16)}"` };
+}
+
+/** Compressed on first request, then kept (production only). */
+function gzipped(asset: Asset): Buffer {
+  return (asset.gzip ??= gzipSync(asset.body));
 }
 
 function shell(version: string): string {
@@ -81,11 +85,17 @@ export function originAllowed(origin: string | undefined, hostHeader: string | u
   }
 }
 
+type Validation = typeof import("./validate.ts");
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  // The validator (zod) loads while the server starts listening, not before: startup stays fast.
+  let validation: Validation | null = null;
+  const validating = import("./validate.ts").then((loaded) => (validation = loaded));
   const production = options.production ?? false;
   const assets = new Map<string, Asset>();
-  /** The client's entry, stylesheet and lazily imported chunks: files of the client folder only, by plain name. */
-  const loadAssets = (only?: string): void => {
+  /** The client's files (entry, stylesheet, lazily imported chunks, maps) by route; read on first request. */
+  const files = new Map<string, { file: string; type: string }>();
+  const listAssets = (): void => {
     let names: string[];
     try {
       names = readdirSync(options.clientDir);
@@ -94,16 +104,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     for (const name of names) {
       const type = assetTypes[path.extname(name)];
-      const route = `/_dash/${name}`;
-      if (!type || !/^[\w-]+(\.[\w-]+)*$/.test(name) || (only !== undefined && route !== only)) continue;
-      try {
-        assets.set(route, loadAsset(path.join(options.clientDir, name), type));
-      } catch {
-        // removed between readdir and read (a rebuild): keep the last copy
-      }
+      if (type && /^[\w-]+(\.[\w-]+)*$/.test(name)) files.set(`/_dash/${name}`, { file: path.join(options.clientDir, name), type });
     }
   };
-  loadAssets();
+  /** Files of the client folder only, by plain name (no path traversal); re-read in development. */
+  const loadAssets = (only: string): void => {
+    const entry = files.get(only);
+    if (!entry || (production && assets.has(only))) return;
+    try {
+      assets.set(only, loadAsset(entry.file, entry.type));
+    } catch {
+      // removed between listing and reading (a rebuild): keep the last copy
+    }
+  };
+  listAssets();
+  loadAssets("/_dash/client.js");
   const version = assets.get("/_dash/client.js")!.etag.slice(1, 9);
   const page = shell(version);
   const counters = { messages: 0, rejected: 0, connections: 0 };
@@ -135,11 +150,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(lines.join("\n") + "\n");
       return;
     }
-    if (!production && url.pathname.startsWith("/_dash/") && !assets.has(url.pathname)) loadAssets(); // a rebuild's new chunks
-    const asset = assets.get(url.pathname);
-    if (asset) {
-      if (!production) loadAssets(url.pathname);
-      const fresh = assets.get(url.pathname)!;
+    if (!production && url.pathname.startsWith("/_dash/") && !files.has(url.pathname)) listAssets(); // a rebuild's new chunks
+    if (!production || !assets.has(url.pathname)) loadAssets(url.pathname);
+    const fresh = assets.get(url.pathname);
+    if (fresh) {
       const gzip = production && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
       if (req.headers["if-none-match"] === fresh.etag) {
         res.writeHead(304).end();
@@ -151,7 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         "cache-control": production ? "public, max-age=31536000, immutable" : "no-cache",
         ...(gzip ? { "content-encoding": "gzip" } : {}),
       });
-      res.end(gzip ? fresh.gzip : fresh.body);
+      res.end(gzip ? gzipped(fresh) : fresh.body);
       return;
     }
     if (url.pathname.startsWith("/_dash/")) {
@@ -200,7 +214,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       client.sendText(JSON.stringify({ t: "warning", message: `The server ignored a message: ${reason}` } satisfies ServerMessage));
       if (++strikes > 100) ws.close(1008, "too many invalid messages");
     };
-    ws.on("message", (data, isBinary) => {
+    const receive = (data: unknown, isBinary: boolean, { parseClientMessage, parseUpload }: Validation): void => {
       counters.messages++;
       if (isBinary) {
         const upload = parseUpload(new Uint8Array(data as Buffer));
@@ -224,6 +238,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       if (!sid) return refuse("say hello first");
       options.host.message(sid, message);
+    };
+    ws.on("message", (data, isBinary) => {
+      if (validation) receive(data, isBinary, validation);
+      else void validating.then((loaded) => receive(data, isBinary, loaded));
     });
     ws.on("close", () => {
       counters.connections--;

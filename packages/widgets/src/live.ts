@@ -13,7 +13,7 @@ import { currentRun, scopeOf } from "@dash/runtime/scope.ts";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
 import type { Duration } from "@dash/runtime/sources/duration.ts";
 import type { Format, SourceValue } from "@dash/runtime/sources/formats.ts";
-import { SourceHub, sourceKey, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import { replyOf, SourceHub, sourceKey, type SourceReply, type SourceSpec } from "@dash/runtime/sources/hub.ts";
 import { pollSource } from "@dash/runtime/sources/poll.ts";
 import { SharedPoller, type SourceState } from "@dash/runtime/sources/poller.ts";
 
@@ -34,13 +34,6 @@ export function stalenessOf(data: unknown): Staleness | undefined {
 }
 
 /** A source as the main thread answers: its key, version and value. */
-export interface SourceReply {
-  key: string;
-  version: string;
-  value: SourceValue;
-  stale?: Staleness | undefined;
-}
-
 /** Decoded values, by key, so an unchanged source gives the same Table object (and sends 0 bytes). */
 const decoded = new Map<string, { version: string; value: Table | string | Uint8Array }>();
 
@@ -142,11 +135,6 @@ function showStaleness(run: Run, key: string, label: string, stale: Staleness): 
   if (shown.has(key)) return;
   shown.add(key);
   scopeOf(undefined).add("sourceStatus", { source: label, error: stale.error, since: stale.since, lastSuccess: stale.lastSuccess });
-}
-
-/** The reply for a source state (the main thread sends these to workers). */
-export function replyOf(state: SourceState<SourceValue>): SourceReply {
-  return { key: state.key, version: state.version, value: state.value, stale: state.stale };
 }
 
 function remember(run: Run, key: string): void {

@@ -14,11 +14,9 @@
 import type { BigQuery } from "@google-cloud/bigquery";
 import type { Storage } from "@google-cloud/storage";
 import { stableStringify } from "../cache.ts";
-import { bigquerySource, type ParamValue } from "./bigquery.ts";
+import type { ParamValue } from "./bigquery.ts";
 import { parseDuration, type Duration } from "./duration.ts";
-import { fileSource } from "./file.ts";
 import type { Format, SourceValue } from "./formats.ts";
-import { gcsSource } from "./gcs.ts";
 import { SharedPoller, type Clock, type Source, type SourceState } from "./poller.ts";
 
 /** What a script asked for: `dash.gcs(...)`, `dash.bigquery(...)` or `dash.file(...)`. */
@@ -52,6 +50,19 @@ export interface SourceHubOptions {
   onRecover?(key: string, sessions: string[], state: SourceState<SourceValue>): void;
   /** Poll interval when a spec gives none. Default 60 s. */
   defaultEvery?: Duration;
+}
+
+/** A source's current value as the main thread answers a worker: key, version, value, staleness. */
+export interface SourceReply {
+  key: string;
+  version: string;
+  value: SourceValue;
+  stale?: SourceState<SourceValue>["stale"];
+}
+
+/** The reply for a source state. */
+export function replyOf(state: SourceState<SourceValue>): SourceReply {
+  return { key: state.key, version: state.version, value: state.value, stale: state.stale };
 }
 
 /** The key of a spec: equal specs (ignoring `every`) share one key, and so one poll. */
@@ -149,6 +160,7 @@ export class SourceHub {
     switch (spec.kind) {
       case "gcs": {
         this.#storage ??= this.#options.storage ? Promise.resolve(this.#options.storage()) : defaultStorage();
+        const { gcsSource } = await import("./gcs.ts");
         return gcsSource(await this.#storage, spec.uri, {
           latest: spec.latest,
           format: spec.format,
@@ -157,6 +169,7 @@ export class SourceHub {
       }
       case "bigquery": {
         this.#bigquery ??= Promise.resolve(this.#options.bigquery ? this.#options.bigquery() : defaultBigQuery());
+        const { bigquerySource } = await import("./bigquery.ts");
         return bigquerySource(await this.#bigquery, spec.sql, {
           params: spec.params,
           types: spec.types,
@@ -165,8 +178,11 @@ export class SourceHub {
           every,
         });
       }
-      case "file":
+      case "file": {
+        // Connectors (and Arrow, which they use) load on first use: startup stays fast.
+        const { fileSource } = await import("./file.ts");
         return fileSource(spec.path, { format: spec.format, cwd: spec.cwd });
+      }
     }
   }
 }
