@@ -70,6 +70,7 @@ async function ready(page) {
   const entry = path.join(dir, "page200.ts");
   const source = await readFile(entry, "utf8");
   const app = await startApp({ entry, port: 0, watch: true, log: () => {} });
+  await app.ready;
   const page = await browser.newPage();
   await page.goto(app.url);
   await ready(page);

@@ -17,6 +17,14 @@ const external = [...deps, "@duckdb/node-api"].flatMap((name) => [name, `${name}
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(path.join(dist, "client"), { recursive: true });
 
+/** `import("./lazy.ts")` in the client becomes a request for the separately built lazy.js. */
+const lazyChunk = {
+  name: "lazy-chunk",
+  setup(build) {
+    build.onResolve({ filter: /\/lazy\.ts$/ }, (args) => (args.kind === "dynamic-import" ? { path: "./lazy.js", external: true } : undefined));
+  },
+};
+
 const started = performance.now();
 await Promise.all([
   esbuild.build({
@@ -42,23 +50,28 @@ await Promise.all([
     logLevel: "warning",
     banner: { js: "import { createRequire as __dashRequire } from 'node:module'; const require = __dashRequire(import.meta.url);" },
   }),
-  esbuild.build({
-    // The entry stays client.js; Arrow and Observable Plot go to a lazily imported chunk.
-    entryPoints: { client: "packages/cli/src/client.ts" },
-    absWorkingDir: root,
-    outdir: path.join(dist, "client"),
-    chunkNames: "[name]-[hash]",
-    splitting: true,
-    bundle: true,
-    minify: true,
-    format: "esm",
-    platform: "browser",
-    target: ["chrome110", "firefox110", "safari16"],
-    sourcemap: "linked",
-    jsx: "automatic",
-    jsxImportSource: "preact",
-    logLevel: "warning",
-  }),
+  // The browser client: client.js, with no static chunks (one request before the WebSocket
+  // opens); Arrow and Observable Plot are a separate lazy.js, imported on first table or chart.
+  ...[
+    { entry: "packages/cli/src/client.ts", out: "client.js", lazy: true },
+    { entry: "packages/widgets/src/client/lazy.ts", out: "lazy.js", lazy: false },
+  ].map(({ entry, out, lazy }) =>
+    esbuild.build({
+      entryPoints: [entry],
+      absWorkingDir: root,
+      outfile: path.join(dist, "client", out),
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      target: ["chrome110", "firefox110", "safari16"],
+      sourcemap: "linked",
+      jsx: "automatic",
+      jsxImportSource: "preact",
+      logLevel: "warning",
+      plugins: lazy ? [lazyChunk] : [],
+    }),
+  ),
 ]);
 copyFileSync(path.join(root, "packages/runtime/src/client/theme.css"), path.join(dist, "client/client.css"));
 console.log(`dash built in ${Math.round(performance.now() - started)} ms → ${path.relative(root, dist)}`);

@@ -65,7 +65,9 @@ function snapshotDist(): Promise<string> {
 export async function startApp(options: Omit<AppOptions, "port"> & { port?: number }): Promise<RunningApp> {
   const entry = path.join(await snapshotDist(), "app-entry.js");
   const { startApp: start } = (await import(entry)) as typeof import("../../packages/cli/src/app.ts");
-  return start({ port: 0, log: () => {}, ...options });
+  const app = await start({ port: 0, log: () => {}, ...options });
+  await app.ready; // tests edit files right away: the watcher must be watching
+  return app;
 }
 
 /** Open a page on the app and wait until its first run has finished. */

@@ -33,6 +33,8 @@ export interface RunningApp extends RunningServer {
   host: ScriptHost;
   /** The process's live sources (GCS, BigQuery, files). */
   hub: SourceHub;
+  /** Resolves when the first build is loaded and (in development) the file watcher is watching. */
+  ready: Promise<void>;
   /** Rebuild now (what a file save does); resolves when browsers have been told. */
   reload(): Promise<ErrorInfo | null>;
 }
@@ -158,11 +160,42 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     return loadError;
   };
 
+  // The server listens while the first build loads in the workers: the browser fetches the page
+  // and the client meanwhile, and its session opens as soon as a worker has the app.
   const tReload = performance.now();
-  const first = await reload();
-  if (process.env.DASH_TRACE) log(`reload ${Math.round(performance.now() - tReload)} ms`);
-  if (first && !options.watch) throw new Error(`The script failed to load: ${first.message}`);
+  const firstReload = reload();
+  const serverStarting = startServer({
+    host,
+    clientDir: path.join(dist, "client"),
+    port: options.port ?? 8501,
+    hostname: options.host ?? "127.0.0.1",
+    production: options.production ?? false,
+    allowedOrigins: options.allowedOrigins,
+    greeting: (): ServerMessage[] => [
+      ...(buildError ? [{ t: "buildError", error: buildError } as const] : []),
+      ...(typeErrors.length ? [{ t: "typeError", errors: typeErrors } as const] : []),
+    ],
+  });
+  let server: RunningServer;
+  try {
+    server = await serverStarting;
+  } catch (error) {
+    await firstReload;
+    await host.close();
+    throw error;
+  }
+  // In production, a script that does not load is fatal; in development the page shows the error
+  // and the next save fixes it, so the server is ready as soon as it listens.
+  if (!options.watch) {
+    const first = await firstReload;
+    if (first) {
+      await Promise.all([server.close(), host.close()]);
+      throw new Error(`The script failed to load: ${first.message}`);
+    }
+  }
+  void firstReload.then(() => process.env.DASH_TRACE && log(`reload ${Math.round(performance.now() - tReload)} ms`));
 
+  let watching: Promise<void> = Promise.resolve();
   if (options.watch) {
     const folder = statSync(path.resolve(options.entry)).isDirectory() ? [path.resolve(options.entry)] : [];
     watcher = watch([...watched, ...folder], { ignoreInitial: true, ignored: (file) => file.includes("node_modules") });
@@ -175,30 +208,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       }, 5);
     });
     const tWatch = performance.now();
-    await new Promise<void>((resolve) => watcher!.once("ready", () => resolve()));
-    if (process.env.DASH_TRACE) log(`watcher ${Math.round(performance.now() - tWatch)} ms`);
+    watching = new Promise<void>((resolve) => watcher!.once("ready", () => resolve())).then(() => {
+      if (process.env.DASH_TRACE) log(`watcher ${Math.round(performance.now() - tWatch)} ms`);
+    });
   }
 
-  const tServer = performance.now();
-  const server = await startServer({
-    host,
-    clientDir: path.join(dist, "client"),
-    port: options.port ?? 8501,
-    hostname: options.host ?? "127.0.0.1",
-    production: options.production ?? false,
-    allowedOrigins: options.allowedOrigins,
-    greeting: (): ServerMessage[] => [
-      ...(buildError ? [{ t: "buildError", error: buildError } as const] : []),
-      ...(typeErrors.length ? [{ t: "typeError", errors: typeErrors } as const] : []),
-    ],
-  });
-
-  if (process.env.DASH_TRACE) log(`server ${Math.round(performance.now() - tServer)} ms`);
   return {
     ...server,
     host,
     hub,
     reload,
+    ready: Promise.all([firstReload, watching]).then(() => undefined),
     async close() {
       await watcher?.close();
       clearTimeout(firstCheck);

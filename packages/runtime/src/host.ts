@@ -91,12 +91,15 @@ export class ScriptHost {
 
   constructor(private readonly options: HostOptions) {
     this.timeout = options.scriptTimeout ?? 10_000;
-    // The first worker starts at once; the others once it is ready, so that on 2 cores they do
-    // not compete with it (and with the first build) for the first paint.
+    // The first worker starts at once; the others a second after it is ready, so that on 2 cores
+    // they do not compete with it (and with the first build and run) for the first paint.
     const first = this.spawn();
     this.workers.push(first);
     void first.ready.then(() => {
-      for (let i = 1; i < (options.workers ?? 2) && !this.closed; i++) this.workers.push(this.spawn());
+      const more = setTimeout(() => {
+        for (let i = 1; i < (options.workers ?? 2) && !this.closed; i++) this.workers.push(this.spawn());
+      }, 1000);
+      more.unref();
     });
     this.watchdog = setInterval(() => this.check(), Math.min(250, this.timeout / 4));
     this.watchdog.unref();

@@ -87,10 +87,12 @@ export function originAllowed(origin: string | undefined, hostHeader: string | u
 
 type Validation = typeof import("./validate.ts");
 
+// The validator (zod) loads in the background from the moment this module loads (while the first
+// build runs in esbuild's own process), not on the path to the first page.
+let validation: Validation | null = null;
+const validating = import("./validate.ts").then((loaded) => (validation = loaded));
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  // The validator (zod) loads while the server starts listening, not before: startup stays fast.
-  let validation: Validation | null = null;
-  const validating = import("./validate.ts").then((loaded) => (validation = loaded));
   const production = options.production ?? false;
   const assets = new Map<string, Asset>();
   /** The client's files (entry, stylesheet, lazily imported chunks, maps) by route; read on first request. */

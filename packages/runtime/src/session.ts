@@ -48,6 +48,9 @@ interface RunRequest {
   trigger?: string | undefined;
 }
 
+/** Runs shorter than this (ms) never show "Running…". */
+const runningDelay = 40;
+
 class StopSignal extends Error {}
 class RerunSignal extends Error {
   constructor(readonly fragment: string | undefined) {
@@ -183,6 +186,7 @@ export class Session {
   private pendingTimer: ReturnType<typeof setImmediate> | null = null;
   private callbacks: (() => void)[] = [];
   private flushTimer: ReturnType<typeof setImmediate> | null = null;
+  private runningTimer: ReturnType<typeof setTimeout> | null = null;
   private fragments = new Map<string, Fragment>();
   private wireWidgets: Record<string, Json> = {};
   private uploads = new Map<string, { files: { name: string; type: string; bytes: Uint8Array }[]; count: number }>();
@@ -342,7 +346,13 @@ export class Session {
     const run = new Run(this, request.trigger, fragment ? request.fragment : undefined);
     this.run = run;
     this.runs++;
-    this.host.send({ t: "status", status: "running" });
+    // "Running…" is announced only for runs that take a while: a quick run's patch arrives
+    // first and alone (one message fewer on the path from input to screen, and no flicker).
+    if (this.runningTimer) clearTimeout(this.runningTimer);
+    this.runningTimer = setTimeout(() => {
+      this.runningTimer = null;
+      if (this.run === run) this.host.send({ t: "status", status: "running" });
+    }, runningDelay);
     const callbacks = this.callbacks.splice(0);
     hooks.enter(this);
     return current
@@ -394,6 +404,8 @@ export class Session {
     }
     this.clearForms(run);
     this.flush(true);
+    if (this.runningTimer) clearTimeout(this.runningTimer);
+    this.runningTimer = null;
     this.host.send({ t: "status", status: outcome === "error" ? "error" : "idle", ms: Math.round((performance.now() - run.started) * 100) / 100 });
     if (outcome === "done") this.host.snapshot?.(this.snapshot());
     this.host.runFinished?.(run);
@@ -635,6 +647,7 @@ export class Session {
     this.run = null;
     if (this.pendingTimer) clearImmediate(this.pendingTimer);
     if (this.flushTimer) clearImmediate(this.flushTimer);
+    if (this.runningTimer) clearTimeout(this.runningTimer);
     for (const fragment of this.fragments.values()) if (fragment.timer) clearInterval(fragment.timer);
     this.fragments.clear();
   }

@@ -109,6 +109,7 @@ export function serveWorker(): void {
         session.app = app;
         session.request({});
       }
+      for (const waiting of early.splice(0)) void handle(waiting);
       post({ t: "loaded", error: null });
     } catch (error) {
       post({ t: "loaded", error: describeError(error) });
@@ -124,7 +125,14 @@ export function serveWorker(): void {
     queue = queue.then(() => handle(message));
   });
 
+  /** Messages that arrived before the first build was loaded (a browser faster than the build). */
+  const early: ToWorker[] = [];
+
   function handle(message: ToWorker): Promise<void> | void {
+    if (!app && message.t !== "load" && message.t !== "reply") {
+      early.push(message);
+      return;
+    }
     switch (message.t) {
       case "load":
         return load(message);
@@ -132,7 +140,7 @@ export function serveWorker(): void {
         for (const sid of message.sids) sessions.get(sid)?.request({});
         return;
       case "open": {
-        if (!app) return;
+        if (!app) return; // (cannot happen: held in `early` until the first load)
         sessions.get(message.sid)?.dispose();
         const session = new Session(message.sid, hostFor(message.sid), app, {
           query: message.query,
