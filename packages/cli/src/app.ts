@@ -8,6 +8,7 @@ import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildScript, BuildError } from "@dash/runtime/build.ts";
+import { CacheCoordinator } from "@dash/runtime/cache.ts";
 import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
@@ -83,6 +84,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const state = hub.peek(key);
     host.rerun(sessions, state && { t: "source", reply: replyOf(state) });
   };
+  // `dash.cache` results, shared by the script workers (one underlying call per process).
+  const sharedCache = new CacheCoordinator();
   const hub: SourceHub = new SourceHub({ onChange: rerun, onStale: rerun, onRecover: rerun });
   const host: ScriptHost = new ScriptHost({
     workerFile: path.join(dist, "worker.js"),
@@ -91,6 +94,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     sessionTtl: options.sessionTtl,
     log,
     onRequest: async (sid, what, args) => {
+      if (what === "cache") {
+        const request = args as { op: "claim"; key: string } | { op: "settle"; key: string; result: Parameters<CacheCoordinator["settle"]>[1] };
+        if (request.op === "claim") return sharedCache.claim(request.key);
+        sharedCache.settle(request.key, request.result);
+        return null;
+      }
       if (what !== "source") throw new Error(`unknown request ${what}`);
       return replyOf(await hub.read(sid, args as SourceSpec));
     },

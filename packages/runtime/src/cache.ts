@@ -100,6 +100,19 @@ function sharedStore(prefix: string, maxEntries = Infinity): MemoryStore {
 }
 
 /**
+ * A cache shared by the threads of one process: a script worker asks the main thread before it
+ * computes, so that one call serves the sessions of every worker. Installed by the worker;
+ * without it (tests, one thread) the cache is this thread's.
+ */
+export interface SharedCache {
+  /** A fresh value held for `key`, or permission to compute it (`hit: false`). Waits while another thread computes it. */
+  claim(key: string): Promise<{ hit: true; value: unknown } | { hit: false }>;
+  /** The value computed for a claimed key (or `failed`: others compute it themselves). */
+  settle(key: string, result: { value: unknown; expires: number } | { failed: true }): void;
+}
+export const crossThread: { shared: SharedCache | null } = { shared: null };
+
+/**
  * Memoizes `fn` by the content of its arguments. The cached value is shared by every caller, so
  * treat it as read-only. Functions with the same source share results (as when a script creates
  * its cached function on each run); give `name` to tell apart functions whose source is the same.
@@ -123,9 +136,25 @@ export function cache<A extends unknown[], R>(fn: (...args: A) => R, options: Ca
     const again = inflight.get(key);
     if (again !== undefined) return again;
     const call = (async (): Promise<Awaited<R>> => {
+      const shared = crossThread.shared;
       try {
-        const value: Awaited<R> = await fn(...args);
-        await store.set(key, { value, expires: clock.now() + ttl });
+        if (shared) {
+          const held = await shared.claim(key);
+          if (held.hit) {
+            await store.set(key, { value: held.value, expires: clock.now() + ttl });
+            return held.value as Awaited<R>;
+          }
+        }
+        let value: Awaited<R>;
+        try {
+          value = await fn(...args);
+        } catch (error) {
+          shared?.settle(key, { failed: true });
+          throw error;
+        }
+        const expires = clock.now() + ttl;
+        await store.set(key, { value, expires });
+        shared?.settle(key, { value, expires });
         return value;
       } finally {
         inflight.delete(key);
@@ -156,6 +185,49 @@ export function contentHash(value: unknown): string {
 }
 
 const tableDigests = new WeakMap<object, string>();
+
+/**
+ * The main thread's side of `SharedCache`: values by key, and the threads waiting for a key that
+ * one of them is computing. A claim left unsettled (its worker was stopped) expires after a minute.
+ */
+export class CacheCoordinator {
+  readonly #values = new Map<string, { value: unknown; expires: number }>();
+  readonly #computing = new Map<
+    string,
+    { waiters: ((value: { hit: true; value: unknown } | { hit: false }) => void)[]; timer: ReturnType<typeof setTimeout> }
+  >();
+  /** Underlying calls granted (for /metrics and benchmarks). */
+  granted = 0;
+
+  constructor(
+    readonly maxEntries = 1000,
+    private readonly clock: { now(): number } = Date,
+  ) {}
+
+  claim(key: string): Promise<{ hit: true; value: unknown } | { hit: false }> {
+    const held = this.#values.get(key);
+    if (held && held.expires > this.clock.now()) return Promise.resolve({ hit: true, value: held.value });
+    this.#values.delete(key);
+    const computing = this.#computing.get(key);
+    if (computing) return new Promise((resolve) => computing.waiters.push(resolve));
+    const timer = setTimeout(() => this.settle(key, { failed: true }), 60_000);
+    timer.unref?.();
+    this.#computing.set(key, { waiters: [], timer });
+    this.granted++;
+    return Promise.resolve({ hit: false });
+  }
+
+  settle(key: string, result: { value: unknown; expires: number } | { failed: true }): void {
+    const computing = this.#computing.get(key);
+    this.#computing.delete(key);
+    if (computing) clearTimeout(computing.timer);
+    if ("value" in result) {
+      this.#values.set(key, result);
+      while (this.#values.size > this.maxEntries) this.#values.delete(this.#values.keys().next().value as string);
+    }
+    for (const waiter of computing?.waiters ?? []) waiter("value" in result ? { hit: true, value: result.value } : { hit: false });
+  }
+}
 
 /** The shape of an Apache Arrow table, recognized without loading Arrow (startup stays fast). */
 interface ArrowLike {

@@ -6,13 +6,13 @@
  * runs the author's fetcher in the script's own thread, with the same sharing rules. When a
  * source's data changes, every session that read it in its last run reruns by itself.
  */
-import { tableFromIPC, type Table } from "apache-arrow";
-import { cache as memoize } from "@dash/runtime/cache.ts";
+import { Table, tableFromIPC, tableToIPC } from "apache-arrow";
+import { cache as memoize, crossThread } from "@dash/runtime/cache.ts";
 import { hooks, type Run } from "@dash/runtime/session.ts";
 import { currentRun, scopeOf } from "@dash/runtime/scope.ts";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
 import type { Duration } from "@dash/runtime/sources/duration.ts";
-import type { Format, SourceValue } from "@dash/runtime/sources/formats.ts";
+import type { Format } from "@dash/runtime/sources/formats.ts";
 import { replyOf, SourceHub, sourceKey, type SourceReply, type SourceSpec } from "@dash/runtime/sources/hub.ts";
 import { pollSource } from "@dash/runtime/sources/poll.ts";
 import { SharedPoller, type SourceState } from "@dash/runtime/sources/poller.ts";
@@ -294,3 +294,27 @@ hooks.visibility = (id: string, hidden: boolean): void => {
  * @example const load = dash.cache(async (state: string) => query(state), { ttl: "1h" });
  */
 export const cache = memoize;
+
+// In a script worker, cached results are shared with the other workers through the main thread,
+// so one underlying call serves every session of the process. Arrow tables travel as IPC.
+const encode = (value: unknown): unknown => (value instanceof Table ? { $arrow: tableToIPC(value, "stream") } : value);
+const decode = (value: unknown): unknown =>
+  value && typeof value === "object" && "$arrow" in value ? tableFromIPC((value as { $arrow: Uint8Array }).$arrow) : value;
+crossThread.shared = {
+  async claim(key) {
+    if (!hooks.request) return { hit: false };
+    const answer = (await hooks.request("", "cache", { op: "claim", key })) as { hit: true; value: unknown } | { hit: false };
+    return answer.hit ? { hit: true, value: decode(answer.value) } : answer;
+  },
+  settle(key, result) {
+    if (!hooks.request) return;
+    try {
+      const sent = "value" in result ? { value: encode(result.value), expires: result.expires } : result;
+      void hooks.request("", "cache", { op: "settle", key, result: sent }).catch(() => {});
+    } catch {
+      // A value that cannot be copied between threads (functions, class instances): other
+      // workers compute their own.
+      void hooks.request("", "cache", { op: "settle", key, result: { failed: true } }).catch(() => {});
+    }
+  },
+};
