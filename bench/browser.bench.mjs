@@ -5,18 +5,15 @@
  * (e) `dash run` (a spawned `node packages/cli/bin/dash.js run …`) → first paint.
  */
 import { spawn } from "node:child_process";
+import { launchChromium } from "./lib/chromium.mjs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium } from "playwright-core";
 import { report, root } from "./lib/stats.mjs";
 
 const { startApp } = await import(path.join(root, "packages/cli/dist/app-entry.js"));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-});
+const browser = await launchChromium();
 
 async function ready(page) {
   await page.waitForFunction(

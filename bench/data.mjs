@@ -2,23 +2,13 @@
 //   node bench/data.mjs            (all; about 3–6 minutes on 2 cores)
 //   node bench/data.mjs table|line|air
 // Prints median and p99 of each figure, at two sizes (10× apart) where the size matters.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./lib/chromium.mjs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const only = process.argv[2];
-const args = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const { startApp } = await import(path.join(root, "packages/cli/dist/app-entry.js"));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args });
+const browser = await launchChromium();
 
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
