@@ -47,9 +47,10 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
     };
   }, []);
 
-  // Draw (again) when the spec, the width, the chunk or the data change.
+  // Draw (again) when the spec, the width, the chunk or the data change; before the browser
+  // paints, so that a rerun shows all its charts new in the same frame as the rest of the page.
   const missing = chunk && spec ? chunk.missingData(spec, (hash) => store.bytes(hash) !== undefined) : [];
-  useEffect(() => {
+  useLayoutEffect(() => {
     const element = box.current;
     if (!element || !chunk || !spec || width <= 0 || p.error || missing.length) return;
     try {

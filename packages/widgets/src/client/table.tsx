@@ -5,7 +5,7 @@
  * which then sends the row order); "Download CSV" saves the rows in the order shown.
  */
 import type { Table, Vector } from "apache-arrow";
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import type { Json } from "@dash/runtime/protocol.ts";
 import { useDash } from "@dash/runtime/client/context.ts";
@@ -25,7 +25,7 @@ type Sort = { column: string; desc: boolean } | null;
 const rowHeight = 32;
 /** Browsers cap element heights (~16–33M px); past this the scroll position maps to rows. */
 const maxScroll = 8_000_000;
-const overscan = 6;
+const overscan = 3;
 
 export function DataTable({ node }: RendererProps) {
   const p = node.props;
@@ -40,11 +40,13 @@ export function DataTable({ node }: RendererProps) {
   const sort: Sort = serverSort ? ((p.value as Sort) ?? null) : localSort;
   const [pending, setPending] = useState<Sort | undefined>(undefined);
   const [widths, setWidths] = useState<Record<string, number>>({});
-  const [scrollTop, setScrollTop] = useState(0);
-  const scroller = useRef<HTMLDivElement>(null);
+  // Scrolling does not re-render: the scroll handler writes the pooled rows directly.
+  const scrollTop = useRef(0);
+  const pool = useRef<HTMLDivElement>(null);
 
   const table = chunk ? tableOf(store, chunk, p.data) : undefined;
-  const serverOrder = serverSort && chunk && p.order ? (tableOf(store, chunk, p.order)?.getChild("index")?.toArray() as Uint32Array | undefined) : undefined;
+  const orderTable = serverSort && chunk && p.order ? tableOf(store, chunk, p.order) : undefined;
+  const serverOrder = useMemo(() => orderTable?.getChild("index")?.toArray() as Uint32Array | undefined, [orderTable]);
   const localOrder = useMemo(() => (!serverSort && table && localSort ? sortRows(table, localSort) : undefined), [table, localSort, serverSort]);
   const order = serverSort ? (sort ? serverOrder : undefined) : localOrder;
   const formatters = useMemo(() => (chunk ? columns.map((c) => formatter(chunk, c)) : []), [chunk, p.columns]);
@@ -53,6 +55,18 @@ export function DataTable({ node }: RendererProps) {
     () => (chunk ? columns.map((c) => (c.display ? tableOf(store, chunk, c.display)?.getChild("text") : null)) : []),
     [chunk, p.columns, table],
   );
+  // What the rows show; a new object (any of these changed) repaints every row.
+  const content = useMemo<Content | undefined>(
+    () => (table ? { order, vectors, formatters, displays, types: columns.map((c) => c.type) } : undefined),
+    [table, order, vectors, formatters, displays],
+  );
+  const body = Math.max(rowHeight, height - rowHeight - 2);
+  const geometry: Geometry = { rows, body };
+  const geometryRef = useRef(geometry);
+  geometryRef.current = geometry;
+  const contentRef = useRef(content);
+  contentRef.current = content;
+  useLayoutEffect(() => paintRows(pool.current, content, geometry, scrollTop.current));
 
   if (typeof p.error === "string") {
     return (
@@ -66,14 +80,8 @@ export function DataTable({ node }: RendererProps) {
   const widthOf = (c: ColumnSpec): number => widths[c.name] ?? c.width ?? (c.type === "string" ? 110 : 90);
   const template = columns.map((c) => ((widths[c.name] ?? c.width) ? `${widthOf(c)}px` : `minmax(${widthOf(c)}px, 1fr)`)).join(" ");
   const totalWidth = columns.reduce((sum, c) => sum + widthOf(c), 0);
-  const body = Math.max(rowHeight, height - rowHeight - 2);
-  const full = rows * rowHeight;
-  const spacer = Math.min(full, maxScroll);
-  const visible = Math.ceil(body / rowHeight) + 1;
-  // Exact position of the top of the view, in rows (scaled when the spacer is capped).
-  const firstExact = full <= maxScroll ? scrollTop / rowHeight : (scrollTop / Math.max(1, spacer - body)) * Math.max(0, rows - body / rowHeight);
-  const first = Math.max(0, Math.floor(firstExact) - overscan);
-  const last = Math.min(rows, Math.floor(firstExact) + visible + overscan);
+  const spacer = Math.min(rows * rowHeight, maxScroll);
+  const slots = Math.min(rows, Math.ceil(body / rowHeight) + 1 + 2 * overscan + 1);
 
   const clickSort = (column: string): void => {
     if (p.sortable === false) return;
@@ -102,30 +110,15 @@ export function DataTable({ node }: RendererProps) {
       window.addEventListener("pointerup", up);
     };
 
+  // A fixed pool of rows, never reordered: paintRows gives each slot its row, text and offset.
   const rowsOut = [];
   if (table) {
-    for (let i = first; i < last; i++) {
-      const row = order ? order[i]! : i;
-      const top = full <= maxScroll ? i * rowHeight : scrollTop + (i - firstExact) * rowHeight;
+    for (let slot = 0; slot < slots; slot++) {
       rowsOut.push(
-        // Keyed by slot, not row: scrolling reuses the same DOM rows and only changes their text.
-        <div
-          key={i % (visible + 2 * overscan + 1)}
-          class="dash-grid-row"
-          role="row"
-          aria-rowindex={i + 2}
-          style={{ transform: `translateY(${top}px)`, gridTemplateColumns: template }}
-        >
-          {columns.map((c, ci) => {
-            const display = displays[ci];
-            const value = (display ?? vectors[ci])?.get(row) as unknown;
-            const text = display ? (value as string | null) : formatters[ci]!(value);
-            return (
-              <div key={c.name} class={`dash-cell ${c.type}${value === null || value === undefined ? " null" : ""}`} role="gridcell">
-                {text ?? "null"}
-              </div>
-            );
-          })}
+        <div key={slot} class="dash-grid-row" role="row" style={{ gridTemplateColumns: template }}>
+          {columns.map((c) => (
+            <div key={c.name} class={`dash-cell ${c.type}`} role="gridcell" />
+          ))}
         </div>,
       );
     }
@@ -149,9 +142,11 @@ export function DataTable({ node }: RendererProps) {
         aria-colcount={columns.length}
         aria-busy={!table || waiting}
         tabIndex={0}
-        ref={scroller}
         style={{ height: `${height}px` }}
-        onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        onScroll={(e) => {
+          scrollTop.current = e.currentTarget.scrollTop;
+          paintRows(pool.current, contentRef.current, geometryRef.current, scrollTop.current);
+        }}
       >
         <div class="dash-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth: `${totalWidth}px` }}>
           {columns.map((c) => {
@@ -176,12 +171,85 @@ export function DataTable({ node }: RendererProps) {
             );
           })}
         </div>
-        <div class="dash-grid-body" style={{ height: `${spacer}px`, minWidth: `${totalWidth}px` }}>
+        <div class="dash-grid-body" ref={pool} style={{ height: `${spacer}px`, minWidth: `${totalWidth}px` }}>
           {table ? rowsOut : <div class="dash-grid-loading">Loading {rows.toLocaleString()} rows…</div>}
         </div>
       </div>
     </div>
   );
+}
+
+/** What the pooled rows show. */
+interface Content {
+  order: ArrayLike<number> | undefined;
+  vectors: (Vector | null)[];
+  formatters: ((value: unknown) => string | null)[];
+  displays: (Vector | null | undefined)[];
+  types: ColumnSpec["type"][];
+}
+
+interface Geometry {
+  rows: number;
+  /** Height of the rows' viewport (px). */
+  body: number;
+}
+
+/** Per pooled row element: the content and row it shows now. */
+const painted = new WeakMap<Element, { content: Content; row: number; top: number }>();
+
+/**
+ * Put rows first…last of the view into the pooled row elements (row i in slot i % slots, so a
+ * scroll of one row rewrites one slot), writing only what changed and reading no layout.
+ */
+function paintRows(container: HTMLElement | null, content: Content | undefined, g: Geometry, scrollTop: number): void {
+  if (!container || !content) return;
+  const elements = container.children;
+  const slots = elements.length;
+  if (!slots || !(elements[0] as HTMLElement).classList.contains("dash-grid-row")) return;
+  const full = g.rows * rowHeight;
+  const spacer = Math.min(full, maxScroll);
+  const visible = Math.ceil(g.body / rowHeight) + 1;
+  // Exact position of the top of the view, in rows (scaled when the spacer is capped).
+  const firstExact = full <= maxScroll ? scrollTop / rowHeight : (scrollTop / Math.max(1, spacer - g.body)) * Math.max(0, g.rows - g.body / rowHeight);
+  const first = Math.max(0, Math.floor(firstExact) - overscan);
+  const last = Math.min(g.rows, Math.floor(firstExact) + visible + overscan, first + slots);
+  for (let slot = 0; slot < slots; slot++) {
+    const element = elements[slot] as HTMLElement;
+    const i = first + ((((slot - first) % slots) + slots) % slots);
+    if (i >= last) {
+      // A spare slot (the view needs fewer rows than the pool holds).
+      if (element.style.display !== "none") {
+        element.style.display = "none";
+        element.removeAttribute("aria-rowindex");
+      }
+      painted.delete(element);
+      continue;
+    }
+    if (element.style.display === "none") element.style.display = "";
+    const state = painted.get(element);
+    const top = full <= maxScroll ? i * rowHeight : scrollTop + (i - firstExact) * rowHeight;
+    if (state?.top !== top) element.style.transform = `translateY(${top}px)`;
+    if (state?.content === content && state.row === i) {
+      state.top = top;
+      continue;
+    }
+    painted.set(element, { content, row: i, top });
+    element.setAttribute("aria-rowindex", String(i + 2));
+    const row = content.order ? content.order[i]! : i;
+    const cells = element.children;
+    for (let ci = 0; ci < cells.length; ci++) {
+      const cell = cells[ci] as HTMLElement;
+      const display = content.displays[ci];
+      const value = (display ?? content.vectors[ci])?.get(row) as unknown;
+      const text = (display ? (value as string | null) : content.formatters[ci]?.(value)) ?? "null";
+      const className = `dash-cell ${content.types[ci]}${value === null || value === undefined ? " null" : ""}`;
+      if (cell.className !== className) cell.className = className;
+      const node = cell.firstChild;
+      if (node instanceof Text) {
+        if (node.data !== text) node.data = text;
+      } else cell.textContent = text;
+    }
+  }
 }
 
 /** How a column's values are shown. */
