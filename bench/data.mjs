@@ -66,12 +66,16 @@ async function withApp(env, fn) {
 async function benchTable(rows) {
   return withApp({ DASH_BENCH: "table", DASH_ROWS: String(rows) }, async (app) => {
     const opens = [];
+    const fulls = [];
     let bytes = 0;
     for (let i = 0; i < 3; i++) {
       const { page, counter, started } = await openPage(app.url);
       await page.locator(".dash-grid-row").first().waitFor({ timeout: 120_000 });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
       opens.push(performance.now() - started);
+      // A big table shows its first rows first; the whole table follows (measured separately).
+      await page.waitForFunction(() => !document.body.innerText.includes("loading all rows"), null, { timeout: 120_000 });
+      fulls.push(performance.now() - started);
       bytes = counter.binary;
       if (i < 2) await page.close();
       else {
@@ -100,6 +104,7 @@ async function benchTable(rows) {
         );
         console.log(`table ${rows.toLocaleString("en-US")} × 10`);
         console.log(`  open → first rows painted (ms):        ${stats(opens)}   data sent ${(bytes / 1e6).toFixed(1)} MB`);
+        console.log(`  open → all rows held (ms):              ${stats(fulls)}`);
         console.log(`  rerun (data unchanged) → painted (ms):  ${stats(reruns)}   data bytes sent on 10 reruns: ${rerunBytes}`);
         console.log(`  scroll frame time (ms):                 ${stats(frames)}   p95 ${quantile(frames, 0.95).toFixed(1)}`);
         await page.close();
@@ -111,11 +116,15 @@ async function benchTable(rows) {
 async function benchLine(points) {
   return withApp({ DASH_BENCH: "line", DASH_ROWS: String(points) }, async (app) => {
     const opens = [];
+    const fulls = [];
     let bytes = 0;
     for (let i = 0; i < 3; i++) {
       const { page, counter, started } = await openPage(app.url);
       await page.locator(".dash-chart-plot svg").first().waitFor({ timeout: 120_000 });
       opens.push(performance.now() - started);
+      // A big table shows its first rows first; the whole table follows (measured separately).
+      await page.waitForFunction(() => !document.body.innerText.includes("loading all rows"), null, { timeout: 120_000 });
+      fulls.push(performance.now() - started);
       bytes = counter.binary;
       if (i < 2) {
         await page.close();

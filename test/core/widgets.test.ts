@@ -140,3 +140,18 @@ describe("display elements and layout (testApp)", () => {
     app.close();
   });
 });
+
+describe("big tables", () => {
+  it("send their first rows with the patch and the whole table right after it", async () => {
+    const app = await testApp(fixture("big-table.ts"));
+    const props = app.get("table").props as { head: { $data: string }; data: { $data: string }; rows: number };
+    expect(props.rows).toBe(50_000);
+    expect(app.data.has(props.head.$data)).toBe(true);
+    expect(app.data.has(props.data.$data)).toBe(true);
+    // The head is small, the full table is not: the page never waits for the big one.
+    expect(app.data.get(props.head.$data)!.length).toBeLessThan(app.data.get(props.data.$data)!.length / 10);
+    const order = app.sent.filter((item) => item === "patch" || item === props.head.$data || item === props.data.$data);
+    expect(order.slice(0, 3)).toEqual([props.head.$data, "patch", props.data.$data]);
+    app.close();
+  });
+});

@@ -96,6 +96,8 @@ export interface TestApp {
   readonly bytesSent: number;
   /** Binary (data) frames sent so far. */
   readonly framesSent: number;
+  /** What crossed the wire, in order: message types, and data hashes for binary frames. */
+  readonly sent: string[];
   /** Navigate a multi-page app. */
   close(): void;
 }
@@ -115,6 +117,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   const data = new Map<string, Uint8Array>();
   let bytesSent = 0;
   let framesSent = 0;
+  const sent: string[] = [];
   /** Runs waiting to finish; an interrupted run is over when the run that replaced it is. */
   const waiting = new Set<() => void>();
   const sid = `test-${++sessions}`;
@@ -125,6 +128,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
       send(message) {
         bytesSent += JSON.stringify(message).length;
         messages.push(message);
+        sent.push(message.t);
         if (message.t === "full") page = new Map(Object.entries(message.nodes).map(([id, node]) => [Number(id), node]));
         else if (message.t === "patch") page = applyPatch(page, message.patch);
         else if (message.t === "status" && message.status !== "running") {
@@ -137,7 +141,10 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
         framesSent++;
         const decoded = decodeBinary(frame);
         const header = decoded?.header as BinaryHeader | undefined;
-        if (decoded && header?.kind === "data") data.set(header.hash, decoded.payload.slice());
+        if (decoded && header?.kind === "data") {
+          data.set(header.hash, decoded.payload.slice());
+          sent.push(header.hash);
+        }
       },
     },
     app,
@@ -284,6 +291,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     get framesSent() {
       return framesSent;
     },
+    sent,
     close() {
       session.dispose();
       fakeSources.answer.delete(sid);

@@ -89,9 +89,10 @@ export class Scope {
     return this.run.widget(this, spec);
   }
 
-  /** Register a data blob for the browser; returns the `{ $data }` reference to put in props. */
-  data(hash: string, bytes: Uint8Array): Json {
-    this.run.session.addData(hash, bytes);
+  /** Register a data blob for the browser; returns the `{ $data }` reference to put in props.
+   * `deferred` blobs are sent after the patch (the page shows without waiting for them). */
+  data(hash: string, bytes: Uint8Array, options: { deferred?: boolean } = {}): Json {
+    this.run.session.addData(hash, bytes, options.deferred);
     return { $data: hash };
   }
 

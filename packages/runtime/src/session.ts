@@ -182,6 +182,7 @@ export class Session {
   private data = new Map<string, Uint8Array>();
   private runData = new Set<string>();
   private dataSent = new Set<string>();
+  private deferred = new Set<string>();
   private pending: RunRequest | null = null;
   private pendingTimer: ReturnType<typeof setImmediate> | null = null;
   private callbacks: (() => void)[] = [];
@@ -535,9 +536,13 @@ export class Session {
 
   // ---- output ---------------------------------------------------------------------------
 
-  addData(hash: string, bytes: Uint8Array): void {
+  /** Register a blob; a `deferred` one travels after the patch that references it (big tables
+   * first show a small head that arrives with the patch, then fill in). */
+  addData(hash: string, bytes: Uint8Array, deferred = false): void {
     this.data.set(hash, bytes);
     this.runData.add(hash);
+    if (deferred) this.deferred.add(hash);
+    else this.deferred.delete(hash);
   }
 
   scheduleFlush(): void {
@@ -579,17 +584,18 @@ export class Session {
     const patch = diff(this.sent, page);
     let release: string[] | undefined;
     if (final && !this.run) release = this.releaseData();
-    if (!patch && !release?.length) return;
+    if (!patch && !release?.length) return this.sendData(true);
     const message: ServerMessage = { t: "patch", base: this.version, version: this.version + 1, patch: patch ?? {} };
     if (release?.length) message.patch.release = release;
     this.version++;
     this.sent = page;
     this.host.send(message);
+    this.sendData(true);
   }
 
-  private sendData(): void {
+  private sendData(deferred = false): void {
     for (const hash of this.runData) {
-      if (this.dataSent.has(hash)) continue;
+      if (this.dataSent.has(hash) || this.deferred.has(hash) !== deferred) continue;
       const bytes = this.data.get(hash);
       if (!bytes) continue;
       this.host.sendBinary(encodeBinary({ kind: "data", hash }, bytes));
@@ -622,6 +628,7 @@ export class Session {
     this.version++;
     this.sent = page;
     this.host.send({ t: "full", version: this.version, root: 0, nodes: Object.fromEntries(page) });
+    this.sendData(true);
   }
 
   /** The browser (re)connected. `version` is what it holds, if it is resuming. */

@@ -72,9 +72,9 @@ export function encode(table: Table): { hash: string; bytes: Uint8Array } {
 }
 
 /** Register a table with the session and return the `{ $data }` reference for props. */
-export function dataRef(scope: Scope, table: Table): Json {
+export function dataRef(scope: Scope, table: Table, options: { deferred?: boolean } = {}): Json {
   const { hash, bytes } = encode(table);
-  return scope.data(hash, bytes);
+  return scope.data(hash, bytes, options);
 }
 
 function fromRows(rows: readonly unknown[]): Table {

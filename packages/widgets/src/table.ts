@@ -38,7 +38,15 @@ export interface TableOptions {
 
 type SortValue = { column: string; desc: boolean } | null;
 
-const defaults = { rowHeight: 32, serverSortRows: 100_000, maxHeight: 400 };
+const defaults = { rowHeight: 32, serverSortRows: 100_000, maxHeight: 400, headRows: 2_000 };
+
+const heads = new WeakMap<Table, Table>();
+/** The first rows of a big table (kept per table, so an unchanged table sends its head once). */
+function headOf(table: Table): Table {
+  let head = heads.get(table);
+  if (!head) heads.set(table, (head = table.slice(0, defaults.headRows)));
+  return head;
+}
 
 /**
  * A scrollable, sortable grid.
@@ -53,7 +61,11 @@ export function table(this: unknown, data: DataInput, options: TableOptions = {}
   try {
     source = maybeTable(data);
     rows = source.numRows;
-    props.data = dataRef(scope, source);
+    if (rows > defaults.headRows * 10) {
+      // A big table shows its first rows with the patch; the rest follows right after.
+      props.head = dataRef(scope, headOf(source));
+      props.data = dataRef(scope, source, { deferred: true });
+    } else props.data = dataRef(scope, source);
     props.rows = rows;
     props.columns = describeColumns(scope, source, options);
   } catch (error) {

@@ -44,7 +44,10 @@ export function DataTable({ node }: RendererProps) {
   const scrollTop = useRef(0);
   const pool = useRef<HTMLDivElement>(null);
 
-  const table = chunk ? tableOf(store, chunk, p.data) : undefined;
+  // A big table arrives in two parts: its first rows with the page, then all of it.
+  const full = chunk ? tableOf(store, chunk, p.data) : undefined;
+  const table = full ?? (chunk && p.head ? tableOf(store, chunk, p.head) : undefined);
+  const partial = !full && table !== undefined;
   const orderTable = serverSort && chunk && p.order ? tableOf(store, chunk, p.order) : undefined;
   const serverOrder = useMemo(() => orderTable?.getChild("index")?.toArray() as Uint32Array | undefined, [orderTable]);
   const localOrder = useMemo(() => (!serverSort && table && localSort ? sortRows(table, localSort) : undefined), [table, localSort, serverSort]);
@@ -57,7 +60,7 @@ export function DataTable({ node }: RendererProps) {
   );
   // What the rows show; a new object (any of these changed) repaints every row.
   const content = useMemo<Content | undefined>(
-    () => (table ? { order, vectors, formatters, displays, types: columns.map((c) => c.type) } : undefined),
+    () => (table ? { order, vectors, formatters, displays, types: columns.map((c) => c.type), available: table.numRows } : undefined),
     [table, order, vectors, formatters, displays],
   );
   const body = Math.max(rowHeight, height - rowHeight - 2);
@@ -84,7 +87,7 @@ export function DataTable({ node }: RendererProps) {
   const slots = Math.min(rows, Math.ceil(body / rowHeight) + 1 + 2 * overscan + 1);
 
   const clickSort = (column: string): void => {
-    if (p.sortable === false) return;
+    if (p.sortable === false || partial) return;
     const now = serverSort && pending !== undefined ? pending : sort; // a click before the server answered builds on the last one
     const next: Sort = !now || now.column !== column ? { column, desc: false } : !now.desc ? { column, desc: true } : null;
     if (serverSort) {
@@ -130,8 +133,9 @@ export function DataTable({ node }: RendererProps) {
         <span class="dash-muted">
           {rows.toLocaleString()} row{rows === 1 ? "" : "s"}
           {waiting ? " · sorting…" : ""}
+          {partial ? ` · loading all rows (first ${table.numRows.toLocaleString()} shown)…` : ""}
         </span>
-        <button type="button" class="dash-table-download" disabled={!table} onClick={() => table && downloadCsv(table, columns, order)}>
+        <button type="button" class="dash-table-download" disabled={!full} onClick={() => full && downloadCsv(full, columns, order)}>
           Download CSV
         </button>
       </div>
@@ -181,6 +185,8 @@ export function DataTable({ node }: RendererProps) {
 
 /** What the pooled rows show. */
 interface Content {
+  /** Rows the browser holds (fewer than the table's while a big table is still arriving). */
+  available: number;
   order: ArrayLike<number> | undefined;
   vectors: (Vector | null)[];
   formatters: ((value: unknown) => string | null)[];
@@ -240,8 +246,9 @@ function paintRows(container: HTMLElement | null, content: Content | undefined, 
     for (let ci = 0; ci < cells.length; ci++) {
       const cell = cells[ci] as HTMLElement;
       const display = content.displays[ci];
-      const value = (display ?? content.vectors[ci])?.get(row) as unknown;
-      const text = (display ? (value as string | null) : content.formatters[ci]?.(value)) ?? "null";
+      const loading = row >= content.available;
+      const value = loading ? undefined : ((display ?? content.vectors[ci])?.get(row) as unknown);
+      const text = loading ? "…" : ((display ? (value as string | null) : content.formatters[ci]?.(value)) ?? "null");
       const className = `dash-cell ${content.types[ci]}${value === null || value === undefined ? " null" : ""}`;
       if (cell.className !== className) cell.className = className;
       const node = cell.firstChild;
