@@ -1,6 +1,6 @@
 // Benchmarks of tables and charts in Chromium (issue 3). Run after `node scripts/build.mjs`:
-//   node bench/data.mjs            (all; about 3–6 minutes on 2 cores)
-//   node bench/data.mjs table|line|air
+//   node bench/data.bench.mjs            (all; about 3–6 minutes on 2 cores)
+//   node bench/data.bench.mjs table|line|air
 // Prints median and p99 of each figure, at two sizes (10× apart) where the size matters.
 import { launchChromium } from "./lib/chromium.mjs";
 import path from "node:path";
