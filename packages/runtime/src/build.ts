@@ -9,11 +9,11 @@
  */
 import * as esbuild from "esbuild";
 import { init, parse } from "es-module-lexer";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ErrorInfo } from "./protocol.ts";
 
 export interface BuildResult {
@@ -29,6 +29,12 @@ export class BuildError extends Error {
     super(info.message);
   }
 }
+
+/** dist/arrow.js when this code runs from the built dash (it bundles Arrow); else node_modules' Arrow. */
+const bundledArrow = ((): string | null => {
+  const url = new URL("./arrow.js", import.meta.url);
+  return url.protocol === "file:" && existsSync(fileURLToPath(url)) && !import.meta.url.endsWith(".ts") ? url.href : null;
+})();
 
 const outDir = path.join(tmpdir(), `dash-build-${process.pid}`);
 // Bundles are only needed while this process runs.
@@ -101,6 +107,8 @@ function scriptPlugin(entry: string): esbuild.Plugin {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === "inner" || args.path.startsWith("node:")) return undefined;
         if (isBuiltin(args.path)) return { path: args.path, external: true };
+        // Built dash bundles Arrow: scripts must use that same Arrow (one Table class).
+        if (args.path === "apache-arrow" && bundledArrow) return { path: bundledArrow, external: true };
         const resolved = await build.resolve(args.path, {
           kind: args.kind,
           resolveDir: args.resolveDir,

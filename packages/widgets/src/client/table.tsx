@@ -50,7 +50,8 @@ export function DataTable({ node }: RendererProps) {
   const partial = !full && table !== undefined;
   const orderTable = serverSort && chunk && p.order ? tableOf(store, chunk, p.order) : undefined;
   const serverOrder = useMemo(() => orderTable?.getChild("index")?.toArray() as Uint32Array | undefined, [orderTable]);
-  const localOrder = useMemo(() => (!serverSort && table && localSort ? sortRows(table, localSort) : undefined), [table, localSort, serverSort]);
+  // A local sort needs every row: while a big table is still arriving it waits for the rest.
+  const localOrder = useMemo(() => (!serverSort && full && localSort ? sortRows(full, localSort) : undefined), [full, localSort, serverSort]);
   const order = serverSort ? (sort ? serverOrder : undefined) : localOrder;
   const formatters = useMemo(() => (chunk ? columns.map((c) => formatter(chunk, c)) : []), [chunk, p.columns]);
   const vectors = useMemo(() => (table ? columns.map((c) => table.getChild(c.name)) : []), [table, p.columns]);
@@ -87,7 +88,7 @@ export function DataTable({ node }: RendererProps) {
   const slots = Math.min(rows, Math.ceil(body / rowHeight) + 1 + 2 * overscan + 1);
 
   const clickSort = (column: string): void => {
-    if (p.sortable === false || partial) return;
+    if (p.sortable === false) return;
     const now = serverSort && pending !== undefined ? pending : sort; // a click before the server answered builds on the last one
     const next: Sort = !now || now.column !== column ? { column, desc: false } : !now.desc ? { column, desc: true } : null;
     if (serverSort) {
