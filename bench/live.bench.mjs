@@ -185,7 +185,7 @@ dash.markdown(\`window \${windows.get(0)?.id}; version \${version}; \${await loo
   const { times } = await watch;
   line(
     "new BigQuery table version: queries",
-    `${since(bqLog, queryFrom, isQuery).length}; 1,000 sessions showed it: ${times.filter((t) => t !== null).length}; cached lookups they shared: ${calls - callsBefore} underlying call(s) (one cache per script worker; 2 workers)`,
+    `${since(bqLog, queryFrom, isQuery).length}; 1,000 sessions showed it: ${times.filter((t) => t !== null).length}; cached lookups they shared: ${calls - callsBefore} underlying call(s) (2 script workers sharing one cache through the main thread)`,
     since(bqLog, queryFrom, isQuery).length === 1,
   );
 
