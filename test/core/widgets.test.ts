@@ -155,3 +155,20 @@ describe("big tables", () => {
     app.close();
   });
 });
+
+describe("data blobs", () => {
+  it("are released when the page no longer shows them, also when only a fragment reruns", async () => {
+    const app = await testApp(fixture("data-churn.ts"));
+    expect(app.data.size).toBe(2);
+    for (let n = 2; n <= 10; n++) {
+      app.slider("Rows").set(n);
+      await app.run();
+      app.slider("Inner rows").set(n);
+      await app.run();
+    }
+    expect(app.data.size).toBe(2); // the browser was told to drop the others
+    const table = app.getAll("table").map((t) => (t.props.data as { $data: string }).$data);
+    expect([...app.data.keys()].sort()).toEqual([...table].sort());
+    app.close();
+  });
+});

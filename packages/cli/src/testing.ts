@@ -130,8 +130,10 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
         messages.push(message);
         sent.push(message.t);
         if (message.t === "full") page = new Map(Object.entries(message.nodes).map(([id, node]) => [Number(id), node]));
-        else if (message.t === "patch") page = applyPatch(page, message.patch);
-        else if (message.t === "status" && message.status !== "running") {
+        else if (message.t === "patch") {
+          page = applyPatch(page, message.patch);
+          for (const hash of message.patch.release ?? []) data.delete(hash);
+        } else if (message.t === "status" && message.status !== "running") {
           for (const resolve of waiting) resolve();
           waiting.clear();
         }

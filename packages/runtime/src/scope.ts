@@ -92,6 +92,7 @@ export class Scope {
   /** Register a data blob for the browser; returns the `{ $data }` reference to put in props.
    * `deferred` blobs are sent after the patch (the page shows without waiting for them). */
   data(hash: string, bytes: Uint8Array, options: { deferred?: boolean } = {}): Json {
+    this.run.useData(hash, this.options.fragment);
     this.run.session.addData(hash, bytes, options.deferred);
     return { $data: hash };
   }

@@ -84,6 +84,23 @@ export class Run {
   readonly sidebar: Scope;
   readonly widgetIds = new Map<string, Error>();
   readonly fragmentsSeen = new Set<string>();
+  /** Data blobs this run registered (its page's tables, charts, downloads): all of them, those
+   * outside any fragment, and those inside each fragment (a fragment's own run replaces those). */
+  readonly data = new Set<string>();
+  readonly outside = new Set<string>();
+  readonly inside = new Map<string, Set<string>>();
+
+  /** Note a blob used by the page this run draws, in `fragment` (or outside fragments). */
+  useData(hash: string, fragment: string | undefined): void {
+    this.data.add(hash);
+    if (this.fragment) return;
+    if (!fragment) this.outside.add(hash);
+    else {
+      let hashes = this.inside.get(fragment);
+      if (!hashes) this.inside.set(fragment, (hashes = new Set()));
+      hashes.add(hash);
+    }
+  }
   readonly started = performance.now();
   /** Anything connectors or elements want to remember about this run (sources read, …). */
   readonly extra = new Map<string, unknown>();
@@ -180,7 +197,11 @@ export class Session {
   private sent: Page = new Map();
   version = 0;
   private data = new Map<string, Uint8Array>();
-  private runData = new Set<string>();
+  /** Blobs of the last full run, and of each fragment's last own run: what the page shows. */
+  private pageData = new Set<string>();
+  private fragmentData = new Map<string, Set<string>>();
+  /** Blobs the browser holds that the page no longer uses: told in the next patch. */
+  private toRelease: string[] = [];
   private dataSent = new Set<string>();
   private deferred = new Set<string>();
   private pending: RunRequest | null = null;
@@ -404,6 +425,7 @@ export class Session {
       this.syncFragments(run);
     }
     this.clearForms(run);
+    if (outcome === "done") this.releaseData(run);
     this.flush(true);
     if (this.runningTimer) clearTimeout(this.runningTimer);
     this.runningTimer = null;
@@ -540,7 +562,6 @@ export class Session {
    * first show a small head that arrives with the patch, then fill in). */
   addData(hash: string, bytes: Uint8Array, deferred = false): void {
     this.data.set(hash, bytes);
-    this.runData.add(hash);
     if (deferred) this.deferred.add(hash);
     else this.deferred.delete(hash);
   }
@@ -582,11 +603,10 @@ export class Session {
     if (!this.connected) return;
     this.sendData();
     const patch = diff(this.sent, page);
-    let release: string[] | undefined;
-    if (final && !this.run) release = this.releaseData();
-    if (!patch && !release?.length) return this.sendData(true);
+    const release = final ? this.toRelease.splice(0) : [];
+    if (!patch && !release.length) return this.sendData(true);
     const message: ServerMessage = { t: "patch", base: this.version, version: this.version + 1, patch: patch ?? {} };
-    if (release?.length) message.patch.release = release;
+    if (release.length) message.patch.release = release;
     this.version++;
     this.sent = page;
     this.host.send(message);
@@ -594,28 +614,34 @@ export class Session {
   }
 
   private sendData(deferred = false): void {
-    for (const hash of this.runData) {
+    for (const [hash, bytes] of this.data) {
       if (this.dataSent.has(hash) || this.deferred.has(hash) !== deferred) continue;
-      const bytes = this.data.get(hash);
-      if (!bytes) continue;
       this.host.sendBinary(encodeBinary({ kind: "data", hash }, bytes));
       this.dataSent.add(hash);
     }
   }
 
-  /** After a full run: forget blobs the page no longer uses. */
-  private releaseData(): string[] {
-    const used = this.runData;
-    const release: string[] = [];
-    for (const hash of this.data.keys()) {
-      if (!used.has(hash)) {
-        this.data.delete(hash);
-        if (this.dataSent.delete(hash)) release.push(hash);
-      }
+  /**
+   * After a run that finished: forget the blobs the page no longer shows. A full run's blobs are
+   * the page's; a fragment's own run replaces only that fragment's (so a fragment redrawing a live
+   * chart every few seconds does not pile up data, here or in the browser).
+   */
+  private releaseData(run: Run): void {
+    const live = new Set(run.data);
+    if (run.fragment) {
+      for (const hash of this.pageData) live.add(hash);
+      for (const [key, hashes] of this.fragmentData) if (key !== run.fragment) for (const hash of hashes) live.add(hash);
+      this.fragmentData.set(run.fragment, run.data);
+    } else {
+      this.pageData = run.outside;
+      this.fragmentData = new Map(run.inside);
     }
-    this.runData = new Set();
-    for (const hash of this.data.keys()) this.runData.add(hash);
-    return release;
+    for (const hash of [...this.data.keys()]) {
+      if (live.has(hash)) continue;
+      this.data.delete(hash);
+      this.deferred.delete(hash);
+      if (this.dataSent.delete(hash)) this.toRelease.push(hash);
+    }
   }
 
   /** Send the whole page (first connect, reconnect out of sync, or `resync`). */
@@ -623,7 +649,6 @@ export class Session {
     const tree = this.compose();
     const page = flatten(tree, this.ids);
     this.dataSent.clear();
-    for (const hash of this.data.keys()) this.runData.add(hash);
     this.sendData();
     this.version++;
     this.sent = page;
