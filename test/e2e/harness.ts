@@ -10,16 +10,9 @@ import type { AppOptions, RunningApp } from "../../packages/cli/src/app.ts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
-export const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+/** One list of Chromium flags for tests and benchmarks. */
+import { chromiumArgs } from "../../bench/lib/chromium.mjs";
+export { chromiumArgs };
 
 export function chromiumPath(): string {
   const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter(Boolean) as string[];
