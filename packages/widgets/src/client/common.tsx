@@ -35,3 +35,46 @@ export function Label({ props, htmlFor, children }: { props: Props; htmlFor?: st
 export function Field({ children }: { children: ComponentChildren }) {
   return <div class="dash-field">{children}</div>;
 }
+
+/** Two range inputs for a `[low, high]` pair ("… from" / "… to"), kept in order. */
+export function RangePair(props: {
+  id: string;
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  value: [number, number];
+  disabled: boolean;
+  valueText?: (value: number) => string | undefined;
+  commit: (value: [number, number]) => void;
+}) {
+  const { min, max, step, disabled, commit, valueText } = props;
+  const [low, high] = props.value;
+  return (
+    <div class="dash-range-pair">
+      <input
+        id={props.id}
+        type="range"
+        aria-label={`${props.label} from`}
+        aria-valuetext={valueText?.(low)}
+        min={min}
+        max={max}
+        step={step}
+        value={low}
+        disabled={disabled}
+        onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])}
+      />
+      <input
+        type="range"
+        aria-label={`${props.label} to`}
+        aria-valuetext={valueText?.(high)}
+        min={min}
+        max={max}
+        step={step}
+        value={high}
+        disabled={disabled}
+        onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])}
+      />
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
-import { domId, Label } from "./common.tsx";
+import { domId, Label, RangePair } from "./common.tsx";
 
 /** A range input over option indexes, announcing the option's label. */
 export function SelectSlider({ id, node }: RendererProps) {
@@ -18,31 +18,17 @@ export function SelectSlider({ id, node }: RendererProps) {
             {options[low]} – {options[high]}
           </output>
         </Label>
-        <div class="dash-range-pair">
-          <input
-            id={domId(id)}
-            type="range"
-            aria-label={`${String(p.label)} from`}
-            aria-valuetext={options[low]}
-            min={0}
-            max={last}
-            step={1}
-            value={low}
-            disabled={disabled}
-            onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])}
-          />
-          <input
-            type="range"
-            aria-label={`${String(p.label)} to`}
-            aria-valuetext={options[high]}
-            min={0}
-            max={last}
-            step={1}
-            value={high}
-            disabled={disabled}
-            onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])}
-          />
-        </div>
+        <RangePair
+          id={domId(id)}
+          label={String(p.label)}
+          min={0}
+          max={last}
+          step={1}
+          value={[low, high]}
+          disabled={disabled}
+          valueText={(i) => options[i]}
+          commit={commit}
+        />
       </div>
     );
   }

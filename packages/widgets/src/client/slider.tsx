@@ -1,6 +1,6 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
-import { domId, Label } from "./common.tsx";
+import { domId, Label, RangePair } from "./common.tsx";
 
 /** A native range input (one, or two for a range), sending every move; the server merges them. */
 export function Slider({ id, node }: RendererProps) {
@@ -20,29 +20,7 @@ export function Slider({ id, node }: RendererProps) {
             {shown(low)} – {shown(high)}
           </output>
         </Label>
-        <div class="dash-range-pair">
-          <input
-            id={domId(id)}
-            type="range"
-            aria-label={`${String(p.label)} from`}
-            min={min}
-            max={max}
-            step={step}
-            value={low}
-            disabled={disabled}
-            onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])}
-          />
-          <input
-            type="range"
-            aria-label={`${String(p.label)} to`}
-            min={min}
-            max={max}
-            step={step}
-            value={high}
-            disabled={disabled}
-            onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])}
-          />
-        </div>
+        <RangePair id={domId(id)} label={String(p.label)} min={min} max={max} step={step} value={[low, high]} disabled={disabled} commit={commit} />
       </div>
     );
   }
