@@ -7,7 +7,7 @@
 // `dash run` on the app. With GOOGLE_CLOUD_PROJECT set (and no BIGQUERY_EMULATOR_HOST), no local
 // server starts: the queries go to bigquery-public-data with standard Google credentials, billed
 // to that project. Extra arguments go to `dash run` (e.g. --port 8502).
-import { spawn } from "node:child_process";
+import { runDash } from "../lib/run-dash.mjs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -27,17 +27,4 @@ if (env.GOOGLE_CLOUD_PROJECT && !env.BIGQUERY_EMULATOR_HOST) {
 // Never probe Google's metadata server for credentials when talking to a local server.
 if (env.BIGQUERY_EMULATOR_HOST) env.METADATA_SERVER_DETECTION ??= "none";
 
-const args = [path.join(root, "packages/cli/bin/dash.js"), "run", path.join(root, "examples/air-quality/app.ts"), ...process.argv.slice(2)];
-const dash = spawn(process.execPath, args, { env, stdio: "inherit" });
-
-let stopping = false;
-const stop = async (code) => {
-  if (stopping) return;
-  stopping = true;
-  if (dash.exitCode === null) dash.kill("SIGTERM");
-  await server?.close();
-  process.exit(code);
-};
-dash.on("exit", (code) => void stop(code ?? 0));
-process.on("SIGINT", () => void stop(0));
-process.on("SIGTERM", () => void stop(0));
+runDash("examples/air-quality/app.ts", env, () => server?.close());

@@ -5,7 +5,7 @@
 //
 // With HASHTAGS_BUCKET set and no STORAGE_EMULATOR_HOST, it uses that real bucket (standard
 // Google credentials) instead, and writes windows there unless HASHTAGS_GENERATE=0.
-import { spawn } from "node:child_process";
+import { runDash } from "../lib/run-dash.mjs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -36,18 +36,7 @@ if (env.HASHTAGS_GENERATE !== "0") {
   });
 }
 
-const args = [path.join(root, "packages/cli/bin/dash.js"), "run", path.join(root, "examples/live-hashtags/app.ts"), ...process.argv.slice(2)];
-const dash = spawn(process.execPath, args, { env, stdio: "inherit" });
-
-let stopping = false;
-const stop = async (code) => {
-  if (stopping) return;
-  stopping = true;
+runDash("examples/live-hashtags/app.ts", env, async () => {
   generator?.stop();
-  if (dash.exitCode === null) dash.kill("SIGTERM");
   await server?.close();
-  process.exit(code);
-};
-dash.on("exit", (code) => void stop(code ?? 0));
-process.on("SIGINT", () => void stop(0));
-process.on("SIGTERM", () => void stop(0));
+});

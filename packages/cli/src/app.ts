@@ -143,9 +143,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const inputs = new Set<string>();
     try {
       for (const page of found.pages) {
-        const tBuild = performance.now();
         const result = await buildScript(page.source);
-        if (process.env.DASH_TRACE) log(`build ${page.name} ${Math.round(performance.now() - tBuild)} ms`);
         built.push({ name: page.name, file: result.file, title: page.title });
         for (const input of result.inputs) inputs.add(input);
       }
@@ -155,9 +153,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       log(`dash: build failed: ${buildError.file ?? ""}:${buildError.line ?? ""} ${buildError.message}`);
       return buildError;
     }
-    const tLoad = performance.now();
     const loadError = await host.load(built, found.defaultPage);
-    if (process.env.DASH_TRACE) log(`load ${Math.round(performance.now() - tLoad)} ms`);
     // After the reload, so checking never delays it.
     lastInputs = [...inputs];
     if (started) typecheck();
@@ -171,7 +167,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   // The server listens while the first build loads in the workers: the browser fetches the page
   // and the client meanwhile, and its session opens as soon as a worker has the app.
-  const tReload = performance.now();
   const firstReload = reload();
   const serverStarting = startServer({
     host,
@@ -202,7 +197,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       throw new Error(`The script failed to load: ${first.message}`);
     }
   }
-  void firstReload.then(() => process.env.DASH_TRACE && log(`reload ${Math.round(performance.now() - tReload)} ms`));
 
   let watching: Promise<void> = Promise.resolve();
   if (options.watch) {
@@ -216,10 +210,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         running = running.then(reload);
       }, 5);
     });
-    const tWatch = performance.now();
-    watching = new Promise<void>((resolve) => watcher!.once("ready", () => resolve())).then(() => {
-      if (process.env.DASH_TRACE) log(`watcher ${Math.round(performance.now() - tWatch)} ms`);
-    });
+    watching = new Promise<void>((resolve) => watcher!.once("ready", () => resolve()));
   }
 
   return {

@@ -109,10 +109,6 @@ export class ScriptHost {
     return this.sessions.size;
   }
 
-  get pageList(): PageSpec[] {
-    return this.pages?.pages ?? [];
-  }
-
   private spawn(): WorkerHandle {
     const shared = new SharedArrayBuffer(8);
     const data: WorkerData = { beat: shared };
@@ -263,10 +259,6 @@ export class ScriptHost {
       else byWorker.set(record.worker, [sid]);
     }
     for (const [worker, list] of byWorker) this.post(worker, push === undefined ? { t: "rerun", sids: list } : { t: "rerun", sids: list, push });
-  }
-
-  isHidden(sid: string): boolean {
-    return this.sessions.get(sid)?.hidden ?? false;
   }
 
   /** The browser went away: keep the session for a while in case it comes back. */

@@ -46,7 +46,6 @@ export type ServerMessage =
   | { t: "scriptError"; error: ErrorInfo }
   | { t: "typeError"; errors: ErrorInfo[] }
   | { t: "warning"; message: string }
-  | { t: "data"; hash: string; bytes: number }
   | { t: "uploadError"; id: string; message: string }
   | { t: "pong"; at: number };
 

@@ -596,11 +596,12 @@ export class Session {
       clearImmediate(this.flushTimer);
       this.flushTimer = null;
     }
+    // Nothing to send while the browser is away: `attach` diffs from what it last received.
+    if (!this.connected) return;
     const tree = this.compose();
     if (this.run && !this.run.fragment) tree.props = { ...this.run.pageProps };
     else if (this.tree) tree.props = this.tree.props;
     const page = flatten(tree, this.ids);
-    if (!this.connected) return;
     this.sendData();
     const patch = diff(this.sent, page);
     const release = final ? this.toRelease.splice(0) : [];

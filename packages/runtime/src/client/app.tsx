@@ -121,7 +121,6 @@ export function mount(renderers: Record<string, Renderer>): void {
         dash.uploadErrors.set(message.id, message.message);
         toast(message.message, "warning");
         return;
-      case "data":
       case "pong":
         return;
     }
