@@ -41,13 +41,28 @@ const firstCells = (page: Page, grid: number): Promise<string[]> =>
     .locator(".dash-grid-row")
     .evaluateAll((rows) => rows.slice(0, 3).map((r) => (r.querySelector(".dash-cell") as HTMLElement).innerText));
 
+/** The table's canvas as a data URL, and how many of its pixels are painted. */
+const canvasOf = (page: Page, grid: number): Promise<{ url: string; painted: number }> =>
+  page
+    .locator(".dash-grid-canvas")
+    .nth(grid)
+    .evaluate((canvas: HTMLCanvasElement) => {
+      const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let painted = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
+      return { url: canvas.toDataURL(), painted };
+    });
+
 describe("tables", () => {
   test("a small table sorts in the browser; markup shows as text", async () => {
     const page = await fresh(charts.url);
     await page.locator(".dash-grid").first().locator(".dash-grid-row").first().waitFor();
     expect(await firstCells(page, 0)).toEqual(["Oslo", "<b>Lima</b>", "Pune"]);
+    const unsorted = await canvasOf(page, 0);
+    expect(unsorted.painted).toBeGreaterThan(500); // the rows are drawn on the canvas
     await page.locator(".dash-grid").first().getByRole("button", { name: "city" }).click();
     expect(await firstCells(page, 0)).toEqual(["<b>Lima</b>", "Oslo", "Pune"]);
+    expect((await canvasOf(page, 0)).url).not.toBe(unsorted.url); // and redrawn in the new order
     await page.locator(".dash-grid").first().getByRole("button", { name: "v" }).click();
     await page.locator(".dash-grid").first().getByRole("button", { name: "v" }).click();
     expect(await page.locator(".dash-grid").first().locator('[role="columnheader"]').nth(1).getAttribute("aria-sort")).toBe("descending");
@@ -60,8 +75,12 @@ describe("tables", () => {
     const grid = page.locator(".dash-grid").nth(1);
     await grid.locator(".dash-grid-row").first().waitFor({ timeout: 30_000 });
     expect(await grid.getAttribute("aria-rowcount")).toBe("1000001");
+    const top = await canvasOf(page, 1);
     await grid.evaluate((el) => (el.scrollTop = el.scrollHeight));
     await grid.locator('[aria-rowindex="1000001"]').waitFor();
+    const end = await canvasOf(page, 1);
+    expect(end.painted).toBeGreaterThan(500);
+    expect(end.url).not.toBe(top.url);
     expect(await grid.locator(".dash-grid-row").count()).toBeLessThan(60);
     await grid.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
     await page.waitForFunction(() => {

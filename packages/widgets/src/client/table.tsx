@@ -1,8 +1,11 @@
 /**
- * `table()`: a virtualized grid over the Arrow table the server sent. Only the rows in view are in
- * the DOM (any number of rows scrolls at the same cost); the header is sticky; columns resize by
- * dragging their edge; a header click sorts (here for small tables, on the server for large ones,
- * which then sends the row order); "Download CSV" saves the rows in the order shown.
+ * `table()`: a virtualized grid over the Arrow table the server sent. The rows in view are drawn
+ * on a canvas every frame (any number of rows scrolls at the same cost, and a fling never waits
+ * for the browser to lay out hundreds of cells); the same rows also sit in the DOM as transparent
+ * text under the canvas, rewritten once scrolling pauses, for screen readers, text selection, copy
+ * and find-in-page. The header is sticky; columns resize by dragging their edge; a header click
+ * sorts (here for small tables, on the server for large ones, which then sends the row order);
+ * "Download CSV" saves the rows in the order shown.
  */
 import type { Table, Vector } from "apache-arrow";
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -40,9 +43,14 @@ export function DataTable({ node }: RendererProps) {
   const sort: Sort = serverSort ? ((p.value as Sort) ?? null) : localSort;
   const [pending, setPending] = useState<Sort | undefined>(undefined);
   const [widths, setWidths] = useState<Record<string, number>>({});
-  // Scrolling does not re-render: the scroll handler writes the pooled rows directly.
-  const scrollTop = useRef(0);
+  // Scrolling does not re-render: the scroll handler draws the canvas, and rewrites the pooled
+  // DOM rows once the scrolling pauses.
+  const scroll = useRef({ top: 0, left: 0 });
   const pool = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const hover = useRef(-1);
+  const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   // A big table arrives in two parts: its first rows with the page, then all of it.
   const full = chunk ? tableOf(store, chunk, p.data) : undefined;
@@ -70,7 +78,34 @@ export function DataTable({ node }: RendererProps) {
   geometryRef.current = geometry;
   const contentRef = useRef(content);
   contentRef.current = content;
-  useLayoutEffect(() => paintRows(pool.current, content, geometry, scrollTop.current));
+  const drawCanvas = (): void => {
+    const grid = gridRef.current;
+    const canvas = canvasRef.current;
+    if (grid && canvas) paintCanvas(canvas, grid, contentRef.current, geometryRef.current, scroll.current, hover.current);
+  };
+  useLayoutEffect(() => {
+    paintRows(pool.current, content, geometry, scroll.current.top);
+    drawCanvas();
+  });
+  // The canvas follows the grid's size, the system's light/dark switch and the page's fonts.
+  useLayoutEffect(() => {
+    const grid = gridRef.current;
+    if (!grid) return;
+    const redraw = (): void => {
+      canvasLooks.delete(grid);
+      drawCanvas();
+    };
+    const observer = new ResizeObserver(redraw);
+    observer.observe(grid);
+    const scheme = matchMedia("(prefers-color-scheme: dark)");
+    scheme.addEventListener("change", redraw);
+    void document.fonts?.ready.then(redraw);
+    return () => {
+      observer.disconnect();
+      scheme.removeEventListener("change", redraw);
+      clearTimeout(settle.current);
+    };
+  }, []);
 
   if (typeof p.error === "string") {
     return (
@@ -97,6 +132,17 @@ export function DataTable({ node }: RendererProps) {
     } else setLocalSort(next);
   };
   const waiting = serverSort && pending !== undefined && JSON.stringify(pending) !== JSON.stringify(sort ?? null);
+
+  const pointAt = (event: PointerEvent): void => {
+    const grid = gridRef.current;
+    if (!grid) return;
+    const y = event.clientY - grid.getBoundingClientRect().top - rowHeight;
+    const row = y < 0 || y >= grid.clientHeight - rowHeight ? -1 : rowAt(geometryRef.current, scroll.current.top, y);
+    if (row !== hover.current) {
+      hover.current = row;
+      drawCanvas();
+    }
+  };
 
   const startResize =
     (column: ColumnSpec) =>
@@ -140,45 +186,56 @@ export function DataTable({ node }: RendererProps) {
           Download CSV
         </button>
       </div>
-      <div
-        class="dash-grid"
-        role="grid"
-        aria-rowcount={rows + 1}
-        aria-colcount={columns.length}
-        aria-busy={!table || waiting}
-        tabIndex={0}
-        style={{ height: `${height}px` }}
-        onScroll={(e) => {
-          scrollTop.current = e.currentTarget.scrollTop;
-          paintRows(pool.current, contentRef.current, geometryRef.current, scrollTop.current);
-        }}
-      >
-        <div class="dash-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth: `${totalWidth}px` }}>
-          {columns.map((c) => {
-            const shown = waiting ? pending : sort;
-            const sorted = shown?.column === c.name ? (shown.desc ? "descending" : "ascending") : "none";
-            return (
-              <div key={c.name} class={`dash-head-cell ${c.type}`} role="columnheader" aria-sort={sorted}>
-                <button type="button" class="dash-head-sort" disabled={p.sortable === false} onClick={() => clickSort(c.name)} title={c.label ?? c.name}>
-                  {c.label ?? c.name}
-                  <span class="dash-sort-mark" aria-hidden="true">
-                    {sorted === "ascending" ? "▲" : sorted === "descending" ? "▼" : ""}
-                  </span>
-                </button>
-                <span
-                  class="dash-resize"
-                  role="separator"
-                  aria-orientation="vertical"
-                  aria-label={`Resize ${c.label ?? c.name}`}
-                  onPointerDown={startResize(c)}
-                />
-              </div>
-            );
-          })}
+      <div class="dash-grid-frame" style={{ height: `${height}px` }}>
+        <div
+          class="dash-grid"
+          role="grid"
+          ref={gridRef}
+          aria-rowcount={rows + 1}
+          aria-colcount={columns.length}
+          aria-busy={!table || waiting}
+          tabIndex={0}
+          onScroll={(e) => {
+            const grid = e.currentTarget;
+            scroll.current = { top: grid.scrollTop, left: grid.scrollLeft };
+            drawCanvas();
+            clearTimeout(settle.current);
+            settle.current = setTimeout(() => paintRows(pool.current, contentRef.current, geometryRef.current, scroll.current.top), settleMs);
+          }}
+          onPointerMove={pointAt}
+          onPointerLeave={() => {
+            hover.current = -1;
+            drawCanvas();
+          }}
+        >
+          <div class="dash-grid-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template, minWidth: `${totalWidth}px` }}>
+            {columns.map((c) => {
+              const shown = waiting ? pending : sort;
+              const sorted = shown?.column === c.name ? (shown.desc ? "descending" : "ascending") : "none";
+              return (
+                <div key={c.name} class={`dash-head-cell ${c.type}`} role="columnheader" aria-sort={sorted}>
+                  <button type="button" class="dash-head-sort" disabled={p.sortable === false} onClick={() => clickSort(c.name)} title={c.label ?? c.name}>
+                    {c.label ?? c.name}
+                    <span class="dash-sort-mark" aria-hidden="true">
+                      {sorted === "ascending" ? "▲" : sorted === "descending" ? "▼" : ""}
+                    </span>
+                  </button>
+                  <span
+                    class="dash-resize"
+                    role="separator"
+                    aria-orientation="vertical"
+                    aria-label={`Resize ${c.label ?? c.name}`}
+                    onPointerDown={startResize(c)}
+                  />
+                </div>
+              );
+            })}
+          </div>
+          <div class="dash-grid-body" ref={pool} style={{ height: `${spacer}px`, minWidth: `${totalWidth}px` }}>
+            {table ? rowsOut : <div class="dash-grid-loading">Loading {rows.toLocaleString()} rows…</div>}
+          </div>
         </div>
-        <div class="dash-grid-body" ref={pool} style={{ height: `${spacer}px`, minWidth: `${totalWidth}px` }}>
-          {table ? rowsOut : <div class="dash-grid-loading">Loading {rows.toLocaleString()} rows…</div>}
-        </div>
+        <canvas class="dash-grid-canvas" ref={canvasRef} aria-hidden="true" />
       </div>
     </div>
   );
@@ -201,6 +258,26 @@ interface Geometry {
   body: number;
 }
 
+/** How long scrolling must pause before the DOM rows are rewritten (ms). */
+const settleMs = 90;
+
+/** The view's rows at a scroll position: the exact top row (fractional) and the row's offset. */
+function view(g: Geometry, scrollTop: number): { firstExact: number; top: (row: number) => number } {
+  const full = g.rows * rowHeight;
+  const spacer = Math.min(full, maxScroll);
+  if (full <= maxScroll) return { firstExact: scrollTop / rowHeight, top: (i) => i * rowHeight };
+  // Past the browsers' height cap the scroll position maps to rows.
+  const firstExact = (scrollTop / Math.max(1, spacer - g.body)) * Math.max(0, g.rows - g.body / rowHeight);
+  return { firstExact, top: (i) => scrollTop + (i - firstExact) * rowHeight };
+}
+
+/** The row under a point `y` px below the top of the rows' viewport (-1: none). */
+function rowAt(g: Geometry, scrollTop: number, y: number): number {
+  const { firstExact } = view(g, scrollTop);
+  const row = Math.floor(firstExact + y / rowHeight);
+  return row >= 0 && row < g.rows ? row : -1;
+}
+
 /** Per pooled row element: the content and row it shows now. */
 const painted = new WeakMap<Element, { content: Content; row: number; top: number }>();
 
@@ -213,11 +290,8 @@ function paintRows(container: HTMLElement | null, content: Content | undefined, 
   const elements = container.children;
   const slots = elements.length;
   if (!slots || !(elements[0] as HTMLElement).classList.contains("dash-grid-row")) return;
-  const full = g.rows * rowHeight;
-  const spacer = Math.min(full, maxScroll);
   const visible = Math.ceil(g.body / rowHeight) + 1;
-  // Exact position of the top of the view, in rows (scaled when the spacer is capped).
-  const firstExact = full <= maxScroll ? scrollTop / rowHeight : (scrollTop / Math.max(1, spacer - g.body)) * Math.max(0, g.rows - g.body / rowHeight);
+  const { firstExact, top: topOf } = view(g, scrollTop);
   const first = Math.max(0, Math.floor(firstExact) - overscan);
   const last = Math.min(g.rows, Math.floor(firstExact) + visible + overscan, first + slots);
   for (let slot = 0; slot < slots; slot++) {
@@ -234,7 +308,7 @@ function paintRows(container: HTMLElement | null, content: Content | undefined, 
     }
     if (element.style.display === "none") element.style.display = "";
     const state = painted.get(element);
-    const top = full <= maxScroll ? i * rowHeight : scrollTop + (i - firstExact) * rowHeight;
+    const top = topOf(i);
     if (state?.top !== top) element.style.transform = `translateY(${top}px)`;
     if (state?.content === content && state.row === i) {
       state.top = top;
@@ -246,11 +320,8 @@ function paintRows(container: HTMLElement | null, content: Content | undefined, 
     const cells = element.children;
     for (let ci = 0; ci < cells.length; ci++) {
       const cell = cells[ci] as HTMLElement;
-      const display = content.displays[ci];
-      const loading = row >= content.available;
-      const value = loading ? undefined : ((display ?? content.vectors[ci])?.get(row) as unknown);
-      const text = loading ? "…" : ((display ? (value as string | null) : content.formatters[ci]?.(value)) ?? "null");
-      const className = `dash-cell ${content.types[ci]}${value === null || value === undefined ? " null" : ""}`;
+      const { text, empty } = cellText(content, row, ci);
+      const className = `dash-cell ${content.types[ci]}${empty ? " null" : ""}`;
       if (cell.className !== className) cell.className = className;
       const node = cell.firstChild;
       if (node instanceof Text) {
@@ -258,6 +329,171 @@ function paintRows(container: HTMLElement | null, content: Content | undefined, 
       } else cell.textContent = text;
     }
   }
+}
+
+/** What cell (row, column) shows; `empty` for a null or a value still arriving. */
+function cellText(content: Content, row: number, column: number): { text: string; empty: boolean } {
+  if (row >= content.available) return { text: "…", empty: true };
+  const display = content.displays[column];
+  const value = (display ?? content.vectors[column])?.get(row) as unknown;
+  const text = display ? (value as string | null) : (content.formatters[column]?.(value) ?? null);
+  return text === null || value === null || value === undefined ? { text: text ?? "null", empty: true } : { text, empty: false };
+}
+
+/** Colors and font the canvas draws with, read from the theme (per grid, until it changes). */
+interface Looks {
+  font: string;
+  emptyFont: string;
+  fg: string;
+  muted: string;
+  line: string;
+  hover: string;
+  padding: number;
+  /** Width of each ASCII character in the regular font (px). */
+  advances: Float32Array;
+}
+const canvasLooks = new WeakMap<HTMLElement, Looks>();
+
+function looksOf(grid: HTMLElement): Looks {
+  let looks = canvasLooks.get(grid);
+  if (!looks) {
+    const style = getComputedStyle(grid);
+    const font = `${style.fontSize} ${style.fontFamily}`;
+    const variable = (name: string): string => style.getPropertyValue(name).trim();
+    looks = {
+      font,
+      emptyFont: `italic ${font}`,
+      fg: style.color,
+      muted: variable("--fg-muted"),
+      line: variable("--border"),
+      hover: variable("--accent-soft"),
+      padding: parseFloat(style.fontSize) * 0.7,
+      advances: advancesOf(font),
+    };
+    canvasLooks.set(grid, looks);
+  }
+  return looks;
+}
+
+function advancesOf(font: string): Float32Array {
+  const ctx = document.createElement("canvas").getContext("2d");
+  const advances = new Float32Array(128);
+  if (!ctx) return advances.fill(parseFloat(font));
+  ctx.font = font;
+  for (let code = 32; code < 127; code++) advances[code] = ctx.measureText(String.fromCharCode(code)).width;
+  return advances;
+}
+
+/**
+ * Draw the rows in view on the canvas over the grid's body: row lines, column lines, the hovered
+ * row and each cell's text (numbers right-aligned, long text cut with an ellipsis). Column edges
+ * come from the header cells, so resizing a column moves the canvas's columns too.
+ */
+function paintCanvas(
+  canvas: HTMLCanvasElement,
+  grid: HTMLElement,
+  content: Content | undefined,
+  g: Geometry,
+  scroll: { top: number; left: number },
+  hover: number,
+): void {
+  const width = grid.clientWidth;
+  const height = Math.max(0, grid.clientHeight - rowHeight);
+  const ratio = window.devicePixelRatio || 1;
+  const pixelWidth = Math.round(width * ratio);
+  const pixelHeight = Math.round(height * ratio);
+  if (canvas.width !== pixelWidth || canvas.height !== pixelHeight) {
+    canvas.width = pixelWidth;
+    canvas.height = pixelHeight;
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+  }
+  const ctx = canvas.getContext("2d");
+  if (!ctx) return;
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, width, height);
+  const head = grid.firstElementChild;
+  if (!content || !head || !g.rows) return;
+  const looks = looksOf(grid);
+  const edges: { left: number; right: number }[] = [];
+  for (const cell of head.children) {
+    const el = cell as HTMLElement;
+    edges.push({ left: el.offsetLeft - scroll.left, right: el.offsetLeft + el.offsetWidth - scroll.left });
+  }
+  const { firstExact, top } = view(g, scroll.top);
+  const first = Math.max(0, Math.floor(firstExact));
+  const last = Math.min(g.rows, Math.ceil(firstExact + height / rowHeight) + 1);
+  const offset = top(first) - scroll.top; // y of row `first` in the canvas
+  const rowsRight = Math.min(width, edges.length ? edges[edges.length - 1]!.right : width);
+  const rowTop = (i: number): number => Math.round(offset + (i - first) * rowHeight);
+  // Backgrounds and lines first, then the text (so the text's canvas state is set once).
+  if (hover >= first && hover < last) {
+    ctx.fillStyle = looks.hover;
+    ctx.fillRect(0, rowTop(hover), rowsRight, rowHeight);
+  }
+  ctx.globalAlpha = 0.6;
+  ctx.fillStyle = looks.line;
+  for (let i = first; i < last; i++) ctx.fillRect(0, rowTop(i) + rowHeight - 1, rowsRight, 1);
+  ctx.globalAlpha = 1;
+  ctx.textBaseline = "middle";
+  let drawingEmpty: boolean | undefined;
+  for (let i = first; i < last; i++) {
+    const y = rowTop(i);
+    const row = content.order ? content.order[i]! : i;
+    for (let c = 0; c < edges.length; c++) {
+      const { left, right } = edges[c]!;
+      if (right <= 0 || left >= width) continue;
+      const room = right - left - 2 * looks.padding;
+      if (room <= 0) continue;
+      const { text, empty } = cellText(content, row, c);
+      // Canvas state is set only when it changes (setting a font parses it).
+      if (empty !== drawingEmpty) {
+        drawingEmpty = empty;
+        ctx.font = empty ? looks.emptyFont : looks.font;
+        ctx.fillStyle = empty ? looks.muted : looks.fg;
+      }
+      const shown = fit(ctx, text, room, looks.advances);
+      const numeric = content.types[c] === "number" || content.types[c] === "bigint";
+      const align = numeric ? "right" : "left";
+      if (ctx.textAlign !== align) ctx.textAlign = align;
+      ctx.fillText(shown, numeric ? right - looks.padding : left + looks.padding, y + rowHeight / 2);
+    }
+  }
+  ctx.globalAlpha = 0.45;
+  ctx.fillStyle = looks.line;
+  for (const { right } of edges) if (right > 0 && right <= width) ctx.fillRect(right - 1, 0, 1, Math.min(height, offset + (last - first) * rowHeight));
+  ctx.globalAlpha = 1;
+}
+
+/**
+ * `text`, cut with an ellipsis to fit `room` px. ASCII text is measured by adding up the widths of
+ * its characters (no call into the canvas, which matters at hundreds of cells a frame); other text
+ * by the canvas.
+ */
+function fit(ctx: CanvasRenderingContext2D, text: string, room: number, advances: Float32Array): string {
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128) return fitMeasured(ctx, text, room);
+    width += advances[code]!;
+  }
+  if (width <= room) return text;
+  let cut = 0;
+  let used = advances[46]! * 3; // the ellipsis is about three periods wide
+  while (cut < text.length && used + advances[text.charCodeAt(cut)]! <= room) used += advances[text.charCodeAt(cut++)]!;
+  return `${text.slice(0, cut)}…`;
+}
+
+function fitMeasured(ctx: CanvasRenderingContext2D, text: string, room: number): string {
+  if (ctx.measureText(text).width <= room) return text;
+  let low = 0;
+  let high = text.length;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= room) low = mid;
+    else high = mid - 1;
+  }
+  return `${text.slice(0, low)}…`;
 }
 
 /** How a column's values are shown. */
