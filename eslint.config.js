@@ -38,6 +38,7 @@ export default tseslint.config(
         requestAnimationFrame: "readonly",
         ResizeObserver: "readonly",
         MutationObserver: "readonly",
+        MessageChannel: "readonly",
       },
     },
     rules: {

@@ -83,7 +83,7 @@ await Promise.all([
       absWorkingDir: root,
       outfile: path.join(dist, "client", out),
       bundle: true,
-      minify: true,
+      minify: !process.env.DASH_NO_MINIFY,
       format: "esm",
       platform: "browser",
       target: ["chrome110", "firefox110", "safari16"],

@@ -47,7 +47,12 @@ const canvasOf = (page: Page, grid: number): Promise<{ url: string; painted: num
     .locator(".dash-grid-canvas")
     .nth(grid)
     .evaluate((canvas: HTMLCanvasElement) => {
-      const pixels = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const copy = document.createElement("canvas");
+      copy.width = canvas.width;
+      copy.height = canvas.height;
+      const ctx = copy.getContext("2d")!;
+      ctx.drawImage(canvas, 0, 0);
+      const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
       let painted = 0;
       for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) painted++;
       return { url: canvas.toDataURL(), painted };
@@ -159,5 +164,19 @@ describe("air-quality", () => {
       return [...charts, table].every((v, i) => v !== old[i] && v.length > 0);
     }, before);
     expect(await page.locator(".dash-grid-row").first().innerText()).toContain("TX");
+
+    // Back to California: the figures drawn for it come back (the same elements), tooltips and all.
+    await page.getByLabel("State", { exact: true }).selectOption({ label: "California (CA)" });
+    await page.waitForFunction((old) => {
+      const charts = [...document.querySelectorAll(".dash-chart-plot")].slice(0, 3).map((c) => c.innerHTML.replace(/plot-[0-9a-f]+/g, ""));
+      return charts.every((v, i) => v === old[i]);
+    }, before);
+    const temperature = page.locator(".dash-chart-plot").nth(1).locator("svg").first();
+    const box = (await temperature.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2 + 5, box.y + box.height / 2);
+    await page.waitForFunction(() =>
+      /°F\s*-?\d/.test(document.querySelectorAll(".dash-chart-plot")[1]?.querySelector('[aria-label="tip"]')?.textContent ?? ""),
+    );
   });
 });

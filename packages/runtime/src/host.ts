@@ -126,7 +126,7 @@ export class ScriptHost {
     };
     worker.on("message", (message: FromWorker) => {
       if (message.t === "ready") ready();
-      else this.fromWorker(handle, message);
+      this.fromWorker(handle, message);
     });
     worker.on("error", (error) => this.options.log?.(`script worker failed: ${error.stack ?? error.message}`));
     worker.on("exit", () => {
@@ -185,6 +185,9 @@ export class ScriptHost {
         );
         return;
       }
+      case "batch":
+        for (const item of message.messages) this.fromWorker(handle, item);
+        return;
       case "ready":
         return;
     }

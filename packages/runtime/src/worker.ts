@@ -42,7 +42,9 @@ export type FromWorker =
   | { t: "binary"; sid: string; frame: Uint8Array }
   | { t: "snapshot"; sid: string; snapshot: Snapshot | null }
   | { t: "request"; id: number; sid: string; what: string; args: unknown }
-  | { t: "runFinished"; sid: string; sources: string[] };
+  | { t: "runFinished"; sid: string; sources: string[] }
+  /** Messages posted in the same turn, in order: a run's data frames and patch travel together. */
+  | { t: "batch"; messages: FromWorker[] };
 
 export interface WorkerData {
   /** Int32Array over a SharedArrayBuffer: [0] heartbeat counter, [1] slot of the session running now. */
@@ -62,7 +64,23 @@ export function serveWorker(): void {
   hooks.enter = (session) => Atomics.store(beat, 1, slots.get(session) ?? 0);
 
   let app: App | null = null;
-  const post = (message: FromWorker, transfer?: ArrayBuffer[]): void => port.postMessage(message, transfer ?? []);
+  // What the worker posts in one turn goes as one message: the main thread then forwards a run's
+  // data frames and its patch together, even when it is busy.
+  let batch: { messages: FromWorker[]; transfer: ArrayBuffer[] } | null = null;
+  const flushPosts = (): void => {
+    if (!batch) return;
+    const { messages, transfer } = batch;
+    batch = null;
+    port.postMessage(messages.length === 1 ? messages[0] : { t: "batch", messages }, transfer);
+  };
+  const post = (message: FromWorker, transfer?: ArrayBuffer[]): void => {
+    if (!batch) {
+      batch = { messages: [], transfer: [] };
+      queueMicrotask(flushPosts);
+    }
+    batch.messages.push(message);
+    if (transfer) batch.transfer.push(...transfer);
+  };
 
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextRequest = 1;
@@ -83,11 +101,13 @@ export function serveWorker(): void {
       post({ t: "binary", sid, frame: copy }, [copy.buffer as ArrayBuffer]);
     },
     snapshot(snapshot: Snapshot): void {
+      // Posted at once (after what is waiting), so that a snapshot that cannot be cloned fails here.
+      flushPosts();
       try {
-        post({ t: "snapshot", sid, snapshot });
+        port.postMessage({ t: "snapshot", sid, snapshot } satisfies FromWorker);
       } catch {
         // State holding functions or class instances cannot be cloned: keep widgets at least.
-        post({ t: "snapshot", sid, snapshot: { ...snapshot, state: {} } });
+        port.postMessage({ t: "snapshot", sid, snapshot: { ...snapshot, state: {} } } satisfies FromWorker);
       }
     },
     runFinished(run: { extra: Map<string, unknown>; fragment: string | undefined }): void {

@@ -242,15 +242,23 @@ export function mount(renderers: Record<string, Renderer>): void {
     }, [props.title, pageTitle]);
     useEffect(() => {
       if (typeof props.icon !== "string") return;
-      // An emoji (or short text) as the tab's icon, drawn in an SVG.
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100"><text y=".9em" font-size="90">${props.icon.replace(/[<>&"]/g, "")}</text></svg>`;
+      // An emoji (or short text) as the tab's icon, drawn once into a PNG. (An SVG icon would be
+      // parsed again as a document each time the URL changes, as query-bound widgets make it.)
+      const canvas = document.createElement("canvas");
+      canvas.width = canvas.height = 64;
+      const ctx = canvas.getContext("2d");
+      if (!ctx) return;
+      ctx.font = "56px sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.fillText(props.icon, 32, 36);
       let link = document.querySelector<HTMLLinkElement>("link[rel=icon]");
       if (!link) {
         link = document.createElement("link");
         link.rel = "icon";
         document.head.append(link);
       }
-      link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
+      link.href = canvas.toDataURL("image/png");
     }, [props.icon]);
     const hasSidebar = (sidebar?.children?.length ?? 0) > 0 || state.pages.length > 1;
     const navigate =

@@ -10,7 +10,7 @@ export class Store {
   private listeners = new Map<number, Set<() => void>>();
   private data = new Map<string, Uint8Array>();
   private decoded = new Map<string, unknown>();
-  private dataListeners = new Set<() => void>();
+  private dataListeners = new Set<(hash: string) => void>();
 
   subscribe(id: number, listener: () => void): () => void {
     let set = this.listeners.get(id);
@@ -84,7 +84,7 @@ export class Store {
   setData(hash: string, bytes: Uint8Array): void {
     this.data.set(hash, bytes);
     this.decoded.delete(hash);
-    for (const listener of this.dataListeners) listener();
+    for (const listener of this.dataListeners) listener(hash);
   }
 
   bytes(hash: string): Uint8Array | undefined {
@@ -101,7 +101,8 @@ export class Store {
     return value;
   }
 
-  onData(listener: () => void): () => void {
+  /** Call `listener` with the hash of each data blob that arrives. */
+  onData(listener: (hash: string) => void): () => void {
     this.dataListeners.add(listener);
     return () => this.dataListeners.delete(listener);
   }

@@ -23,7 +23,6 @@ export function PlotView({ node }: RendererProps) {
 function Figure({ props: p, report }: { props: Record<string, Json>; report: boolean }) {
   const { store, send } = useDash();
   const chunk = useChunk();
-  useDataArrivals();
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   const [failure, setFailure] = useState<string | null>(null);
@@ -50,12 +49,22 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
   // Draw (again) when the spec, the width, the chunk or the data change; before the browser
   // paints, so that a rerun shows all its charts new in the same frame as the rest of the page.
   const missing = chunk && spec ? chunk.missingData(spec, (hash) => store.bytes(hash) !== undefined) : [];
+  useDataArrivals(missing);
   useLayoutEffect(() => {
     const element = box.current;
     if (!element || !chunk || !spec || width <= 0 || p.error || missing.length) return;
     try {
-      const figure = chunk.renderPlot(spec, (hash) => store.decode(hash, chunk.decodeTable), { width, height });
+      // A figure drawn before for the same spec (its data by hash) and size is shown again as it
+      // was, with its tooltips: going back to a state, a page or a time range seen a moment ago
+      // redraws nothing.
+      const key = `${width}×${height ?? ""}:${JSON.stringify(spec)}`;
+      let figure = figures.take(key);
+      if (!figure) {
+        figure = chunk.renderPlot(spec, (hash) => store.decode(hash, chunk.decodeTable), { width, height });
+        hoistStyles(figure);
+      }
       element.replaceChildren(figure);
+      figures.keep(key, figure);
       element.dataset.width = String(width);
       setFailure(null);
       setWaiting(false);
@@ -90,3 +99,45 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
     </div>
   );
 }
+
+/** Style sheets Plot's figures brought, already in the document's head. */
+const hoisted = new Set<string>();
+
+/**
+ * Plot puts the same small `<style>` in every figure it draws. A style sheet entering or leaving
+ * the page makes the browser recompute the style of the whole page, so each distinct one goes to
+ * the document's head once and the figures carry none.
+ */
+function hoistStyles(figure: Element): void {
+  for (const style of Array.from(figure.querySelectorAll("style"))) {
+    const text = style.textContent ?? "";
+    if (!hoisted.has(text)) {
+      hoisted.add(text);
+      const sheet = document.createElement("style");
+      sheet.textContent = text;
+      document.head.append(sheet);
+    }
+    style.remove();
+  }
+}
+
+/** Figures drawn lately, by spec and size; one not on the page can be shown again. */
+const figures = {
+  limit: 32,
+  byKey: new Map<string, Element>(),
+  take(key: string): Element | undefined {
+    const figure = this.byKey.get(key);
+    if (!figure || figure.isConnected) return undefined;
+    // Hide a tooltip the figure showed when it left the page.
+    figure.querySelector("svg")?.dispatchEvent(new PointerEvent("pointerleave"));
+    return figure;
+  },
+  keep(key: string, figure: Element): void {
+    this.byKey.delete(key);
+    this.byKey.set(key, figure);
+    for (const old of this.byKey.keys()) {
+      if (this.byKey.size <= this.limit) break;
+      this.byKey.delete(old);
+    }
+  },
+};

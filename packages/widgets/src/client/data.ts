@@ -27,11 +27,20 @@ export function useChunk(): DataChunk | null {
   return chunk;
 }
 
-/** Re-render when a data blob arrives. */
-export function useDataArrivals(): void {
+/**
+ * Re-render when one of the blobs this element is still `waiting` for arrives. (A rerun's blobs
+ * arrive just before the patch that points at them: elements showing other data are not touched.)
+ */
+export function useDataArrivals(waiting: readonly string[]): void {
   const { store } = useDash();
   const [, bump] = useReducer((n: number, _: void) => n + 1, 0);
-  useEffect(() => store.onData(() => bump()), [store]);
+  const key = waiting.join(" ");
+  useEffect(() => {
+    if (!key) return;
+    const stop = store.onData((hash) => waiting.includes(hash) && bump());
+    if (waiting.some((hash) => store.bytes(hash) !== undefined)) bump(); // arrived before we listened
+    return stop;
+  }, [store, key]);
 }
 
 /** The decoded table behind a `{ $data }` reference, or `undefined` while it has not arrived. */

@@ -12,7 +12,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import type { Json } from "@dash/runtime/protocol.ts";
 import { useDash } from "@dash/runtime/client/context.ts";
-import { tableOf, useChunk, useDataArrivals, type DataChunk } from "./data.ts";
+import { hashOf, tableOf, useChunk, useDataArrivals, type DataChunk } from "./data.ts";
 
 interface ColumnSpec {
   name: string;
@@ -34,8 +34,8 @@ export function DataTable({ node }: RendererProps) {
   const p = node.props;
   const { store, send } = useDash();
   const chunk = useChunk();
-  useDataArrivals();
   const columns = (Array.isArray(p.columns) ? p.columns : []) as unknown as ColumnSpec[];
+  useDataArrivals([p.data, p.head, p.order, ...columns.map((c) => c.display)].map(hashOf).filter((h): h is string => !!h && !store.bytes(h)));
   const rows = typeof p.rows === "number" ? p.rows : 0;
   const height = typeof p.height === "number" ? p.height : 400;
   const serverSort = p.serverSort === true;
@@ -78,10 +78,21 @@ export function DataTable({ node }: RendererProps) {
   geometryRef.current = geometry;
   const contentRef = useRef(content);
   contentRef.current = content;
+  // The grid's inner size, from a ResizeObserver: drawing never asks the browser for layout.
+  const [box, setBox] = useState({ width: 0, height: 0 });
+  // Columns the viewer resized (or the author sized) are fixed; the others share the rest.
+  const widthOf = (c: ColumnSpec): number => widths[c.name] ?? c.width ?? (c.type === "string" ? 110 : 90);
+  const tracks = sizeTracks(
+    columns.map((c) => ({ min: widthOf(c), flexible: (widths[c.name] ?? c.width) === undefined })),
+    box.width,
+  );
+  const layout: CanvasLayout = { width: box.width, height: Math.max(0, box.height - rowHeight), tracks };
+  const layoutRef = useRef(layout);
+  layoutRef.current = layout;
   const drawCanvas = (): void => {
     const grid = gridRef.current;
     const canvas = canvasRef.current;
-    if (grid && canvas) paintCanvas(canvas, grid, contentRef.current, geometryRef.current, scroll.current, hover.current);
+    if (grid && canvas) paintCanvas(canvas, looksOf(grid), contentRef.current, geometryRef.current, layoutRef.current, scroll.current, hover.current);
   };
   useLayoutEffect(() => {
     paintRows(pool.current, content, geometry, scroll.current.top);
@@ -95,7 +106,10 @@ export function DataTable({ node }: RendererProps) {
       canvasLooks.delete(grid);
       drawCanvas();
     };
-    const observer = new ResizeObserver(redraw);
+    const observer = new ResizeObserver(([entry]) => {
+      const { width, height } = entry!.contentRect;
+      setBox((old) => (old.width === width && old.height === height ? old : { width, height }));
+    });
     observer.observe(grid);
     const scheme = matchMedia("(prefers-color-scheme: dark)");
     scheme.addEventListener("change", redraw);
@@ -115,10 +129,8 @@ export function DataTable({ node }: RendererProps) {
     );
   }
 
-  // Columns the viewer resized (or the author sized) are fixed; the others share the rest.
-  const widthOf = (c: ColumnSpec): number => widths[c.name] ?? c.width ?? (c.type === "string" ? 110 : 90);
-  const template = columns.map((c) => ((widths[c.name] ?? c.width) ? `${widthOf(c)}px` : `minmax(${widthOf(c)}px, 1fr)`)).join(" ");
-  const totalWidth = columns.reduce((sum, c) => sum + widthOf(c), 0);
+  const template = tracks.map((w) => `${w}px`).join(" ");
+  const totalWidth = tracks.reduce((sum, w) => sum + w, 0);
   const spacer = Math.min(rows * rowHeight, maxScroll);
   const slots = Math.min(rows, Math.ceil(body / rowHeight) + 1 + 2 * overscan + 1);
 
@@ -137,7 +149,7 @@ export function DataTable({ node }: RendererProps) {
     const grid = gridRef.current;
     if (!grid) return;
     const y = event.clientY - grid.getBoundingClientRect().top - rowHeight;
-    const row = y < 0 || y >= grid.clientHeight - rowHeight ? -1 : rowAt(geometryRef.current, scroll.current.top, y);
+    const row = y < 0 || y >= layoutRef.current.height ? -1 : rowAt(geometryRef.current, scroll.current.top, y);
     if (row !== hover.current) {
       hover.current = row;
       drawCanvas();
@@ -376,7 +388,7 @@ function looksOf(grid: HTMLElement): Looks {
 }
 
 function advancesOf(font: string): Float32Array {
-  const ctx = document.createElement("canvas").getContext("2d");
+  const ctx = new OffscreenCanvas(1, 1).getContext("2d");
   const advances = new Float32Array(128);
   if (!ctx) return advances.fill(parseFloat(font));
   ctx.font = font;
@@ -385,41 +397,88 @@ function advancesOf(font: string): Float32Array {
 }
 
 /**
+ * Column widths (px) for a grid `available` px wide: fixed columns keep their width; flexible ones
+ * share what is left equally but never go below their minimum (CSS grid's `minmax(min, 1fr)`).
+ * The header, the DOM rows and the canvas all use these widths, so they line up exactly.
+ */
+export function sizeTracks(columns: { min: number; flexible: boolean }[], available: number): number[] {
+  const widths = columns.map((c) => c.min);
+  let flexible = columns.map((c, i) => (c.flexible ? i : -1)).filter((i) => i >= 0);
+  let room = available - columns.reduce((sum, c) => sum + (c.flexible ? 0 : c.min), 0);
+  // A column whose minimum is above the equal share keeps its minimum; the rest share again.
+  for (;;) {
+    const share = room / Math.max(1, flexible.length);
+    const frozen = flexible.filter((i) => columns[i]!.min >= share);
+    if (!frozen.length) {
+      for (const i of flexible) widths[i] = Math.floor(share * 100) / 100;
+      return widths;
+    }
+    for (const i of frozen) room -= columns[i]!.min;
+    flexible = flexible.filter((i) => columns[i]!.min < share);
+  }
+}
+
+/** Where the canvas draws: its size (px) and the columns' widths. */
+interface CanvasLayout {
+  width: number;
+  height: number;
+  tracks: number[];
+}
+
+/**
  * Draw the rows in view on the canvas over the grid's body: row lines, column lines, the hovered
- * row and each cell's text (numbers right-aligned, long text cut with an ellipsis). Column edges
- * come from the header cells, so resizing a column moves the canvas's columns too.
+ * row and each cell's text (numbers right-aligned, long text cut with an ellipsis).
  */
 function paintCanvas(
   canvas: HTMLCanvasElement,
-  grid: HTMLElement,
+  looks: Looks,
   content: Content | undefined,
   g: Geometry,
+  layout: CanvasLayout,
   scroll: { top: number; left: number },
   hover: number,
 ): void {
-  const width = grid.clientWidth;
-  const height = Math.max(0, grid.clientHeight - rowHeight);
+  const { width, height } = layout;
   const ratio = window.devicePixelRatio || 1;
-  const pixelWidth = Math.round(width * ratio);
-  const pixelHeight = Math.round(height * ratio);
-  if (canvas.width !== pixelWidth || canvas.height !== pixelHeight) {
-    canvas.width = pixelWidth;
-    canvas.height = pixelHeight;
+  const pixelWidth = Math.max(1, Math.round(width * ratio));
+  const pixelHeight = Math.max(1, Math.round(height * ratio));
+  if (canvas.style.width !== `${width}px` || canvas.style.height !== `${height}px`) {
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
   }
-  const ctx = canvas.getContext("2d");
+  // Drawing happens off the page, on an OffscreenCanvas: a page canvas's text drawing first
+  // brings the whole page's style up to date, which after a patch costs more than the drawing.
+  let surface = surfaces.get(canvas);
+  if (!surface) surfaces.set(canvas, (surface = new OffscreenCanvas(pixelWidth, pixelHeight)));
+  if (surface.width !== pixelWidth || surface.height !== pixelHeight) {
+    surface.width = pixelWidth;
+    surface.height = pixelHeight;
+  }
+  const ctx = surface.getContext("2d");
   if (!ctx) return;
+  drawRows(ctx, ratio, looks, content, g, layout, scroll, hover);
+  canvas.getContext("bitmaprenderer")?.transferFromImageBitmap(surface.transferToImageBitmap());
+}
+
+const surfaces = new WeakMap<HTMLCanvasElement, OffscreenCanvas>();
+
+function drawRows(
+  ctx: OffscreenCanvasRenderingContext2D,
+  ratio: number,
+  looks: Looks,
+  content: Content | undefined,
+  g: Geometry,
+  layout: CanvasLayout,
+  scroll: { top: number; left: number },
+  hover: number,
+): void {
+  const { width, height } = layout;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
-  const head = grid.firstElementChild;
-  if (!content || !head || !g.rows) return;
-  const looks = looksOf(grid);
+  if (!content || !g.rows) return;
   const edges: { left: number; right: number }[] = [];
-  for (const cell of head.children) {
-    const el = cell as HTMLElement;
-    edges.push({ left: el.offsetLeft - scroll.left, right: el.offsetLeft + el.offsetWidth - scroll.left });
-  }
+  let x = -scroll.left;
+  for (const w of layout.tracks) edges.push({ left: x, right: (x += w) });
   const { firstExact, top } = view(g, scroll.top);
   const first = Math.max(0, Math.floor(firstExact));
   const last = Math.min(g.rows, Math.ceil(firstExact + height / rowHeight) + 1);
@@ -470,7 +529,7 @@ function paintCanvas(
  * its characters (no call into the canvas, which matters at hundreds of cells a frame); other text
  * by the canvas.
  */
-function fit(ctx: CanvasRenderingContext2D, text: string, room: number, advances: Float32Array): string {
+function fit(ctx: OffscreenCanvasRenderingContext2D, text: string, room: number, advances: Float32Array): string {
   let width = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -484,7 +543,7 @@ function fit(ctx: CanvasRenderingContext2D, text: string, room: number, advances
   return `${text.slice(0, cut)}…`;
 }
 
-function fitMeasured(ctx: CanvasRenderingContext2D, text: string, room: number): string {
+function fitMeasured(ctx: OffscreenCanvasRenderingContext2D, text: string, room: number): string {
   if (ctx.measureText(text).width <= room) return text;
   let low = 0;
   let high = text.length;
