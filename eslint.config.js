@@ -39,6 +39,7 @@ export default tseslint.config(
         ResizeObserver: "readonly",
         MutationObserver: "readonly",
         MessageChannel: "readonly",
+        Event: "readonly",
       },
     },
     rules: {

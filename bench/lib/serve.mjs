@@ -1,8 +1,10 @@
-// A dash server in its own process for the session benchmark: prints its URL, then serves.
+// A dash server in its own process for the benchmarks (as `dash run` would be: not sharing its
+// event loop with the benchmark's browser driver): prints its URL, then serves.
 import path from "node:path";
 import { root } from "./stats.mjs";
 
 const { startApp } = await import(path.join(root, "packages/cli/dist/app-entry.js"));
-const app = await startApp({ entry: process.argv[2], port: 0, log: () => {}, sessionTtl: 3_600_000 });
+const scriptTimeout = Number(process.env.DASH_SCRIPT_TIMEOUT) || undefined;
+const app = await startApp({ entry: process.argv[2], port: 0, log: () => {}, sessionTtl: 3_600_000, ...(scriptTimeout ? { scriptTimeout } : {}) });
 process.stdout.write(`${app.url}\n`);
 process.on("SIGTERM", () => void app.close().then(() => process.exit(0)));

@@ -96,6 +96,21 @@ describe("quick charts: bad input is a message in the element", () => {
     const bytes = [...app.data.values()].map((b) => b.length);
     expect(Math.max(...bytes)).toBeLessThanOrEqual(64 * 1024);
   });
+  test("bars at an even step, more than the chart's pixel columns, are drawn as one stepped area", async () => {
+    const days = `const date = Array.from({ length: 366 }, (_, i) => new Date(Date.UTC(2016, 0, 1 + i))); const prcp = date.map((_, i) => (i % 7) / 10);`;
+    const app = await testApp(script(`${days} dash.barChart({ date, prcp }, { x: "date", y: "prcp" });`), { timeout: 60 });
+    const marks = (): string[] => (app.get("chart").props.spec as { marks: { mark: string }[] }).marks.map((m) => m.mark);
+    expect(marks()).toEqual(["rectY", "ruleY"]); // 960 px (before the browser said): a rect per day
+    expect(app.get("chart").props.columns).toBe(960); // so the browser reports its width
+    app.widget("chart", "page#0 bar").set(250);
+    await app.run();
+    expect(marks()).toEqual(["areaY", "ruleY"]);
+    // A day missing: bars again (a stepped area would bridge the gap).
+    const gappy = await testApp(script(`${days} date.splice(100, 1); prcp.pop(); dash.barChart({ date, prcp }, { x: "date", y: "prcp" });`), { timeout: 60 });
+    gappy.widget("chart", "page#0 bar").set(250);
+    await gappy.run();
+    expect((gappy.get("chart").props.spec as { marks: { mark: string }[] }).marks[0]!.mark).toBe("rectY");
+  });
   test("unchanged data is not sent again; two elements with the same table send it once", async () => {
     const app = await testApp(
       script(

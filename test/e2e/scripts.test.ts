@@ -116,7 +116,7 @@ describe("the script model", () => {
     await slider.focus();
     for (let i = 0; i < 12; i++) await page.keyboard.press("ArrowRight");
     await see(page, "4 cities with at least 7 million people");
-    expect(page.url()).toMatch(/[?&]min=7\b/);
+    await page.waitForURL(/[?&]min=7\b/);
 
     await nav.getByRole("link", { name: "About" }).click();
     await page.waitForURL(/\/about/);

@@ -219,6 +219,7 @@ function build(
   const ref = dataRef(scope, cached.table);
   const y = yNames.length === 1 && !color ? yNames[0]! : "value";
   const marks: Json[] = [];
+  let builtColumns = cached.columns;
   switch (kind) {
     case "line":
       marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : {}), tip: true } });
@@ -254,7 +255,13 @@ function build(
     case "bar": {
       const interval = temporal ? inferInterval(toFloat64(x)) : undefined;
       const fill: Obj = long ? { fill: seriesName } : { fill: "var(--accent, steelblue)" };
-      if (temporal) {
+      const even = temporal && !long && table.numRows > 50 && evenlySpaced(toFloat64(x));
+      if (even && table.numRows > width) {
+        // More bars than pixel columns, side by side at an even step: together they look like one
+        // stepped shape, and are drawn as one (a path, not a rect per bar: a year of daily bars
+        // costs the browser one element instead of 366).
+        marks.push({ mark: "areaY", data: ref, options: { x: xName, y, curve: "step", ...fill, tip: true } });
+      } else if (temporal) {
         // Many thin bars: no gaps (Plot's default inset would leave them 0 px wide).
         const inset: Obj = table.numRows > 120 ? { inset: 0 } : {};
         marks.push({ mark: "rectY", data: ref, options: { x: xName, y, interval: interval!, ...fill, ...inset, tip: true } });
@@ -275,6 +282,8 @@ function build(
         if (categories > 12) top.marginBottom = 60;
       }
       marks.push({ mark: options.horizontal ? "ruleX" : "ruleY", data: [0] });
+      // The browser reports the chart's width, which decides between bars and one stepped shape.
+      if (even) builtColumns = width;
       break;
     }
     case "scatter": {
@@ -298,7 +307,7 @@ function build(
   }
   const built: Built = { spec: { ...top, marks } };
   if (cached.note) built.note = cached.note;
-  if (cached.columns) built.columns = cached.columns;
+  if (builtColumns) built.columns = builtColumns;
   return built;
 }
 
@@ -472,6 +481,15 @@ function everyNth(vector: Vector, step: number): Json {
     seen.add(key);
   }
   return ticks;
+}
+
+/** Are these x values in ascending order at one fixed step (a day, an hour…), with none missing? */
+export function evenlySpaced(xs: Float64Array): boolean {
+  if (xs.length < 3) return false;
+  const step = xs[1]! - xs[0]!;
+  if (!(step > 0)) return false;
+  for (let i = 2; i < xs.length; i++) if (Math.abs(xs[i]! - xs[i - 1]! - step) > 1e-6 * step) return false;
+  return true;
 }
 
 /** A Plot interval name for bars over time, from the smallest gap between dates. */

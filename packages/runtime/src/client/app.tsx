@@ -78,6 +78,17 @@ export function mount(renderers: Record<string, Renderer>): void {
 
   const pageName = (): string | undefined => decodeURIComponent(location.pathname.replace(/^\/+|\/+$/g, "")) || undefined;
 
+  /** The address the query-bound widgets asked for, not yet in the address bar. */
+  let pendingUrl: { path: string; search: string } | null = null;
+  let urlTimer: ReturnType<typeof setTimeout> | undefined;
+  const updateUrl = (): void => {
+    clearTimeout(urlTimer);
+    // (Not if the viewer went to another page meanwhile.)
+    if (pendingUrl && pendingUrl.path === location.pathname && pendingUrl.search !== location.search)
+      history.replaceState(null, "", `${location.pathname}${pendingUrl.search}${location.hash}`);
+    pendingUrl = null;
+  };
+
   const handle = (message: ServerMessage): void => {
     switch (message.t) {
       case "hello":
@@ -95,11 +106,15 @@ export function mount(renderers: Record<string, Renderer>): void {
         return;
       case "status":
         setUi({ running: message.status === "running", ...(message.status === "idle" ? { scriptError: null } : {}) });
+        if (message.status === "idle") updateUrl();
         return;
       case "query": {
+        // The address bar follows once the run is over (or after 300 ms): changing the URL keeps
+        // the browser busy for a while, which should not be while the run's update is on its way.
         const search = new URLSearchParams(message.query).toString();
-        const url = `${location.pathname}${search ? `?${search}` : ""}${location.hash}`;
-        if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, "", url);
+        pendingUrl = { path: location.pathname, search: search ? `?${search}` : "" };
+        clearTimeout(urlTimer);
+        urlTimer = setTimeout(updateUrl, 300);
         return;
       }
       case "toast":
