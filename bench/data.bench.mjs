@@ -148,6 +148,38 @@ async function browser2Fling(url) {
   return frames;
 }
 
+async function benchTableNew(rows) {
+  return withApp("bench/fixtures/data-app.ts", { DASH_BENCH: "table-new", DASH_ROWS: String(rows) }, async (app) => {
+    const { page, counter } = await openPage(app.url);
+    await page.locator(".dash-grid-row").first().waitFor({ timeout: 120_000 });
+    await page.waitForFunction(() => !document.body.innerText.includes("loading all rows"), null, { timeout: 120_000 });
+    const firstRows = [];
+    const allRows = [];
+    const before = counter.binary;
+    for (let r = 1; r <= 8; r++) {
+      const started = performance.now();
+      await page.evaluate((v) => {
+        const d = window.__dash;
+        const node = [...d.store.nodes.entries()].find(([, n]) => n.type === "slider");
+        d.send({ t: "set", id: node[1].props.id, value: v });
+      }, r);
+      // Row 1's first cell is seed × 31 in the new table.
+      await page.waitForFunction((want) => document.querySelector(".dash-grid-row .dash-cell")?.textContent === want, String(r * 31), {
+        timeout: 120_000,
+        polling: "raf",
+      });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      firstRows.push(performance.now() - started);
+      await page.waitForFunction(() => !document.body.innerText.includes("loading all rows"), null, { timeout: 120_000 });
+      allRows.push(performance.now() - started);
+    }
+    console.log(`table ${rows.toLocaleString("en-US")} × 10, a new table on every run`);
+    console.log(`  rerun → first rows painted (ms):        ${stats(firstRows)}`);
+    console.log(`  rerun → all rows held (ms):              ${stats(allRows)}   data sent per rerun ${((counter.binary - before) / 8 / 1e6).toFixed(1)} MB`);
+    await page.close();
+  });
+}
+
 async function benchLine(points) {
   return withApp("bench/fixtures/data-app.ts", { DASH_BENCH: "line", DASH_ROWS: String(points) }, async (app) => {
     const opens = [];
@@ -264,6 +296,7 @@ async function benchAir() {
 
 const size = process.argv[3] ? [Number(process.argv[3])] : undefined;
 if (!only || only === "table") for (const rows of size ?? [100_000, 1_000_000]) await benchTable(rows);
+if (!only || only === "table-new") for (const rows of size ?? [100_000, 1_000_000]) await benchTableNew(rows);
 if (!only || only === "line") for (const points of size ?? [1_000_000, 10_000_000]) await benchLine(points);
 if (!only || only === "air") await benchAir();
 await browser.close();

@@ -232,6 +232,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     });
     void session.startPending();
     await done;
+    await new Promise((resolve) => setImmediate(resolve)); // what the run sent last (a big table's rows)
     return api;
   };
 

@@ -208,6 +208,7 @@ export class Session {
   private pendingTimer: ReturnType<typeof setImmediate> | null = null;
   private callbacks: (() => void)[] = [];
   private flushTimer: ReturnType<typeof setImmediate> | null = null;
+  private deferredTimer: ReturnType<typeof setImmediate> | null = null;
   private runningTimer: ReturnType<typeof setTimeout> | null = null;
   private fragments = new Map<string, Fragment>();
   private wireWidgets: Record<string, Json> = {};
@@ -605,13 +606,25 @@ export class Session {
     this.sendData();
     const patch = diff(this.sent, page);
     const release = final ? this.toRelease.splice(0) : [];
-    if (!patch && !release.length) return this.sendData(true);
+    if (!patch && !release.length) return this.sendDeferredSoon();
     const message: ServerMessage = { t: "patch", base: this.version, version: this.version + 1, patch: patch ?? {} };
     if (release.length) message.patch.release = release;
     this.version++;
     this.sent = page;
     this.host.send(message);
-    this.sendData(true);
+    this.sendDeferredSoon();
+  }
+
+  /**
+   * Deferred blobs (a big table's full rows) go out in a later turn, so that the patch and the
+   * first rows before them are on their way first (a worker posts what one turn sends together).
+   */
+  private sendDeferredSoon(): void {
+    if (this.deferredTimer) return;
+    this.deferredTimer = setImmediate(() => {
+      this.deferredTimer = null;
+      if (this.connected) this.sendData(true);
+    });
   }
 
   private sendData(deferred = false): void {
@@ -680,6 +693,7 @@ export class Session {
     this.run = null;
     if (this.pendingTimer) clearImmediate(this.pendingTimer);
     if (this.flushTimer) clearImmediate(this.flushTimer);
+    if (this.deferredTimer) clearImmediate(this.deferredTimer);
     if (this.runningTimer) clearTimeout(this.runningTimer);
     for (const fragment of this.fragments.values()) if (fragment.timer) clearInterval(fragment.timer);
     this.fragments.clear();
