@@ -106,11 +106,12 @@ export function mount(renderers: Record<string, Renderer>): void {
         return;
       case "status":
         setUi({ running: message.status === "running", ...(message.status === "idle" ? { scriptError: null } : {}) });
-        if (message.status === "idle") updateUrl();
+        // After the frame that shows the run's update (replaceState takes the page a few ms).
+        if (message.status === "idle") requestAnimationFrame(() => setTimeout(updateUrl, 0));
         return;
       case "query": {
-        // The address bar follows once the run is over (or after 300 ms): changing the URL keeps
-        // the browser busy for a while, which should not be while the run's update is on its way.
+        // The address bar follows once the run's update is on screen (or after 300 ms): changing
+        // the URL keeps the browser busy for a while, which should not delay the update.
         const search = new URLSearchParams(message.query).toString();
         pendingUrl = { path: location.pathname, search: search ? `?${search}` : "" };
         clearTimeout(urlTimer);
