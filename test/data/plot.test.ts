@@ -1,4 +1,5 @@
 // The Plot mirror builds a JSON spec on the server; quick charts turn bad input into messages.
+import { tableFromIPC } from "apache-arrow";
 import { describe, expect, test } from "vitest";
 import { Plot, serializeSpec } from "../../packages/widgets/src/plot.ts";
 import { testApp } from "../../packages/cli/src/testing.ts";
@@ -110,6 +111,41 @@ describe("quick charts: bad input is a message in the element", () => {
     gappy.widget("chart", "page#0 bar").set(250);
     await gappy.run();
     expect((gappy.get("chart").props.spec as { marks: { mark: string }[] }).marks[0]!.mark).toBe("rectY");
+  });
+  test("a downsampled stacked area keeps its series aligned (the same x in each)", async () => {
+    const app = await testApp(
+      script(
+        `const n = 30_000; const x: number[] = [], y: number[] = [], s: string[] = [];
+         for (const name of ["a", "b", "c"]) for (let i = 0; i < n; i++) { x.push(i); y.push(Math.abs(Math.sin(i / 500 + name.charCodeAt(0)))); s.push(name); }
+         dash.areaChart({ x, y, s }, { x: "x", y: "y", color: "s" });`,
+      ),
+      { timeout: 60 },
+    );
+    const chart = app.get("chart");
+    expect(chart.props.columns).toBe(960);
+    const ref = (chart.props.spec as { marks: { data: { $data: string } }[] }).marks[0]!.data.$data;
+    const table = tableFromIPC(app.data.get(ref)!);
+    const xsOf = (name: string): number[] =>
+      table
+        .toArray()
+        .filter((r) => r.s === name)
+        .map((r) => Number(r.x));
+    expect(xsOf("a").length).toBeLessThan(5_000); // downsampled from 30,000
+    expect(xsOf("b")).toEqual(xsOf("a"));
+    expect(xsOf("c")).toEqual(xsOf("a"));
+  });
+  test("grouped bars over dates: a facet per date, a bar per series", async () => {
+    const app = await testApp(
+      script(
+        `const date = [0, 1, 2].flatMap((d) => [new Date(Date.UTC(2024, 0, 1 + d)), new Date(Date.UTC(2024, 0, 1 + d))]);
+         dash.barChart({ date, v: [1, 2, 3, 4, 5, 6], kind: ["a", "b", "a", "b", "a", "b"] }, { x: "date", y: "v", color: "kind", stack: false });`,
+      ),
+      { timeout: 60 },
+    );
+    const mark = (app.get("chart").props.spec as { marks: { mark: string; options: Record<string, unknown> }[] }).marks[0]!;
+    expect(mark.mark).toBe("barY");
+    expect(mark.options).toMatchObject({ fx: "date", x: "kind" });
+    expect((app.get("chart").props.spec as { fx: unknown }).fx).toMatchObject({ tickFormat: { $const: "formatIsoDate" } }); // dates, not numbers
   });
   test("unchanged data is not sent again; two elements with the same table send it once", async () => {
     const app = await testApp(

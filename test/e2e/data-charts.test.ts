@@ -142,7 +142,9 @@ describe("charts", () => {
 describe("air-quality", () => {
   test("changing the state changes all four modules", async () => {
     const page = await fresh(air.url, 1500);
-    await page.locator(".dash-chart-plot svg").nth(2).waitFor();
+    // Once the charts reported their widths, a year of daily rain (more bars than pixel columns)
+    // is drawn as one stepped area.
+    await page.locator(".dash-chart-plot").nth(2).locator('[aria-label="area"]').waitFor();
     const snapshot = (): Promise<string[]> =>
       page.evaluate(() => {
         const charts = [...document.querySelectorAll(".dash-chart-plot")].slice(0, 3).map((c) => c.innerHTML.replace(/plot-[0-9a-f]+/g, ""));

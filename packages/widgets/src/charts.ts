@@ -255,13 +255,14 @@ function build(
     case "bar": {
       const interval = temporal ? inferInterval(toFloat64(x)) : undefined;
       const fill: Obj = long ? { fill: seriesName } : { fill: "var(--accent, steelblue)" };
+      const grouped = long && options.stack === false;
       const even = temporal && !long && table.numRows > 50 && evenlySpaced(toFloat64(x));
       if (even && table.numRows > width) {
         // More bars than pixel columns, side by side at an even step: together they look like one
         // stepped shape, and are drawn as one (a path, not a rect per bar: a year of daily bars
         // costs the browser one element instead of 366).
         marks.push({ mark: "areaY", data: ref, options: { x: xName, y, curve: "step", ...fill, tip: true } });
-      } else if (temporal) {
+      } else if (temporal && !grouped) {
         // Many thin bars: no gaps (Plot's default inset would leave them 0 px wide).
         const inset: Obj = table.numRows > 120 ? { inset: 0 } : {};
         marks.push({ mark: "rectY", data: ref, options: { x: xName, y, interval: interval!, ...fill, ...inset, tip: true } });
@@ -270,10 +271,11 @@ function build(
         marks.push({ mark: "barX", data: ref, options: { y: xName, x: y, ...fill, ...grouped, tip: true } });
         top.x = { label: yLabel, grid: true };
         top.y = { label: xLabel };
-      } else if (long && options.stack === false) {
+      } else if (grouped) {
+        // Side by side: a facet per x (dates too), a bar per series within it.
         marks.push({ mark: "barY", data: ref, options: { fx: xName, x: seriesName, y, ...fill, tip: true } });
         top.x = { axis: null };
-        top.fx = { label: xLabel, padding: 0.15 };
+        top.fx = { label: xLabel, padding: 0.15, ...(temporal ? { tickFormat: { $const: "formatIsoDate" } } : {}) };
       } else {
         marks.push({ mark: "barY", data: ref, options: { x: xName, y, ...fill, tip: true } });
         const categories = distinctCount(x);
@@ -377,6 +379,12 @@ function reshape(table: Table, kind: Kind, input: ReshapeInput): { table: Table;
     if (kind === "area" && long && input.stack && !color) {
       const all = union(picked, xs);
       picked.fill(all);
+    } else if (kind === "area" && long && input.stack && reduced) {
+      // Series of a color column have rows of their own: each keeps its rows at the x values
+      // that downsampling the stack's total picks (so the series stay aligned, and the outline
+      // of the stack keeps its peaks).
+      const keep = stackXs(xs, groups, yArrays, columns);
+      groups.forEach((g, gi) => (picked[gi] = g.rows!.filter((row) => keep.has(xs[row]!))));
     }
     if (reduced || long) return { table: longTable(table, input, groups, picked, xs, yArrays), ...(reduced ? { columns } : {}), ...(extra ? { extra } : {}) };
     return { table, ...(extra ? { extra } : {}) };
@@ -441,6 +449,21 @@ function longTable(
 
 function xVector(values: Float64Array, temporal: boolean): Vector {
   return temporal ? timestampVector(values) : makeVector(values);
+}
+
+/** The x values to keep for stacked series: M4 over the stack's total at each x. */
+function stackXs(xs: Float64Array, groups: { y: string; rows: Uint32Array | null }[], yArrays: Map<string, Float64Array | null>, columns: number): Set<number> {
+  const totals = new Map<number, number>();
+  for (const g of groups) {
+    const ys = yArrays.get(g.y)!;
+    for (const row of g.rows ?? []) {
+      const y = ys[row]!;
+      if (!Number.isNaN(y)) totals.set(xs[row]!, (totals.get(xs[row]!) ?? 0) + y);
+    }
+  }
+  const tx = Float64Array.from(totals.keys());
+  const ty = Float64Array.from(totals.values());
+  return new Set(Array.from(m4(tx, ty, columns, sortedOrder(tx)), (i) => tx[i]!));
 }
 
 function gather(values: Float64Array, rows: Uint32Array): Float64Array {
