@@ -210,6 +210,25 @@ async function benchLine(points) {
   });
 }
 
+async function benchLineNew(points) {
+  return withApp("bench/fixtures/data-app.ts", { DASH_BENCH: "line-new", DASH_ROWS: String(points) }, async (app) => {
+    const { page, counter } = await openPage(app.url);
+    await page.locator(".dash-chart-plot svg").first().waitFor({ timeout: 120_000 });
+    await page.waitForTimeout(1000); // the chart reports its width; the server downsamples to it
+    const reruns = [];
+    const before = counter.binary;
+    for (let r = 1; r <= 10; r++) {
+      const old = await page.evaluate(() => document.querySelector(".dash-chart-plot")?.innerHTML);
+      reruns.push(await rerun(page, r));
+      // The chart was drawn anew (its data changed).
+      if ((await page.evaluate(() => document.querySelector(".dash-chart-plot")?.innerHTML)) === old) throw new Error("the chart did not change");
+    }
+    console.log(`line chart, ${points.toLocaleString("en-US")} points, a new series on every run`);
+    console.log(`  rerun → painted (ms):                   ${stats(reruns)}   data bytes per rerun: ${Math.round((counter.binary - before) / 10)}`);
+    await page.close();
+  });
+}
+
 async function benchAir() {
   // The bundled sample data, even where GOOGLE_CLOUD_PROJECT is set (the app would query BigQuery).
   await withApp("examples/air-quality/app.ts", { AIR_QUALITY_DATA: "sample" }, async (app) => {
@@ -298,6 +317,7 @@ const size = process.argv[3] ? [Number(process.argv[3])] : undefined;
 if (!only || only === "table") for (const rows of size ?? [100_000, 1_000_000]) await benchTable(rows);
 if (!only || only === "table-new") for (const rows of size ?? [100_000, 1_000_000]) await benchTableNew(rows);
 if (!only || only === "line") for (const points of size ?? [1_000_000, 10_000_000]) await benchLine(points);
+if (!only || only === "line-new") for (const points of size ?? [1_000_000, 10_000_000]) await benchLineNew(points);
 if (!only || only === "air") await benchAir();
 await browser.close();
 await unthrottled?.close();

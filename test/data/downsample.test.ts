@@ -72,3 +72,19 @@ test("sample is deterministic, sorted and of the asked size", () => {
   expect([...a]).toEqual([...sample(1_000_000, 50_000)]);
   expect(a.every((v, i) => i === 0 || v > a[i - 1]!)).toBe(true);
 });
+
+test("M4 over x known to be ascending (binary-searched columns) keeps the same points", () => {
+  const n = 200_000;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    at += 0.5 + ((i * 7919) % 13) / 10; // uneven steps
+    x[i] = at;
+    y[i] = i % 997 === 0 ? NaN : Math.sin(i / 300) + ((i * 31) % 17) / 40;
+  }
+  expect(sortedOrder(x)).toBeNull();
+  const fast = m4(x, y, 700, null);
+  expect(fast.length).toBeGreaterThan(700);
+  expect(Array.from(fast)).toEqual(Array.from(m4(x, y, 700, undefined)));
+});

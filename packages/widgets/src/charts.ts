@@ -336,7 +336,7 @@ function reshape(table: Table, kind: Kind, input: ReshapeInput): { table: Table;
   const long = yNames.length > 1 || color !== null;
   const columns = Math.max(50, Math.min(4000, width));
   const xs = reduce || kind === "scatter" ? toFloat64(input.x) : null;
-  const order = reduce && xs ? sortedOrder(xs) : null;
+  const order = reduce && xs ? orderOf(xs) : null;
   let extra: Table | undefined;
   let note: string | undefined;
   let reduced = false;
@@ -449,6 +449,14 @@ function longTable(
 
 function xVector(values: Float64Array, temporal: boolean): Vector {
   return temporal ? timestampVector(values) : makeVector(values);
+}
+
+const orders = new WeakMap<Float64Array, Uint32Array | null>();
+/** `sortedOrder` of an x column, kept per array (a script that keeps its x grid scans it once). */
+function orderOf(xs: Float64Array): Uint32Array | null {
+  let order = orders.get(xs);
+  if (order === undefined) orders.set(xs, (order = sortedOrder(xs)));
+  return order;
 }
 
 /** The x values to keep for stacked series: M4 over the stack's total at each x. */

@@ -33,6 +33,7 @@ export function m4(x: Float64Array, y: Float64Array, columns: number, order?: Ui
     }
     return out.slice(0, k);
   }
+  if (order === null) return m4Sorted(x, y, columns, out);
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < n; i++) {
@@ -41,45 +42,105 @@ export function m4(x: Float64Array, y: Float64Array, columns: number, order?: Ui
     if (v > hi) hi = v;
   }
   const scale = hi > lo ? columns / (hi - lo) : 0;
+  // The hot loop (10,000,000 points): everything it touches is a local of this function (a
+  // variable a closure shares would live on the heap), NaN is tested as `v !== v`, and the
+  // column index is truncated and clamped only at the right edge.
   let bucket = -1;
   let first = -1;
   let last = -1;
   let min = -1;
   let max = -1;
-  const picks = [0, 0, 0, 0];
-  const emit = (): void => {
-    if (first < 0) return;
-    // The kept points in x order (ties by position), each once.
-    picks[0] = first;
-    picks[1] = min;
-    picks[2] = max;
-    picks[3] = last;
-    picks.sort((a, b) => x[a]! - x[b]! || a - b);
-    let previous = -1;
-    for (const p of picks) {
-      if (p === previous) continue;
-      previous = p;
-      out[k++] = p;
-    }
-  };
+  let minValue = 0;
+  let maxValue = 0;
+  const edge = columns - 1;
   for (let i = 0; i < n; i++) {
     const j = order ? order[i]! : i;
     const xv = x[j]!;
     const yv = y[j]!;
-    if (Number.isNaN(xv) || Number.isNaN(yv)) continue;
-    const b = Math.min(columns - 1, Math.floor((xv - lo) * scale));
+    if (xv !== xv || yv !== yv) continue;
+    let b = ((xv - lo) * scale) | 0;
+    if (b > edge) b = edge;
     if (b !== bucket) {
-      emit();
+      if (first >= 0) k = emit(out, k, x, first, min, max, last);
       bucket = b;
       first = last = min = max = j;
+      minValue = maxValue = yv;
       continue;
     }
     last = j;
-    if (yv < y[min]!) min = j;
-    if (yv > y[max]!) max = j;
+    if (yv < minValue) {
+      minValue = yv;
+      min = j;
+    } else if (yv > maxValue) {
+      maxValue = yv;
+      max = j;
+    }
   }
-  emit();
+  if (first >= 0) k = emit(out, k, x, first, min, max, last);
   return out.slice(0, k);
+}
+
+/**
+ * M4 for x already ascending with no NaN (`sortedOrder` returned null): each column's rows are a
+ * range found by binary search, and the loop over a range reads only y.
+ */
+function m4Sorted(x: Float64Array, y: Float64Array, columns: number, out: Uint32Array): Uint32Array {
+  const n = x.length;
+  const lo = x[0]!;
+  const hi = x[n - 1]!;
+  const width = hi > lo ? (hi - lo) / columns : 0;
+  let k = 0;
+  let start = 0;
+  for (let b = 0; b < columns && start < n; b++) {
+    // The first row past this column (the last column takes the rest).
+    let end = n;
+    if (b < columns - 1 && width > 0) {
+      const limit = lo + (b + 1) * width;
+      let low = start;
+      let high = n;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (x[mid]! < limit) low = mid + 1;
+        else high = mid;
+      }
+      end = low;
+    }
+    let first = -1;
+    let last = -1;
+    let min = -1;
+    let max = -1;
+    let minValue = Infinity;
+    let maxValue = -Infinity;
+    for (let i = start; i < end; i++) {
+      const v = y[i]!;
+      if (v !== v) continue;
+      if (first < 0) first = i;
+      last = i;
+      if (v < minValue) {
+        minValue = v;
+        min = i;
+      }
+      if (v > maxValue) {
+        maxValue = v;
+        max = i;
+      }
+    }
+    if (first >= 0) k = emit(out, k, x, first, min, max, last);
+    start = end;
+  }
+  return out.slice(0, k);
+}
+
+/** Write a column's kept points (first, min, max, last) to `out` at `k` in x order, each once. */
+function emit(out: Uint32Array, k: number, x: Float64Array, first: number, min: number, max: number, last: number): number {
+  const picks = [first, min, max, last].sort((a, b) => x[a]! - x[b]! || a - b);
+  let previous = -1;
+  for (const p of picks) {
+    if (p === previous) continue;
+    previous = p;
+    out[k++] = p;
+  }
+  return k;
 }
 
 /** Sorted union of index lists (several series downsampled over the same rows). */
