@@ -92,7 +92,15 @@ export function DataTable({ node }: RendererProps) {
   const drawCanvas = (): void => {
     const grid = gridRef.current;
     const canvas = canvasRef.current;
-    if (grid && canvas) paintCanvas(canvas, looksOf(grid), contentRef.current, geometryRef.current, layoutRef.current, scroll.current, hover.current);
+    if (grid && canvas)
+      paintCanvas(canvas, {
+        looks: looksOf(grid),
+        content: contentRef.current,
+        g: geometryRef.current,
+        layout: layoutRef.current,
+        scroll: scroll.current,
+        hover: hover.current,
+      });
   };
   useLayoutEffect(() => {
     paintRows(pool.current, content, geometry, scroll.current.top);
@@ -429,16 +437,8 @@ interface CanvasLayout {
  * Draw the rows in view on the canvas over the grid's body: row lines, column lines, the hovered
  * row and each cell's text (numbers right-aligned, long text cut with an ellipsis).
  */
-function paintCanvas(
-  canvas: HTMLCanvasElement,
-  looks: Looks,
-  content: Content | undefined,
-  g: Geometry,
-  layout: CanvasLayout,
-  scroll: { top: number; left: number },
-  hover: number,
-): void {
-  const { width, height } = layout;
+function paintCanvas(canvas: HTMLCanvasElement, frame: CanvasFrame): void {
+  const { width, height } = frame.layout;
   const ratio = window.devicePixelRatio || 1;
   const pixelWidth = Math.max(1, Math.round(width * ratio));
   const pixelHeight = Math.max(1, Math.round(height * ratio));
@@ -456,22 +456,23 @@ function paintCanvas(
   }
   const ctx = surface.getContext("2d");
   if (!ctx) return;
-  drawRows(ctx, ratio, looks, content, g, layout, scroll, hover);
+  drawRows(ctx, ratio, frame);
   canvas.getContext("bitmaprenderer")?.transferFromImageBitmap(surface.transferToImageBitmap());
 }
 
 const surfaces = new WeakMap<HTMLCanvasElement, OffscreenCanvas>();
 
-function drawRows(
-  ctx: OffscreenCanvasRenderingContext2D,
-  ratio: number,
-  looks: Looks,
-  content: Content | undefined,
-  g: Geometry,
-  layout: CanvasLayout,
-  scroll: { top: number; left: number },
-  hover: number,
-): void {
+/** What one drawing of the canvas needs. */
+interface CanvasFrame {
+  looks: Looks;
+  content: Content | undefined;
+  g: Geometry;
+  layout: CanvasLayout;
+  scroll: { top: number; left: number };
+  hover: number;
+}
+
+function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks, content, g, layout, scroll, hover }: CanvasFrame): void {
   const { width, height } = layout;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
