@@ -18,6 +18,8 @@ import type { FromWorker, ToWorker, WorkerData } from "./worker.ts";
 export interface Client {
   sendText(text: string): void;
   sendBinary(frame: Uint8Array): void;
+  /** Hold what is sent until the end of this turn, then write it to the socket at once. */
+  hold?(): void;
 }
 
 export interface PageSpec {
@@ -185,9 +187,19 @@ export class ScriptHost {
         );
         return;
       }
-      case "batch":
-        for (const item of message.messages) this.fromWorker(handle, item);
+      case "batch": {
+        // A run's data frames and patch leave in one socket write.
+        const held = new Set<Client>();
+        for (const item of message.messages) {
+          const client = "sid" in item ? this.sessions.get(item.sid)?.client : undefined;
+          if (client && !held.has(client)) {
+            held.add(client);
+            client.hold?.();
+          }
+          this.fromWorker(handle, item);
+        }
         return;
+      }
       case "ready":
         return;
     }

@@ -5,7 +5,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { Socket, type AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -199,17 +200,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       wss.emit("connection", ws, req);
-      accept(ws);
+      accept(ws, socket);
     });
   });
 
-  const accept = (ws: WebSocket): void => {
+  const accept = (ws: WebSocket, socket: Duplex): void => {
     counters.connections++;
     let sid: string | null = null;
     let strikes = 0;
     const client: Client = {
       sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
       sendBinary: (frame) => ws.readyState === ws.OPEN && ws.send(frame),
+      hold: () => {
+        if (!(socket instanceof Socket)) return;
+        socket.cork();
+        process.nextTick(() => socket.uncork());
+      },
     };
     const refuse = (reason: string): void => {
       counters.rejected++;

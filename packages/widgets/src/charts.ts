@@ -451,11 +451,17 @@ function xVector(values: Float64Array, temporal: boolean): Vector {
   return temporal ? timestampVector(values) : makeVector(values);
 }
 
-const orders = new WeakMap<Float64Array, Uint32Array | null>();
-/** `sortedOrder` of an x column, kept per array (a script that keeps its x grid scans it once). */
+const orders = new WeakMap<ArrayBufferLike, Map<string, Uint32Array | null>>();
+/**
+ * `sortedOrder` of an x column, kept per memory it lives in (a script that keeps its x grid has
+ * it scanned once, though each run wraps it in a new table).
+ */
 function orderOf(xs: Float64Array): Uint32Array | null {
-  let order = orders.get(xs);
-  if (order === undefined) orders.set(xs, (order = sortedOrder(xs)));
+  let byView = orders.get(xs.buffer);
+  if (!byView) orders.set(xs.buffer, (byView = new Map()));
+  const view = `${xs.byteOffset}:${xs.length}`;
+  let order = byView.get(view);
+  if (order === undefined) byView.set(view, (order = sortedOrder(xs)));
   return order;
 }
 
