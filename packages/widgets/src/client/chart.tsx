@@ -53,16 +53,21 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
   useLayoutEffect(() => {
     const element = box.current;
     if (!element || !chunk || !spec || width <= 0 || p.error || missing.length) return;
+    // A figure is first drawn without its tooltips (about a fifth of Plot's work); the first
+    // pointer movement over it draws it again with them, before Plot needs them.
+    const draw = (tips: boolean): Element => {
+      const bare = tips ? null : withoutTips(spec);
+      const figure = chunk.renderPlot(bare ?? spec, (hash) => store.decode(hash, chunk.decodeTable), { width, height });
+      hoistStyles(figure);
+      if (bare) tipless.add(figure);
+      return figure;
+    };
+    // A figure drawn before for the same spec (its data by hash) and size is shown again as it
+    // was: going back to a state, a page or a time range seen a moment ago redraws nothing.
+    const key = `${width}×${height ?? ""}:${JSON.stringify(spec)}`;
+    let figure: Element;
     try {
-      // A figure drawn before for the same spec (its data by hash) and size is shown again as it
-      // was, with its tooltips: going back to a state, a page or a time range seen a moment ago
-      // redraws nothing.
-      const key = `${width}×${height ?? ""}:${JSON.stringify(spec)}`;
-      let figure = figures.take(key);
-      if (!figure) {
-        figure = chunk.renderPlot(spec, (hash) => store.decode(hash, chunk.decodeTable), { width, height });
-        hoistStyles(figure);
-      }
+      figure = figures.take(key) ?? draw(false);
       element.replaceChildren(figure);
       figures.keep(key, figure);
       element.dataset.width = String(width);
@@ -71,7 +76,21 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
     } catch (error) {
       element.replaceChildren();
       setFailure(error instanceof Error ? error.message : String(error));
+      return;
     }
+    if (!tipless.has(figure)) return;
+    const withTips = (): void => {
+      if (element.firstChild !== figure) return;
+      try {
+        const full = draw(true);
+        element.replaceChildren(full);
+        figures.keep(key, full);
+      } catch {
+        // The figure without tooltips stays.
+      }
+    };
+    element.addEventListener("pointermove", withTips, { once: true });
+    return () => element.removeEventListener("pointermove", withTips);
   }, [chunk, spec, width, height, p.error, missing.length]);
 
   // Ask the server for a finer (or lighter) downsample when our width differs from its columns.
@@ -98,6 +117,28 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
       {typeof p.note === "string" ? <div class="dash-chart-note">{p.note}</div> : null}
     </div>
   );
+}
+
+/** Figures drawn without their tooltips (see `withoutTips`). */
+const tipless = new WeakSet<Element>();
+
+/** The spec without pointer tooltips (marks' `tip` options, pointer `tip` marks), or null if it has none. */
+export function withoutTips(spec: Json): Json | null {
+  const { marks, ...rest } = spec as { marks?: Json[] } & Record<string, Json>;
+  let found = false;
+  const kept: Json[] = [];
+  for (const item of marks ?? []) {
+    const mark = item as { mark?: string; options?: Record<string, Json> };
+    // (A `tip` mark without a pointer transform is a callout that is always shown: it stays.)
+    const pointer = typeof mark.options?.$fn === "string" && mark.options.$fn.startsWith("pointer");
+    if (mark.mark === "tip" && pointer) found = true;
+    else if (mark.mark !== "tip" && mark.options && "tip" in mark.options) {
+      found = true;
+      const { tip: _tip, ...options } = mark.options;
+      kept.push({ ...mark, options } as Json);
+    } else kept.push(item);
+  }
+  return found ? { ...rest, marks: kept } : null;
 }
 
 /** Style sheets Plot's figures brought, already in the document's head. */
