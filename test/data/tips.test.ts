@@ -1,9 +1,10 @@
 // Charts are first drawn without their pointer tooltips; `withoutTips` makes that spec.
 import { expect, test } from "vitest";
+import type { Json } from "../../packages/runtime/src/protocol.ts";
 import { withoutTips } from "../../packages/widgets/src/client/chart.tsx";
 
 test("pointer tooltips come off a spec; callouts and everything else stay", () => {
-  const spec = {
+  const spec: Json = {
     y: { grid: true },
     marks: [
       { mark: "lineY", data: { $data: "a" }, options: { x: "year", y: "pm10", tip: true } },
