@@ -122,9 +122,22 @@ export function DataTable({ node }: RendererProps) {
     const scheme = matchMedia("(prefers-color-scheme: dark)");
     scheme.addEventListener("change", redraw);
     void document.fonts?.ready.then(redraw);
+    // Zooming the page changes the pixels per CSS pixel: the canvas is redrawn sharp.
+    let zoom: MediaQueryList | null = null;
+    const onZoom = (): void => {
+      watchZoom();
+      redraw();
+    };
+    const watchZoom = (): void => {
+      zoom?.removeEventListener("change", onZoom);
+      zoom = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+      zoom.addEventListener("change", onZoom);
+    };
+    watchZoom();
     return () => {
       observer.disconnect();
       scheme.removeEventListener("change", redraw);
+      zoom?.removeEventListener("change", onZoom);
       clearTimeout(settle.current);
     };
   }, []);
@@ -445,6 +458,10 @@ function paintCanvas(canvas: HTMLCanvasElement, frame: CanvasFrame): void {
   if (canvas.style.width !== `${width}px` || canvas.style.height !== `${height}px`) {
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
+  }
+  if (canvas.width !== pixelWidth || canvas.height !== pixelHeight) {
+    canvas.width = pixelWidth;
+    canvas.height = pixelHeight;
   }
   // Drawing happens off the page, on an OffscreenCanvas: a page canvas's text drawing first
   // brings the whole page's style up to date, which after a patch costs more than the drawing.
