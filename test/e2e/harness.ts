@@ -4,6 +4,7 @@
  * playwright-core. Every test stops what it started.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { AppOptions, RunningApp } from "../../packages/cli/src/app.ts";
@@ -61,6 +62,33 @@ export async function startApp(options: Omit<AppOptions, "port"> & { port?: numb
   const app = await start({ port: 0, log: () => {}, ...options });
   await app.ready; // tests edit files right away: the watcher must be watching
   return app;
+}
+
+/**
+ * For a test file: Chromium, launched before its tests, and `start` for apps; the browser and
+ * every app started are closed after the file's tests.
+ */
+export function chromiumAndApps(): { readonly browser: Browser; start(options: Omit<AppOptions, "port">): Promise<RunningApp> } {
+  let browser: Browser | undefined;
+  const apps: RunningApp[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(apps.map((app) => app.close()));
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error("Chromium starts before the file's tests.");
+      return browser;
+    },
+    async start(options) {
+      const app = await startApp(options);
+      apps.push(app);
+      return app;
+    },
+  };
 }
 
 /** Open a page on the app and wait until its first run has finished. */

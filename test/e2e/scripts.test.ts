@@ -4,34 +4,22 @@
  * a folder of scripts is a multi-page app.
  */
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
 import type { RunningApp } from "../../packages/cli/src/app.ts";
-import { launch, open, root, see, startApp, textStartingWith, waitIdle } from "./harness.ts";
+import { chromiumAndApps, open, root, see, textStartingWith, waitIdle } from "./harness.ts";
 
-let browser: Browser;
-const apps: RunningApp[] = [];
+const e2e = chromiumAndApps();
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((app) => app.close()));
-});
-
-async function start(entry: string, scriptTimeout?: number): Promise<RunningApp> {
-  const app = await startApp({ entry: path.join(root, entry), ...(scriptTimeout ? { scriptTimeout } : {}) });
-  apps.push(app);
-  return app;
-}
+const start = (entry: string, scriptTimeout?: number): Promise<RunningApp> =>
+  e2e.start({ entry: path.join(root, entry), ...(scriptTimeout ? { scriptTimeout } : {}) });
 
 const running = (page: Page): Promise<boolean> => page.evaluate(() => (window as unknown as { __dash: { ui(): { running: boolean } } }).__dash.ui().running);
 
 describe("the script model", () => {
   test("output appears while the run awaits; unreached output of the previous run is stale until redrawn", async () => {
     const app = await start("examples/slow/app.ts");
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     await page.goto(app.url);
     // The title and the first step are on screen while the run is still going.
@@ -67,8 +55,8 @@ describe("the script model", () => {
 
   test("a runaway script is stopped after --script-timeout; a session on another page keeps getting updates", async () => {
     const app = await start("examples/runaway/app.ts", 2);
-    const healthyContext = await browser.newContext();
-    const runawayContext = await browser.newContext();
+    const healthyContext = await e2e.browser.newContext();
+    const runawayContext = await e2e.browser.newContext();
     const healthy = await open(healthyContext, app.url);
     const runaway = await open(runawayContext, app.url);
     const beat = async (page: Page): Promise<number> => Number((await textStartingWith(page, "Heartbeat")).split(" ")[1]);
@@ -101,7 +89,7 @@ describe("the script model", () => {
 
   test("a folder of scripts is a multi-page app with navigation", async () => {
     const app = await start("examples/pages");
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await open(context, app.url);
     const nav = page.getByRole("navigation", { name: "Pages" });
     expect(await nav.getByRole("link").allInnerTexts()).toEqual(["Overview", "Explore", "About"]);

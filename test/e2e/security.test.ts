@@ -4,35 +4,22 @@
  * warning while the session keeps working, and duplicate widget identities name both call sites.
  */
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
 import WebSocket from "ws";
 import type { RunningApp } from "../../packages/cli/src/app.ts";
-import { fixture, launch, open, root, see, startApp } from "./harness.ts";
+import { chromiumAndApps, fixture, open, root, see } from "./harness.ts";
 
-let browser: Browser;
-const apps: RunningApp[] = [];
+const e2e = chromiumAndApps();
 
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all(apps.map((app) => app.close()));
-});
-
-async function start(entry: string): Promise<RunningApp> {
-  const app = await startApp({ entry });
-  apps.push(app);
-  return app;
-}
+const start = (entry: string): Promise<RunningApp> => e2e.start({ entry });
 
 const xssFlag = (page: Page): Promise<unknown> => page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
 
 describe("security", () => {
   test("markdown, labels, text and options never run script", async () => {
     const app = await start(fixture("xss.ts"));
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     const dialogs: string[] = [];
     page.on("dialog", (dialog) => {
@@ -88,7 +75,7 @@ describe("security", () => {
 
   test("malformed, oversized and unknown messages are refused with a warning; the session keeps working", async () => {
     const app = await start(path.join(root, "examples/hello/app.ts"));
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await open(context, app.url);
     const session = await page.evaluate(() => sessionStorage.getItem("dash.session"));
     const send = (payload: string): Promise<void> =>
@@ -120,7 +107,7 @@ describe("security", () => {
 
   test("an upload over the limit sent straight to the server is refused with a message", async () => {
     const app = await start(path.join(root, "examples/widgets/app.ts"));
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await open(context, app.url);
     await page.evaluate(() => {
       const header = new TextEncoder().encode(
@@ -138,7 +125,7 @@ describe("security", () => {
 
   test("two widgets with the same label: an error in the page naming both call sites", async () => {
     const app = await start(fixture("duplicate.ts"));
-    const context = await browser.newContext();
+    const context = await e2e.browser.newContext();
     const page = await context.newPage();
     await page.goto(app.url);
     const error = page.locator(".dash-exception");
