@@ -55,14 +55,19 @@ async function openPage(url, width = 1280, init = undefined) {
   return { page, counter, started };
 }
 
-/** Move the rerun slider and wait until the page is idle and painted (two rAFs). */
-async function rerun(page, value) {
-  const started = performance.now();
-  await page.evaluate((v) => {
+/** Set the app's rerun slider, as the browser client would send it. */
+function setSlider(page, value) {
+  return page.evaluate((v) => {
     const d = window.__dash;
     const node = [...d.store.nodes.entries()].find(([, n]) => n.type === "slider");
     d.send({ t: "set", id: node[1].props.id, value: v });
   }, value);
+}
+
+/** Move the rerun slider and wait until the page is idle and painted (two rAFs). */
+async function rerun(page, value) {
+  const started = performance.now();
+  await setSlider(page, value);
   await page.waitForFunction((v) => document.body.innerText.includes(`run ${v}`), value, { timeout: 120_000 });
   await idle(page);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -171,11 +176,7 @@ async function benchTableNew(rows) {
     const before = counter.binary;
     for (let r = 1; r <= 8; r++) {
       const started = performance.now();
-      await page.evaluate((v) => {
-        const d = window.__dash;
-        const node = [...d.store.nodes.entries()].find(([, n]) => n.type === "slider");
-        d.send({ t: "set", id: node[1].props.id, value: v });
-      }, r);
+      await setSlider(page, r);
       // Row 1's first cell is seed × 31 in the new table.
       await page.waitForFunction((want) => document.querySelector(".dash-grid-row .dash-cell")?.textContent === want, String(r * 31), {
         timeout: 120_000,
