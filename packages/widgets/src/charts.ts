@@ -253,10 +253,10 @@ function build(
       break;
     }
     case "bar": {
-      const interval = temporal ? inferInterval(toFloat64(x)) : undefined;
+      const times = temporal ? toFloat64(x) : null;
       const fill: Obj = long ? { fill: seriesName } : { fill: "var(--accent, steelblue)" };
       const grouped = long && options.stack === false;
-      const even = temporal && !long && table.numRows > 50 && evenlySpaced(toFloat64(x));
+      const even = times !== null && !long && table.numRows > 50 && evenlySpaced(times);
       if (even && table.numRows > width) {
         // More bars than pixel columns, side by side at an even step: together they look like one
         // stepped shape, and are drawn as one (a path, not a rect per bar: a year of daily bars
@@ -265,10 +265,10 @@ function build(
       } else if (temporal && !grouped) {
         // Many thin bars: no gaps (Plot's default inset would leave them 0 px wide).
         const inset: Obj = table.numRows > 120 ? { inset: 0 } : {};
-        marks.push({ mark: "rectY", data: ref, options: { x: xName, y, interval: interval!, ...fill, ...inset, tip: true } });
+        marks.push({ mark: "rectY", data: ref, options: { x: xName, y, interval: inferInterval(times!), ...fill, ...inset, tip: true } });
       } else if (options.horizontal) {
-        const grouped: Obj = long && options.stack === false ? { fy: xName, y: seriesName } : {};
-        marks.push({ mark: "barX", data: ref, options: { y: xName, x: y, ...fill, ...grouped, tip: true } });
+        const sideBySide: Obj = grouped ? { fy: xName, y: seriesName } : {};
+        marks.push({ mark: "barX", data: ref, options: { y: xName, x: y, ...fill, ...sideBySide, tip: true } });
         top.x = { label: yLabel, grid: true };
         top.y = { label: xLabel };
       } else if (grouped) {
