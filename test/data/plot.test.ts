@@ -111,6 +111,13 @@ describe("quick charts: bad input is a message in the element", () => {
     gappy.widget("chart", "page#0 bar").set(250);
     await gappy.run();
     expect((gappy.get("chart").props.spec as { marks: { mark: string }[] }).marks[0]!.mark).toBe("rectY");
+    // A missing date (null): bars too.
+    const missing = await testApp(script(`${days} (date as (Date | null)[])[200] = null; dash.barChart({ date, prcp }, { x: "date", y: "prcp" });`), {
+      timeout: 60,
+    });
+    missing.widget("chart", "page#0 bar").set(250);
+    await missing.run();
+    expect((missing.get("chart").props.spec as { marks: { mark: string }[] }).marks[0]!.mark).toBe("rectY");
   });
   test("a downsampled stacked area keeps its series aligned (the same x in each)", async () => {
     const app = await testApp(

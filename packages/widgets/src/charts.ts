@@ -525,7 +525,8 @@ export function evenlySpaced(xs: Float64Array): boolean {
   if (xs.length < 3) return false;
   const step = xs[1]! - xs[0]!;
   if (!(step > 0)) return false;
-  for (let i = 2; i < xs.length; i++) if (Math.abs(xs[i]! - xs[i - 1]! - step) > 1e-6 * step) return false;
+  // (Written so that a NaN, a missing date, also says no.)
+  for (let i = 2; i < xs.length; i++) if (!(Math.abs(xs[i]! - xs[i - 1]! - step) <= 1e-6 * step)) return false;
   return true;
 }
 
