@@ -2,6 +2,7 @@
 //   node bench/data.bench.mjs            (all; about 3–6 minutes on 2 cores)
 //   node bench/data.bench.mjs table|line|air
 // Prints median and p99 of each figure, at two sizes (10× apart) where the size matters.
+// BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes Node flags to the dash server.
 import { launchChromium, unthrottledArgs } from "./lib/chromium.mjs";
 import { spawn } from "node:child_process";
 import path from "node:path";
@@ -76,11 +77,15 @@ async function rerun(page, value) {
 
 /** Run `entry` in a dash server of its own process (bench/lib/serve.mjs) while `fn` runs. */
 async function withApp(entry, env, fn) {
-  const child = spawn(process.execPath, [path.join(root, "bench/lib/serve.mjs"), path.join(root, entry)], {
-    cwd: root,
-    env: { ...process.env, DASH_SCRIPT_TIMEOUT: "120", ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? []), path.join(root, "bench/lib/serve.mjs"), path.join(root, entry)],
+    {
+      cwd: root,
+      env: { ...process.env, DASH_SCRIPT_TIMEOUT: "120", ...env },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const url = await new Promise((resolve, reject) => {
     child.stdout.once("data", (chunk) => resolve(String(chunk).trim()));
     child.once("exit", (code) => reject(new Error(`the dash server exited with ${code}`)));
@@ -296,8 +301,15 @@ async function benchAir() {
     const pause = () => page.waitForTimeout(150);
     // First visits: states never shown in this server before (their data is converted and sent,
     // and every chart is drawn). Then back and forth between five states seen before (the
-    // browser holds their data and shows the figures it drew for them).
+    // browser holds their data and shows the figures it drew for them). The first 20 changes
+    // warm up the server's and the page's JIT (a server in use has run its code many times);
+    // they are reported apart ("cold").
     const labels = (await select.locator("option").allTextContents()).filter((l) => !l.includes("(CA)"));
+    const cold = [];
+    for (const label of labels.slice(30)) {
+      cold.push(await change(label));
+      await pause();
+    }
     const first = [];
     for (const label of labels.slice(0, 30)) {
       first.push(await change(label));
@@ -321,6 +333,7 @@ async function benchAir() {
       );
     };
     console.log("air-quality: state change → four modules updated and painted (ms)");
+    line("first visits, cold (JIT):", cold);
     line("first visit of a state:", first);
     line("back to a state seen:  ", again);
     line("all changes:           ", [...first, ...again]);

@@ -30,6 +30,15 @@ describe("maybeTable", () => {
     expect(tableFromIPC(encode(table).bytes).getChild("kind")!.get(3)).toBe("odd");
   });
 
+  test("the same strings built into a table twice hash the same (dictionary ids do not leak in)", () => {
+    const columns = () => ({ a: Array.from({ length: 100 }, (_, i) => (i % 3 ? "x" : "y")), b: Array.from({ length: 100 }, (_, i) => (i % 2 ? "p" : "q")) });
+    const first = encode(maybeTable(columns()));
+    const second = encode(maybeTable(columns()));
+    expect(second.hash).toBe(first.hash);
+    const back = tableFromIPC(second.bytes);
+    expect([back.getChild("a")!.get(1), back.getChild("b")!.get(1)]).toEqual(["x", "p"]);
+  });
+
   test("an Arrow table is used as is; the same object is converted and encoded once", () => {
     const arrow = tableFromArrays({ a: Float64Array.of(1, 2) });
     expect(maybeTable(arrow)).toBe(arrow);

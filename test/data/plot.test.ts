@@ -40,9 +40,11 @@ describe("serializeSpec", () => {
 
   test("a function channel becomes a column computed on the server", () => {
     const spec = serializeSpec(null, { marks: [Plot.dot(rows, { x: "year", y: (d: { pm10: number }) => d.pm10 * 2 })] }) as {
-      marks: { options: { y: string } }[];
+      marks: { data: unknown; options: { y: unknown } }[];
     };
-    expect(spec.marks[0]!.options.y).toBe("$y");
+    // The mark keeps its own data; the values travel as a table of their own.
+    expect(spec.marks[0]!.data).toEqual({ $rows: 2 });
+    expect(spec.marks[0]!.options.y).toEqual({ $column: "$y", of: { $rows: 2 } });
   });
 
   test("functions that cannot travel are refused, naming the option", () => {
@@ -153,6 +155,28 @@ describe("quick charts: bad input is a message in the element", () => {
     expect(mark.mark).toBe("barY");
     expect(mark.options).toMatchObject({ fx: "date", x: "kind" });
     expect((app.get("chart").props.spec as { fx: unknown }).fx).toMatchObject({ tickFormat: { $const: "formatIsoDate" } }); // dates, not numbers
+  });
+  test("a function channel's values travel apart: the mark's table is shared and not sent again", async () => {
+    const app = await testApp(
+      script(
+        `const rows = (globalThis as any).__air ??= Array.from({ length: 5_000 }, (_, i) => ({ year: i, pm10: i % 70 }));
+         dash.slider("n");
+         dash.plot({ marks: [dash.Plot.lineY(rows, { x: "year", y: "pm10" }), dash.Plot.dot(rows, { x: "year", y: "pm10", fill: (d: { pm10: number }) => (d.pm10 > 40 ? "high" : "ok") })] });`,
+      ),
+      { timeout: 60 },
+    );
+    const [line, dot] = (app.get("plot").props.spec as { marks: { data: { $data: string }; options: Record<string, unknown> }[] }).marks;
+    expect(dot!.data.$data).toBe(line!.data.$data);
+    const fill = dot!.options.fill as { $column: string; of: { $data: string } };
+    expect(fill.$column).toBe("$fill");
+    const values = tableFromIPC(app.data.get(fill.of.$data)!);
+    expect(values.schema.fields.map((f) => f.name)).toEqual(["$fill"]);
+    expect(values.getChild("$fill")!.get(41)).toBe("high");
+    // A rerun with the same rows: the values are computed again, but nothing new crosses the wire.
+    const before = app.bytesSent;
+    app.slider("n").set(5);
+    await app.run();
+    expect(app.bytesSent - before).toBeLessThan(1000);
   });
   test("unchanged data is not sent again; two elements with the same table send it once", async () => {
     const app = await testApp(

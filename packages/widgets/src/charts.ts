@@ -147,7 +147,9 @@ interface Built {
   columns?: number;
 }
 
-const memo = new WeakMap<Table, Map<string, { table: Table; note?: string; columns?: number; extra?: Table }>>();
+/** What `reshape` made of a table for one chart's options (and, once asked, the x extent drawn). */
+type Reshaped = { table: Table; note?: string; columns?: number; extra?: Table; xExtent?: [number, number] | null };
+const memo = new WeakMap<Table, Map<string, Reshaped>>();
 
 function build(
   scope: Scope,
@@ -307,6 +309,12 @@ function build(
       break;
     }
   }
+  // Dates along x, drawn as lines, areas or dots: the x domain is the extent of the dates drawn,
+  // which Plot would find by comparing Date objects (a fifth of its work for a year of days).
+  if (temporal && marks.every((m) => ["lineY", "areaY", "dot", "ruleY", "tip"].includes((m as { mark: string }).mark))) {
+    cached.xExtent ??= extent(xName, [cached.table, cached.extra]);
+    if (cached.xExtent) (top.x as Obj).domain = cached.xExtent.map((ms) => ({ $date: ms }));
+  }
   const built: Built = { spec: { ...top, marks } };
   if (cached.note) built.note = cached.note;
   if (builtColumns) built.columns = builtColumns;
@@ -445,6 +453,21 @@ function longTable(
     if (isNumericType(vector.type) && total <= 200_000) columns[field.name] = makeVector(gather(toFloat64(vector), rowsOut));
   }
   return new Table(columns);
+}
+
+/** The least and greatest value of column `name` over the tables (nulls skipped), or null if none. */
+function extent(name: string, tables: (Table | undefined)[]): [number, number] | null {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const table of tables) {
+    const vector = table?.getChild(name);
+    if (!vector) continue;
+    for (const v of toFloat64(vector)) {
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+  }
+  return low <= high ? [low, high] : null;
 }
 
 function xVector(values: Float64Array, temporal: boolean): Vector {

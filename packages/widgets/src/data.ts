@@ -64,11 +64,33 @@ export function maybeTable(data: unknown): Table {
 export function encode(table: Table): { hash: string; bytes: Uint8Array } {
   let known = encodings.get(table);
   if (!known) {
-    const bytes = tableToIPC(table, "stream");
+    const bytes = tableToIPC(withStableDictionaryIds(table), "stream");
     known = { hash: createHash("sha1").update(bytes).digest("hex"), bytes };
     encodings.set(table, known);
   }
   return known;
+}
+
+/**
+ * The table with each dictionary-encoded column's dictionary id set to the column's position.
+ * Arrow numbers dictionaries from a counter that never repeats, and the id is in the bytes: without
+ * this, the same strings built into a table twice would hash differently and travel again.
+ */
+function withStableDictionaryIds(table: Table): Table {
+  const fields = table.schema.fields;
+  if (fields.every((field, index) => !DataType.isDictionary(field.type) || field.type.id === index)) return table;
+  if (new Set(fields.map((field) => field.name)).size < fields.length) return table; // (names repeat: left as is)
+  const columns: Record<string, Vector> = {};
+  fields.forEach((field, index) => {
+    const vector = table.getChildAt(index)!;
+    const type = field.type as DataType;
+    if (!DataType.isDictionary(type) || type.id === index) columns[field.name] = vector;
+    else {
+      const stable = new Dictionary(type.dictionary, type.indices, index, type.isOrdered);
+      columns[field.name] = makeVector(vector.data.map((data) => data.clone(stable)));
+    }
+  });
+  return new Table(columns);
 }
 
 /** Register a table with the session and return the `{ $data }` reference for props. */

@@ -312,8 +312,11 @@ function serializeMark(scope: Scope | null, mark: PlotMark, index: number): Json
       rows = () => (Array.isArray(data) ? data : isTable(data) ? data.toArray() : maybeTable(data).toArray());
     }
   }
-  const extra: Record<string, ArrayLike<unknown>> = {};
-  const channels = { count: 0 };
+  // Channels given as functions are evaluated here, over the rows, into a table of their own
+  // that each such channel names a column of: the mark's data stays the author's table (sent once,
+  // shared with other marks, not encoded again on a rerun), and only the computed values travel.
+  const computed: Record<string, ArrayLike<unknown>> = {};
+  const refs: { [key: string]: Json }[] = [];
   const options =
     mark.options === undefined
       ? undefined
@@ -322,13 +325,19 @@ function serializeMark(scope: Scope | null, mark: PlotMark, index: number): Json
           const list = rows();
           const values = new Array<unknown>(list.length);
           for (let i = 0; i < list.length; i++) values[i] = (fn as (d: unknown, i: number) => unknown)(list[i], i);
-          const column = `$${name}${channels.count++ ? channels.count : ""}`;
-          extra[column] = values;
-          return column;
+          const column = `$${name}${refs.length ? refs.length + 1 : ""}`;
+          computed[column] = values;
+          const ref: { [key: string]: Json } = { $column: column };
+          refs.push(ref);
+          return ref;
         });
   if (table) {
-    if (Object.keys(extra).length) table = table.assign(maybeTable(extra));
     out.data = scope ? dataRef(scope, table) : { $rows: table.numRows };
+    if (refs.length) {
+      const values = maybeTable(computed);
+      const of = scope ? dataRef(scope, values) : { $rows: values.numRows };
+      for (const ref of refs) ref.of = of;
+    }
   }
   if (options !== undefined) out.options = options;
   return out;
@@ -336,9 +345,10 @@ function serializeMark(scope: Scope | null, mark: PlotMark, index: number): Json
 
 /**
  * Mark or transform options as JSON. Channel functions go through `channel` (which returns the
- * name of the column it added); transforms recurse with their last argument as channel options.
+ * reference to the column of values it made); transforms recurse with their last argument as
+ * channel options.
  */
-function serializeOptions(options: unknown, where: string, channel: (fn: unknown, name: string) => string): Json {
+function serializeOptions(options: unknown, where: string, channel: (fn: unknown, name: string) => Json): Json {
   if (!isPlainObject(options)) return toJson(options, where);
   const record = options as Record<string, unknown>;
   const out: { [key: string]: Json } = {};

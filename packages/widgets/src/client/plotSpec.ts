@@ -30,6 +30,7 @@ function revive(value: Json, resolve: Resolve): unknown {
   if (Array.isArray(value)) return value.map((v) => revive(v, resolve));
   if (!value || typeof value !== "object") return value;
   if (typeof value.$data === "string") return resolve(value.$data);
+  if (typeof value.$column === "string" && value.of) return columnValues(revive(value.of, resolve), value.$column);
   if (typeof value.$date === "number") return new Date(value.$date);
   if (typeof value.$number === "string") return Number(value.$number);
   if (typeof value.$const === "string") return plotFunction(value.$const);
@@ -43,6 +44,13 @@ function revive(value: Json, resolve: Resolve): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) out[key] = revive(v, resolve);
   return out;
+}
+
+/** A channel's values computed on the server: a column of the table `of` (as a plain array). */
+function columnValues(table: unknown, name: string): unknown {
+  const vector = (table as { getChild?: (name: string) => { nullCount: number; toArray(): unknown; toJSON(): unknown } | null } | undefined)?.getChild?.(name);
+  if (!vector) throw new Error(`The values of channel ${JSON.stringify(name)} did not arrive.`);
+  return vector.nullCount ? vector.toJSON() : vector.toArray();
 }
 
 function plotFunction(name: string): unknown {
