@@ -11,10 +11,13 @@ DOMPurify.addHook("afterSanitizeAttributes", (node) => {
   }
 });
 
+// Set once: a config passed to each sanitize() call is parsed again on every call.
+DOMPurify.setConfig({ USE_PROFILES: { html: true }, FORBID_TAGS: ["style", "form", "input", "button", "iframe"] });
+
 /** Markdown to sanitized HTML (GitHub-flavoured). */
 export function renderMarkdown(text: string, inline = false): string {
   const html = inline ? (marked.parseInline(text, { gfm: true, async: false }) as string) : (marked.parse(text, { gfm: true, async: false }) as string);
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ["style", "form", "input", "button", "iframe"] });
+  return DOMPurify.sanitize(html);
 }
 
 export function Markdown({ node }: RendererProps) {

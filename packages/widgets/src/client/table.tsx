@@ -28,7 +28,6 @@ type Sort = { column: string; desc: boolean } | null;
 const rowHeight = 32;
 /** Browsers cap element heights (~16–33M px); past this the scroll position maps to rows. */
 const maxScroll = 8_000_000;
-const overscan = 3;
 
 export function DataTable({ node }: RendererProps) {
   const p = node.props;
@@ -153,7 +152,8 @@ export function DataTable({ node }: RendererProps) {
   const template = tracks.map((w) => `${w}px`).join(" ");
   const totalWidth = tracks.reduce((sum, w) => sum + w, 0);
   const spacer = Math.min(rows * rowHeight, maxScroll);
-  const slots = Math.min(rows, Math.ceil(body / rowHeight) + 1 + 2 * overscan + 1);
+  // The rows in view only: the canvas draws every frame of a scroll; these follow once it pauses.
+  const slots = Math.min(rows, Math.ceil(body / rowHeight) + 1);
 
   const clickSort = (column: string): void => {
     if (p.sortable === false) return;
@@ -325,8 +325,8 @@ function paintRows(container: HTMLElement | null, content: Content | undefined, 
   if (!slots || !(elements[0] as HTMLElement).classList.contains("dash-grid-row")) return;
   const visible = Math.ceil(g.body / rowHeight) + 1;
   const { firstExact, top: topOf } = view(g, scrollTop);
-  const first = Math.max(0, Math.floor(firstExact) - overscan);
-  const last = Math.min(g.rows, Math.floor(firstExact) + visible + overscan, first + slots);
+  const first = Math.max(0, Math.floor(firstExact));
+  const last = Math.min(g.rows, first + visible, first + slots);
   for (let slot = 0; slot < slots; slot++) {
     const element = elements[slot] as HTMLElement;
     const i = first + ((((slot - first) % slots) + slots) % slots);
