@@ -26,7 +26,7 @@ const started = performance.now();
 const [air, temps, rain, zips] = await Promise.all([pollution(state), temperature(state), precipitation(state), zipCodes(state)]);
 const took = performance.now() - started;
 
-const [a, b, c, d] = dash.columns(4);
+const [a, b, c, d] = dash.columns([1, 1, 1, 1.7]);
 a.lineChart(air, {
   x: "year",
   y: ["pm10", "pm25_frm", "pm25_nonfrm", "lead"],

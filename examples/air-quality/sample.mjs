@@ -144,6 +144,61 @@ export function weatherDays(state) {
   return days;
 }
 
+/** The USPS three-digit ZIP prefixes of each state (first and last). */
+const zipPrefixes = {
+  AL: [350, 369],
+  AK: [995, 999],
+  AZ: [850, 865],
+  AR: [716, 729],
+  CA: [900, 961],
+  CO: [800, 816],
+  CT: [60, 69],
+  DE: [197, 199],
+  DC: [200, 205],
+  FL: [320, 349],
+  GA: [300, 319],
+  HI: [967, 968],
+  ID: [832, 838],
+  IL: [600, 629],
+  IN: [460, 479],
+  IA: [500, 528],
+  KS: [660, 679],
+  KY: [400, 427],
+  LA: [700, 714],
+  ME: [39, 49],
+  MD: [206, 219],
+  MA: [10, 27],
+  MI: [480, 499],
+  MN: [550, 567],
+  MS: [386, 397],
+  MO: [630, 658],
+  MT: [590, 599],
+  NE: [680, 693],
+  NV: [889, 898],
+  NH: [30, 38],
+  NJ: [70, 89],
+  NM: [870, 884],
+  NY: [100, 149],
+  NC: [270, 289],
+  ND: [580, 588],
+  OH: [430, 459],
+  OK: [730, 749],
+  OR: [970, 979],
+  PA: [150, 196],
+  RI: [28, 29],
+  SC: [290, 299],
+  SD: [570, 577],
+  TN: [370, 385],
+  TX: [750, 799],
+  UT: [840, 847],
+  VT: [50, 59],
+  VA: [220, 246],
+  WA: [980, 994],
+  WV: [247, 268],
+  WI: [530, 549],
+  WY: [820, 831],
+};
+
 const zipCache = new Map();
 /** The 100 most populated ZIP codes of the state, largest first. ZIP prefixes differ between states. */
 export function zipRows(state) {
@@ -151,11 +206,12 @@ export function zipRows(state) {
   if (!rows) {
     const rand = random(`zip:${state}`);
     const info = stateInfo(state);
-    const prefix = 10 + Math.floor((states.indexOf(info) * 88) / states.length);
+    const [low, high] = zipPrefixes[state];
     const seen = new Set();
     rows = [];
     while (rows.length < 100) {
-      const zip = `${String(prefix).padStart(2, "0")}${String(Math.floor(rand() * 1000)).padStart(3, "0")}`;
+      const prefix = low + Math.floor(rand() * (high - low + 1));
+      const zip = `${String(prefix).padStart(3, "0")}${String(Math.floor(rand() * 100)).padStart(2, "0")}`;
       if (seen.has(zip)) continue;
       seen.add(zip);
       const rank = rows.length + 1;

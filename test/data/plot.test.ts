@@ -1,7 +1,9 @@
 // The Plot mirror builds a JSON spec on the server; quick charts turn bad input into messages.
 import { tableFromIPC } from "apache-arrow";
+import { parseHTML } from "linkedom";
 import { describe, expect, test } from "vitest";
 import { Plot, serializeSpec } from "../../packages/widgets/src/plot.ts";
+import { renderPlot } from "../../packages/widgets/src/client/plotSpec.ts";
 import { testApp } from "../../packages/cli/src/testing.ts";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -177,6 +179,24 @@ describe("quick charts: bad input is a message in the element", () => {
     app.slider("n").set(5);
     await app.run();
     expect(app.bytesSent - before).toBeLessThan(1000);
+  });
+  test("a time axis keeps at least four ticks on a narrow chart", async () => {
+    const app = await testApp(
+      script(
+        `const date = Array.from({ length: 366 }, (_, i) => new Date(Date.UTC(2016, 0, 1 + i))); dash.lineChart({ date, t: date.map((_, i) => Math.sin(i / 30)) }, { x: "date", y: "t" });`,
+      ),
+      { timeout: 60 },
+    );
+    const spec = app.get("chart").props.spec as { x: { type?: string } };
+    expect(spec.x.type).toBe("utc");
+    const ticksAt = (width: number): string[] => {
+      const { document } = parseHTML("<!doctype html><html><body></body></html>");
+      const resolve = (hash: string): unknown => tableFromIPC(app.data.get(hash)!);
+      const figure = renderPlot(spec as never, resolve, { width, height: 200, document: document as unknown as Document });
+      return [...figure.querySelectorAll('[aria-label="x-axis tick label"] text')].map((t) => t.textContent ?? "");
+    };
+    expect(ticksAt(215).length).toBeGreaterThanOrEqual(4); // Plot alone: one tick ("2016") at this width
+    expect(ticksAt(960).length).toBeGreaterThan(8);
   });
   test("unchanged data is not sent again; two elements with the same table send it once", async () => {
     const app = await testApp(

@@ -166,6 +166,13 @@ describe("air-quality", () => {
       return [...charts, table].every((v, i) => v !== old[i] && v.length > 0);
     }, before);
     expect(await page.locator(".dash-grid-row").first().innerText()).toContain("TX");
+    // The table's columns fit their labels and values, and all four fit its width (no scrolling sideways).
+    const fits = await page.evaluate(() => {
+      const grid = document.querySelector(".dash-grid")!;
+      const heads = [...document.querySelectorAll(".dash-head-sort")] as HTMLElement[];
+      return { columns: heads.length, cut: heads.filter((h) => h.scrollWidth > h.clientWidth + 1).length, sideways: grid.scrollWidth - grid.clientWidth };
+    });
+    expect(fits).toEqual({ columns: 4, cut: 0, sideways: 0 });
 
     // Back to California: the figures drawn for it come back (the same elements), tooltips and all.
     await page.getByLabel("State", { exact: true }).selectOption({ label: "California (CA)" });

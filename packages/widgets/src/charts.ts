@@ -309,6 +309,8 @@ function build(
       break;
     }
   }
+  // A time axis along x says so: the browser keeps at least four ticks on it when the chart is narrow.
+  if (temporal && !(kind === "bar" && (options.horizontal || (long && options.stack === false)))) (top.x as Obj).type = "utc";
   // Dates along x, drawn as lines, areas or dots: the x domain is the extent of the dates drawn,
   // which Plot would find by comparing Date objects (a fifth of its work for a year of days).
   if (temporal && marks.every((m) => ["lineY", "areaY", "dot", "ruleY", "tip"].includes((m as { mark: string }).mark))) {

@@ -76,6 +76,10 @@ export function renderPlot(spec: Json, resolve: Resolve, options: RenderOptions)
     const revived = markOptions === undefined ? undefined : revive(markOptions, resolve);
     return data === undefined || data === null ? make(revived) : make(revive(data, resolve), revived);
   });
+  // A time axis keeps at least four ticks on a narrow figure (Plot's default, one per 80 px, leaves
+  // a year across 200 px with a single tick on its first day).
+  const x = top.x as Record<string, unknown> | undefined;
+  if (x?.type === "utc" && x.ticks === undefined) top.x = { ...x, ticks: Math.max(4, Math.round(options.width / 80)) };
   return Plot.plot({
     width: options.width,
     ...(options.height ? { height: options.height } : {}),

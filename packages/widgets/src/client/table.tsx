@@ -79,10 +79,20 @@ export function DataTable({ node }: RendererProps) {
   contentRef.current = content;
   // The grid's inner size, from a ResizeObserver: drawing never asks the browser for layout.
   const [box, setBox] = useState({ width: 0, height: 0 });
+  // Each column is at least as wide as its label and its first rows' text, measured once for a
+  // set of columns (so the layout holds still as reruns bring new rows).
+  const [fitted, setFitted] = useState<{ key: string; widths: number[] } | null>(null);
+  const columnsKey = columns.map((c) => `${c.name}\u0000${c.label ?? ""}`).join("\u0001");
+  useLayoutEffect(() => {
+    const grid = gridRef.current;
+    if (!grid || !content || fitted?.key === columnsKey) return;
+    setFitted({ key: columnsKey, widths: fitWidths(content, columns, looksOf(grid)) });
+  }, [content, columnsKey]);
   // Columns the viewer resized (or the author sized) are fixed; the others share the rest.
-  const widthOf = (c: ColumnSpec): number => widths[c.name] ?? c.width ?? (c.type === "string" ? 110 : 90);
+  const widthOf = (c: ColumnSpec, i: number): number =>
+    widths[c.name] ?? c.width ?? (fitted?.key === columnsKey ? fitted.widths[i] : undefined) ?? (c.type === "string" ? 110 : 90);
   const tracks = sizeTracks(
-    columns.map((c) => ({ min: widthOf(c), flexible: (widths[c.name] ?? c.width) === undefined })),
+    columns.map((c, i) => ({ min: widthOf(c, i), flexible: (widths[c.name] ?? c.width) === undefined })),
     box.width,
   );
   const layout: CanvasLayout = { width: box.width, height: Math.max(0, box.height - rowHeight), tracks };
@@ -183,7 +193,7 @@ export function DataTable({ node }: RendererProps) {
       event.preventDefault();
       event.stopPropagation();
       const startX = event.clientX;
-      const start = (event.currentTarget as HTMLElement).parentElement?.getBoundingClientRect().width ?? widthOf(column);
+      const start = (event.currentTarget as HTMLElement).parentElement?.getBoundingClientRect().width ?? widthOf(column, columns.indexOf(column));
       const move = (e: PointerEvent): void => setWidths((w) => ({ ...w, [column.name]: Math.max(48, Math.round(start + e.clientX - startX)) }));
       const up = (): void => {
         window.removeEventListener("pointermove", move);
@@ -437,6 +447,26 @@ export function sizeTracks(columns: { min: number; flexible: boolean }[], availa
     for (const i of frozen) room -= columns[i]!.min;
     flexible = flexible.filter((i) => columns[i]!.min < share);
   }
+}
+
+/** Widths (px) that fit each column's label (bold, with room for the sort mark) and the text of its first 200 rows. */
+function fitWidths(content: Content, columns: ColumnSpec[], looks: Looks): number[] {
+  const rows = Math.min(content.available, 200);
+  return columns.map((c, ci) => {
+    let widest = textWidth(c.label ?? c.name, looks.advances) * 1.06 + 13;
+    for (let i = 0; i < rows; i++) widest = Math.max(widest, textWidth(cellText(content, content.order ? content.order[i]! : i, ci).text, looks.advances));
+    return Math.round(Math.min(320, Math.max(48, widest + 2 * looks.padding + 2)));
+  });
+}
+
+/** The width of ASCII text from its characters' advances (other characters count as an "M"). */
+function textWidth(text: string, advances: Float32Array): number {
+  let width = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    width += advances[code < 128 ? code : 77]!;
+  }
+  return width;
 }
 
 /** Where the canvas draws: its size (px) and the columns' widths. */
