@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeBinary } from "../../packages/runtime/src/protocol.ts";
+import { decodeBinary, encodeBinary, encodeData, splitData, type BinaryHeader } from "../../packages/runtime/src/protocol.ts";
 import { parseClientMessage, parseUpload } from "../../packages/runtime/src/validate.ts";
 
 describe("validation at the edge", () => {
@@ -34,8 +34,31 @@ describe("validation at the edge", () => {
     const upload = encodeBinary({ kind: "upload", id: "fileUploader:Data", name: "a.csv", type: "text/csv", index: 0, count: 1 }, new Uint8Array([1, 2, 3]));
     const parsed = parseUpload(upload);
     expect(parsed.ok && [...parsed.message.payload]).toEqual([1, 2, 3]);
-    expect(parseUpload(encodeBinary({ kind: "data", hash: "x" }, new Uint8Array(1))).ok).toBe(false);
+    expect(parseUpload(encodeBinary({ kind: "data", blobs: [{ hash: "x", size: 1 }] }, new Uint8Array(1))).ok).toBe(false);
     expect(parseUpload(new Uint8Array([0, 0, 0, 99, 1])).ok).toBe(false);
     expect(parseUpload(new Uint8Array([1])).ok).toBe(false);
+  });
+});
+
+describe("data frames", () => {
+  it("carry several blobs, each starting 8-byte aligned (Arrow reads its columns in place)", () => {
+    const a = new Uint8Array(16).fill(1);
+    const b = new Uint8Array(24).fill(2);
+    const frame = encodeData([
+      ["aaa", a],
+      ["bbbb", b],
+    ]);
+    const decoded = decodeBinary(frame)!;
+    const blobs = splitData(decoded.header as Extract<BinaryHeader, { kind: "data" }>, decoded.payload)!;
+    expect(blobs.map(([hash, bytes]) => [hash, [...bytes]])).toEqual([
+      ["aaa", [...a]],
+      ["bbbb", [...b]],
+    ]);
+    expect(blobs.every(([, bytes]) => bytes.byteOffset % 8 === 0)).toBe(true);
+  });
+  it("whose sizes do not add up are dropped", () => {
+    const decoded = decodeBinary(encodeData([["x", new Uint8Array(8)]]))!;
+    expect(splitData({ kind: "data", blobs: [{ hash: "x", size: 9 }] }, decoded.payload)).toBeNull();
+    expect(splitData({ kind: "data", blobs: [{ hash: "x", size: 4 }] }, decoded.payload)).toBeNull();
   });
 });

@@ -12,7 +12,7 @@
 import { pathToFileURL } from "node:url";
 import { buildScript } from "@dash/runtime/build.ts";
 import type { BinaryHeader, Json, Props, ServerMessage, WireNode } from "@dash/runtime/protocol.ts";
-import { decodeBinary } from "@dash/runtime/protocol.ts";
+import { decodeBinary, splitData } from "@dash/runtime/protocol.ts";
 import { Session, type App } from "@dash/runtime/session.ts";
 import { applyPatch, type Page } from "@dash/runtime/tree.ts";
 import { scriptApi } from "@dash/widgets";
@@ -144,8 +144,10 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
         const decoded = decodeBinary(frame);
         const header = decoded?.header as BinaryHeader | undefined;
         if (decoded && header?.kind === "data") {
-          data.set(header.hash, decoded.payload.slice());
-          sent.push(header.hash);
+          for (const [hash, bytes] of splitData(header, decoded.payload) ?? []) {
+            data.set(hash, bytes.slice());
+            sent.push(hash);
+          }
         }
       },
     },

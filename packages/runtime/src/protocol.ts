@@ -90,19 +90,46 @@ export type ClientMessage =
   | { t: "ping"; at: number };
 
 /**
- * Binary frames, both directions: a 4-byte big-endian header length, a UTF-8 JSON header, then
- * the payload. Server → browser: `{ kind: "data", hash }` with Arrow IPC bytes.
+ * Binary frames, both directions: a 4-byte big-endian header length, a UTF-8 JSON header (padded
+ * with spaces so that the payload starts at a multiple of 8 bytes), then the payload.
+ * Server → browser: `{ kind: "data", blobs }`: the blobs' Arrow IPC bytes, one after another (a
+ * run's blobs travel in one frame: each WebSocket message costs the browser about half a
+ * millisecond, whatever its size).
  * Browser → server: `{ kind: "upload", id, name, type, index, count }` with a file's bytes.
  */
-export type BinaryHeader = { kind: "data"; hash: string } | { kind: "upload"; id: string; name: string; type: string; index: number; count: number };
+export type BinaryHeader =
+  { kind: "data"; blobs: { hash: string; size: number }[] } | { kind: "upload"; id: string; name: string; type: string; index: number; count: number };
 
-export function encodeBinary(header: BinaryHeader, payload: Uint8Array): Uint8Array {
-  const head = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(4 + head.length + payload.length);
+export function encodeBinary(header: BinaryHeader, ...payloads: Uint8Array[]): Uint8Array {
+  let head = new TextEncoder().encode(JSON.stringify(header));
+  const pad = (8 - ((4 + head.length) % 8)) % 8;
+  if (pad) head = new TextEncoder().encode(JSON.stringify(header) + " ".repeat(pad));
+  const out = new Uint8Array(4 + head.length + payloads.reduce((sum, p) => sum + p.length, 0));
   new DataView(out.buffer).setUint32(0, head.length);
   out.set(head, 4);
-  out.set(payload, 4 + head.length);
+  let at = 4 + head.length;
+  for (const payload of payloads) {
+    out.set(payload, at);
+    at += payload.length;
+  }
   return out;
+}
+
+/** A frame of data blobs (hash → Arrow IPC bytes). */
+export function encodeData(blobs: [hash: string, bytes: Uint8Array][]): Uint8Array {
+  return encodeBinary({ kind: "data", blobs: blobs.map(([hash, bytes]) => ({ hash, size: bytes.length })) }, ...blobs.map(([, bytes]) => bytes));
+}
+
+/** The blobs of a data frame's payload (views into it), or null if the sizes do not add up. */
+export function splitData(header: Extract<BinaryHeader, { kind: "data" }>, payload: Uint8Array): [hash: string, bytes: Uint8Array][] | null {
+  const out: [string, Uint8Array][] = [];
+  let at = 0;
+  for (const { hash, size } of header.blobs) {
+    if (at + size > payload.length) return null;
+    out.push([hash, payload.subarray(at, at + size)]);
+    at += size;
+  }
+  return at === payload.length ? out : null;
 }
 
 /** Split a binary frame into its header (unchecked JSON: see `validate.ts`) and payload. */

@@ -8,7 +8,7 @@
  * again. Inputs that arrive together merge into one pending run.
  */
 import type { ClientMessage, ErrorInfo, Json, Props, ServerMessage } from "./protocol.ts";
-import { encodeBinary } from "./protocol.ts";
+import { encodeData } from "./protocol.ts";
 import { current, Interrupted, Scope, type WidgetRecord, type WidgetSpec } from "./scope.ts";
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
 import { describeError, callSite } from "./errors.ts";
@@ -627,12 +627,23 @@ export class Session {
     });
   }
 
+  /** Send the blobs the browser does not have yet, several to a frame (up to ~1 MB, 40 blobs). */
   private sendData(deferred = false): void {
+    let frame: [string, Uint8Array][] = [];
+    let size = 0;
+    const send = (): void => {
+      if (frame.length) this.host.sendBinary(encodeData(frame));
+      frame = [];
+      size = 0;
+    };
     for (const [hash, bytes] of this.data) {
       if (this.dataSent.has(hash) || this.deferred.has(hash) !== deferred) continue;
-      this.host.sendBinary(encodeBinary({ kind: "data", hash }, bytes));
+      if (frame.length && (frame.length >= 40 || size + bytes.length > 1 << 20)) send();
+      frame.push([hash, bytes]);
+      size += bytes.length;
       this.dataSent.add(hash);
     }
+    send();
   }
 
   /**

@@ -5,7 +5,7 @@
 import { Component, render, type ComponentChildren, type FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { BinaryHeader, ClientMessage, ErrorInfo, Json, PageInfo, ServerMessage, WireNode } from "../protocol.ts";
-import { decodeBinary } from "../protocol.ts";
+import { decodeBinary, splitData } from "../protocol.ts";
 import { DashContext, useDash, useNode, type Dash } from "./context.ts";
 import { Store } from "./store.ts";
 
@@ -163,7 +163,7 @@ export function mount(renderers: Record<string, Renderer>): void {
       else {
         const frame = decodeBinary(new Uint8Array(event.data as ArrayBuffer));
         const header = frame?.header as BinaryHeader | undefined;
-        if (frame && header?.kind === "data") store.setData(header.hash, frame.payload);
+        if (frame && header?.kind === "data") for (const [hash, bytes] of splitData(header, frame.payload) ?? []) store.setData(hash, bytes);
       }
     };
     ws.onclose = () => {
