@@ -75,6 +75,45 @@ describe("tables", () => {
     expect(await page.locator(".dash-grid b").count()).toBe(0);
   });
 
+  test("the keyboard moves through the cells (outlined, named to screen readers); Ctrl+C copies one", async () => {
+    const page = await fresh(charts.url);
+    const grid = page.locator(".dash-grid").first();
+    await grid.locator(".dash-grid-row").first().waitFor();
+    const activeCell = (locator: typeof grid): Promise<{ text: string; row: string } | null> =>
+      locator.evaluate((g) => {
+        const cell = document.getElementById(g.getAttribute("aria-activedescendant") ?? "");
+        return cell ? { text: cell.textContent ?? "", row: cell.parentElement!.getAttribute("aria-rowindex")! } : null;
+      });
+    const box = (await grid.boundingBox())!;
+    const before = await canvasOf(page, 0);
+    await page.mouse.click(box.x + 20, box.y + 32 + 16); // first row, first column
+    expect(await activeCell(grid)).toEqual({ text: "Oslo", row: "2" });
+    expect((await canvasOf(page, 0)).url).not.toBe(before.url); // the outline is drawn
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight"); // (stays in the last column)
+    expect(await activeCell(grid)).toEqual({ text: "9", row: "3" });
+    const copied = page.evaluate(
+      () => new Promise<string>((resolve) => document.addEventListener("copy", (e) => resolve(e.clipboardData!.getData("text/plain")), { once: true })),
+    );
+    await page.keyboard.press("Control+c");
+    expect(await copied).toBe("9");
+    await page.keyboard.press("Escape");
+    expect(await grid.getAttribute("aria-activedescendant")).toBeNull();
+
+    // A million rows: Ctrl+End goes to the last cell, scrolled into view.
+    const big = page.locator(".dash-grid").nth(1);
+    await big.locator(".dash-grid-row").first().waitFor({ timeout: 30_000 });
+    await big.focus();
+    await page.keyboard.press("ArrowDown"); // the first key shows where the keyboard is
+    expect((await activeCell(big))?.row).toBe("2");
+    await page.keyboard.press("Control+End");
+    await page.waitForFunction(() => (document.querySelectorAll(".dash-grid")[1]!.getAttribute("aria-activedescendant") ?? "") !== "");
+    expect((await activeCell(big))?.row).toBe("1000001");
+    await page.keyboard.press("Control+Home");
+    expect((await activeCell(big))?.row).toBe("2");
+  });
+
   test("a 1,000,000-row table scrolls to its end with few rows in the DOM, and sorts on the server", async () => {
     const page = await fresh(charts.url);
     const grid = page.locator(".dash-grid").nth(1);

@@ -49,6 +49,9 @@ export function DataTable({ node }: RendererProps) {
   const gridRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const hover = useRef(-1);
+  // The cell the keyboard is on (a row in the order shown, a column), drawn with an outline.
+  const active = useRef<Cell | null>(null);
+  const cellId = useMemo(() => `dash-cell-${++tables}`, []);
   const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   // A big table arrives in two parts: its first rows with the page, then all of it.
@@ -109,10 +112,17 @@ export function DataTable({ node }: RendererProps) {
         layout: layoutRef.current,
         scroll: scroll.current,
         hover: hover.current,
+        active: active.current,
       });
   };
+  /** The DOM rows for the view, and the active cell's id for screen readers. */
+  const syncRows = (): void => {
+    paintRows(pool.current, contentRef.current, geometryRef.current, scroll.current.top);
+    markActive(gridRef.current, pool.current, active.current, cellId);
+  };
   useLayoutEffect(() => {
-    paintRows(pool.current, content, geometry, scroll.current.top);
+    if (active.current && active.current.row >= rows) active.current = rows ? { row: rows - 1, col: active.current.col } : null;
+    syncRows();
     drawCanvas();
   });
   // The canvas follows the grid's size, the system's light/dark switch and the page's fonts.
@@ -187,6 +197,67 @@ export function DataTable({ node }: RendererProps) {
     }
   };
 
+  /** The body cell under the pointer, or null (the header, or past the last row or column). */
+  const cellAt = (event: PointerEvent): Cell | null => {
+    const grid = gridRef.current;
+    if (!grid) return null;
+    const box = grid.getBoundingClientRect();
+    const y = event.clientY - box.top - rowHeight;
+    const row = y < 0 ? -1 : rowAt(geometryRef.current, scroll.current.top, y);
+    const x = event.clientX - box.left + scroll.current.left;
+    let left = 0;
+    const col = layoutRef.current.tracks.findIndex((w) => x >= left && x < (left += w));
+    return row >= 0 && col >= 0 ? { row, col } : null;
+  };
+
+  /** Make `cell` the active one; with `reveal`, scroll it into view first. */
+  const moveTo = (cell: Cell, reveal: boolean): void => {
+    const grid = gridRef.current;
+    active.current = cell;
+    if (grid && reveal) {
+      const g = geometryRef.current;
+      const { tracks, width } = layoutRef.current;
+      const top = scrollTopFor(g, cell.row, grid.scrollTop);
+      if (top !== grid.scrollTop) grid.scrollTop = top;
+      const left = tracks.slice(0, cell.col).reduce((sum, w) => sum + w, 0);
+      const right = left + (tracks[cell.col] ?? 0);
+      if (left < grid.scrollLeft) grid.scrollLeft = left;
+      else if (right > grid.scrollLeft + width) grid.scrollLeft = right - width;
+      scroll.current = { top: grid.scrollTop, left: grid.scrollLeft };
+    }
+    syncRows();
+    drawCanvas();
+  };
+
+  const onKey = (event: KeyboardEvent): void => {
+    if (!rows || !columns.length || event.target !== gridRef.current) return;
+    const page = Math.max(1, Math.floor(geometryRef.current.body / rowHeight) - 1);
+    const at = active.current ?? { row: Math.min(rows - 1, Math.ceil(view(geometryRef.current, scroll.current.top).firstExact)), col: 0 };
+    const ctrl = event.ctrlKey || event.metaKey;
+    const moves: Record<string, () => Cell> = {
+      ArrowDown: () => ({ row: at.row + 1, col: at.col }),
+      ArrowUp: () => ({ row: at.row - 1, col: at.col }),
+      ArrowRight: () => ({ row: at.row, col: at.col + 1 }),
+      ArrowLeft: () => ({ row: at.row, col: at.col - 1 }),
+      PageDown: () => ({ row: at.row + page, col: at.col }),
+      PageUp: () => ({ row: at.row - page, col: at.col }),
+      Home: () => (ctrl ? { row: 0, col: 0 } : { row: at.row, col: 0 }),
+      End: () => (ctrl ? { row: rows - 1, col: columns.length - 1 } : { row: at.row, col: columns.length - 1 }),
+    };
+    if (event.key === "Escape" && active.current) {
+      active.current = null;
+      syncRows();
+      drawCanvas();
+      return;
+    }
+    const move = moves[event.key];
+    if (!move) return;
+    event.preventDefault();
+    // The first key only shows where the keyboard is.
+    const next = active.current ? move() : at;
+    moveTo({ row: Math.max(0, Math.min(rows - 1, next.row)), col: Math.max(0, Math.min(columns.length - 1, next.col)) }, true);
+  };
+
   const startResize =
     (column: ColumnSpec) =>
     (event: PointerEvent): void => {
@@ -243,9 +314,29 @@ export function DataTable({ node }: RendererProps) {
             scroll.current = { top: grid.scrollTop, left: grid.scrollLeft };
             drawCanvas();
             clearTimeout(settle.current);
-            settle.current = setTimeout(() => paintRows(pool.current, contentRef.current, geometryRef.current, scroll.current.top), settleMs);
+            settle.current = setTimeout(syncRows, settleMs);
           }}
           onPointerMove={pointAt}
+          onPointerDown={(e) => {
+            const cell = cellAt(e);
+            if (cell) moveTo(cell, false);
+          }}
+          onKeyDown={onKey}
+          onCopy={(e) => {
+            // With nothing selected, Ctrl+C copies the active cell's text.
+            const cell = active.current;
+            const content = contentRef.current;
+            if (!cell || !content || !document.getSelection()?.isCollapsed) return;
+            const { text, empty } = cellText(content, content.order ? content.order[cell.row]! : cell.row, cell.col);
+            e.clipboardData?.setData("text/plain", empty ? "" : text);
+            e.preventDefault();
+          }}
+          onBlur={() => {
+            if (!active.current) return;
+            active.current = null;
+            markActive(gridRef.current, pool.current, null, cellId);
+            drawCanvas();
+          }}
           onPointerLeave={() => {
             hover.current = -1;
             drawCanvas();
@@ -321,6 +412,35 @@ function rowAt(g: Geometry, scrollTop: number, y: number): number {
   return row >= 0 && row < g.rows ? row : -1;
 }
 
+/** The scroll position (from `current`) that shows row `row` whole, moving as little as it can. */
+function scrollTopFor(g: Geometry, row: number, current: number): number {
+  const { firstExact } = view(g, current);
+  const inView = g.body / rowHeight;
+  const first = row < firstExact ? row : row + 1 > firstExact + inView ? row + 1 - inView : firstExact;
+  if (first === firstExact) return current;
+  const full = g.rows * rowHeight;
+  if (full <= maxScroll) return first * rowHeight;
+  // Past the browsers' height cap the scroll position maps to rows (the inverse of `view`).
+  return (first / Math.max(1, g.rows - inView)) * (Math.min(full, maxScroll) - g.body);
+}
+
+/** Point the grid's `aria-activedescendant` at the active cell's element (given an id), if in the DOM. */
+function markActive(grid: HTMLElement | null, container: HTMLElement | null, cell: Cell | null, id: string): void {
+  if (!grid || !container) return;
+  const old = container.querySelector(`#${id}`);
+  const row = cell ? container.querySelector(`[aria-rowindex="${cell.row + 2}"]`) : null;
+  const element = cell ? row?.children[cell.col] : undefined;
+  if (old && old !== element) {
+    old.removeAttribute("id");
+    old.removeAttribute("aria-selected");
+  }
+  if (element) {
+    element.id = id;
+    element.setAttribute("aria-selected", "true");
+    grid.setAttribute("aria-activedescendant", id);
+  } else grid.removeAttribute("aria-activedescendant");
+}
+
 /** Per pooled row element: the content and row it shows now. */
 const painted = new WeakMap<Element, { content: Content; row: number; top: number }>();
 
@@ -391,6 +511,7 @@ interface Looks {
   muted: string;
   line: string;
   hover: string;
+  accent: string;
   padding: number;
   /** Width of each ASCII character in the regular font (px). */
   advances: Float32Array;
@@ -410,6 +531,7 @@ function looksOf(grid: HTMLElement): Looks {
       muted: variable("--fg-muted"),
       line: variable("--border"),
       hover: variable("--accent-soft"),
+      accent: variable("--accent"),
       padding: parseFloat(style.fontSize) * 0.7,
       advances: advancesOf(font),
     };
@@ -517,9 +639,19 @@ interface CanvasFrame {
   layout: CanvasLayout;
   scroll: { top: number; left: number };
   hover: number;
+  active: Cell | null;
 }
 
-function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks, content, g, layout, scroll, hover }: CanvasFrame): void {
+/** A cell of the grid: a row in the order shown, and a column. */
+interface Cell {
+  row: number;
+  col: number;
+}
+
+/** Numbers the tables of the page (for their cells' ids). */
+let tables = 0;
+
+function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks, content, g, layout, scroll, hover, active }: CanvasFrame): void {
   const { width, height } = layout;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
@@ -570,6 +702,12 @@ function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks
   ctx.fillStyle = looks.line;
   for (const { right } of edges) if (right > 0 && right <= width) ctx.fillRect(right - 1, 0, 1, Math.min(height, offset + (last - first) * rowHeight));
   ctx.globalAlpha = 1;
+  const cell = active ? edges[active.col] : undefined;
+  if (active && cell && active.row >= first && active.row < last) {
+    ctx.strokeStyle = looks.accent;
+    ctx.lineWidth = 2;
+    ctx.strokeRect(cell.left + 1, rowTop(active.row) + 1, cell.right - cell.left - 2, rowHeight - 2);
+  }
 }
 
 /**
