@@ -37,6 +37,8 @@ export function mount(renderers: Record<string, Renderer>): void {
   let ui: Ui = { connection: "connecting", running: false, buildError: null, scriptError: null, typeErrors: [], toasts: [], pages: [], page: undefined };
   const uiListeners = new Set<() => void>();
   const setUi = (change: Partial<Ui>): void => {
+    // Nothing to redraw when nothing changed (a quick run's "idle" after a patch, say).
+    if (Object.entries(change).every(([key, value]) => ui[key as keyof Ui] === value)) return;
     ui = { ...ui, ...change };
     for (const listener of uiListeners) listener();
   };
