@@ -5,7 +5,9 @@
  * text under the canvas, rewritten once scrolling pauses, for screen readers, text selection, copy
  * and find-in-page. The header is sticky; columns resize by dragging their edge; a header click
  * sorts (here for small tables, on the server for large ones, which then sends the row order);
- * "Download CSV" saves the rows in the order shown.
+ * "Download CSV" saves the rows in the order shown. The keyboard moves an outlined active cell
+ * (arrows, Page Up/Down, Home/End), named to screen readers by `aria-activedescendant`; Ctrl+C
+ * copies it. The canvas drawing is in `gridCanvas.ts`.
  */
 import type { Table, Vector } from "apache-arrow";
 import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
