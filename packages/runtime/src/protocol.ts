@@ -101,13 +101,13 @@ export type BinaryHeader =
   { kind: "data"; blobs: { hash: string; size: number }[] } | { kind: "upload"; id: string; name: string; type: string; index: number; count: number };
 
 export function encodeBinary(header: BinaryHeader, ...payloads: Uint8Array[]): Uint8Array {
-  let head = new TextEncoder().encode(JSON.stringify(header));
-  const pad = (8 - ((4 + head.length) % 8)) % 8;
-  if (pad) head = new TextEncoder().encode(JSON.stringify(header) + " ".repeat(pad));
-  const out = new Uint8Array(4 + head.length + payloads.reduce((sum, p) => sum + p.length, 0));
-  new DataView(out.buffer).setUint32(0, head.length);
-  out.set(head, 4);
-  let at = 4 + head.length;
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const headLength = json.length + ((8 - ((4 + json.length) % 8)) % 8);
+  const out = new Uint8Array(4 + headLength + payloads.reduce((sum, p) => sum + p.length, 0));
+  new DataView(out.buffer).setUint32(0, headLength);
+  out.set(json, 4);
+  out.fill(0x20, 4 + json.length, 4 + headLength); // spaces after the JSON
+  let at = 4 + headLength;
   for (const payload of payloads) {
     out.set(payload, at);
     at += payload.length;

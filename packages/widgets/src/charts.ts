@@ -220,6 +220,8 @@ function build(
   }
   const ref = dataRef(scope, cached.table);
   const y = yNames.length === 1 && !color ? yNames[0]! : "value";
+  // Bars side by side: a facet per x value, so x is no longer a position axis.
+  const grouped = kind === "bar" && long && options.stack === false;
   const marks: Json[] = [];
   let builtColumns = cached.columns;
   switch (kind) {
@@ -257,7 +259,6 @@ function build(
     case "bar": {
       const times = temporal ? toFloat64(x) : null;
       const fill: Obj = long ? { fill: seriesName } : { fill: "var(--accent, steelblue)" };
-      const grouped = long && options.stack === false;
       const even = times !== null && !long && table.numRows > 50 && evenlySpaced(times);
       if (even && table.numRows > width) {
         // More bars than pixel columns, side by side at an even step: together they look like one
@@ -310,7 +311,7 @@ function build(
     }
   }
   // A time axis along x says so: the browser keeps at least four ticks on it when the chart is narrow.
-  if (temporal && !(kind === "bar" && (options.horizontal || (long && options.stack === false)))) (top.x as Obj).type = "utc";
+  if (temporal && !grouped && !(kind === "bar" && options.horizontal)) (top.x as Obj).type = "utc";
   // Dates along x, drawn as lines, areas or dots: the x domain is the extent of the dates drawn,
   // which Plot would find by comparing Date objects (a fifth of its work for a year of days).
   if (temporal && marks.every((m) => ["lineY", "areaY", "dot", "ruleY", "tip"].includes((m as { mark: string }).mark))) {

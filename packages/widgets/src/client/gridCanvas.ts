@@ -37,6 +37,12 @@ export function view(g: Geometry, scrollTop: number): { firstExact: number; top:
   return { firstExact, top: (i) => scrollTop + (i - firstExact) * rowHeight };
 }
 
+/** Each column's left and right edge (px), the first starting at `start`. */
+export function columnEdges(tracks: number[], start = 0): { left: number; right: number }[] {
+  let x = start;
+  return tracks.map((w) => ({ left: x, right: (x += w) }));
+}
+
 /** The row under a point `y` px below the top of the rows' viewport (-1: none). */
 export function rowAt(g: Geometry, scrollTop: number, y: number): number {
   const { firstExact } = view(g, scrollTop);
@@ -186,9 +192,7 @@ function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
   if (!content || !g.rows) return;
-  const edges: { left: number; right: number }[] = [];
-  let x = -scroll.left;
-  for (const w of layout.tracks) edges.push({ left: x, right: (x += w) });
+  const edges = columnEdges(layout.tracks, -scroll.left);
   const { firstExact, top } = view(g, scroll.top);
   const first = Math.max(0, Math.floor(firstExact));
   const last = Math.min(g.rows, Math.ceil(firstExact + height / rowHeight) + 1);

@@ -10,13 +10,14 @@
  * copies it. The canvas drawing is in `gridCanvas.ts`.
  */
 import type { Table, Vector } from "apache-arrow";
-import { useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
+import { useId, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import type { Json } from "@dash/runtime/protocol.ts";
 import { useDash } from "@dash/runtime/client/context.ts";
 import { hashOf, tableOf, useChunk, useDataArrivals, type DataChunk } from "./data.ts";
 import {
   cellText,
+  columnEdges,
   fitWidths,
   forgetLooks,
   looksOf,
@@ -43,9 +44,6 @@ interface ColumnSpec {
 
 type Sort = { column: string; desc: boolean } | null;
 
-/** Numbers the tables of the page (for their cells' ids). */
-let tables = 0;
-
 export function DataTable({ node }: RendererProps) {
   const p = node.props;
   const { store, send } = useDash();
@@ -68,7 +66,7 @@ export function DataTable({ node }: RendererProps) {
   const hover = useRef(-1);
   // The cell the keyboard is on (a row in the order shown, a column), drawn with an outline.
   const active = useRef<Cell | null>(null);
-  const cellId = useMemo(() => `dash-cell-${++tables}`, []);
+  const cellId = `dash-cell-${useId()}`;
   const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   // A big table arrives in two parts: its first rows with the page, then all of it.
@@ -203,11 +201,16 @@ export function DataTable({ node }: RendererProps) {
   };
   const waiting = serverSort && pending !== undefined && JSON.stringify(pending) !== JSON.stringify(sort ?? null);
 
+  /** The row under the pointer (-1: the header, or below the rows' viewport), given the grid's box. */
+  const rowUnder = (event: PointerEvent, box: DOMRect): number => {
+    const y = event.clientY - box.top - rowHeight;
+    return y < 0 || y >= layoutRef.current.height ? -1 : rowAt(geometryRef.current, scroll.current.top, y);
+  };
+
   const pointAt = (event: PointerEvent): void => {
     const grid = gridRef.current;
     if (!grid) return;
-    const y = event.clientY - grid.getBoundingClientRect().top - rowHeight;
-    const row = y < 0 || y >= layoutRef.current.height ? -1 : rowAt(geometryRef.current, scroll.current.top, y);
+    const row = rowUnder(event, grid.getBoundingClientRect());
     if (row !== hover.current) {
       hover.current = row;
       drawCanvas();
@@ -219,11 +222,9 @@ export function DataTable({ node }: RendererProps) {
     const grid = gridRef.current;
     if (!grid) return null;
     const box = grid.getBoundingClientRect();
-    const y = event.clientY - box.top - rowHeight;
-    const row = y < 0 ? -1 : rowAt(geometryRef.current, scroll.current.top, y);
+    const row = rowUnder(event, box);
     const x = event.clientX - box.left + scroll.current.left;
-    let left = 0;
-    const col = layoutRef.current.tracks.findIndex((w) => x >= left && x < (left += w));
+    const col = columnEdges(layoutRef.current.tracks).findIndex(({ left, right }) => x >= left && x < right);
     return row >= 0 && col >= 0 ? { row, col } : null;
   };
 
@@ -236,8 +237,7 @@ export function DataTable({ node }: RendererProps) {
       const { tracks, width } = layoutRef.current;
       const top = scrollTopFor(g, cell.row, grid.scrollTop);
       if (top !== grid.scrollTop) grid.scrollTop = top;
-      const left = tracks.slice(0, cell.col).reduce((sum, w) => sum + w, 0);
-      const right = left + (tracks[cell.col] ?? 0);
+      const { left, right } = columnEdges(tracks)[cell.col]!;
       if (left < grid.scrollLeft) grid.scrollLeft = left;
       else if (right > grid.scrollLeft + width) grid.scrollLeft = right - width;
       scroll.current = { top: grid.scrollTop, left: grid.scrollLeft };
