@@ -4,10 +4,8 @@
 // Prints median and p99 of each figure, at two sizes (10× apart) where the size matters.
 // BENCH_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" passes Node flags to the dash server.
 import { launchChromium, unthrottledArgs } from "./lib/chromium.mjs";
-import { spawn } from "node:child_process";
-import path from "node:path";
+import { startDash } from "./lib/dash-process.mjs";
 
-const root = path.resolve(import.meta.dirname, "..");
 const only = process.argv[2];
 // This machine's speed right now (a shared VM varies by several times over an hour): the time to
 // sum a 10,000,000-element Float64Array, best of five (18–30 ms over most of 2026-11-22).
@@ -75,26 +73,13 @@ async function rerun(page, value) {
   return performance.now() - started;
 }
 
-/** Run `entry` in a dash server of its own process (bench/lib/serve.mjs) while `fn` runs. */
+/** Run `entry` in a dash server of its own process while `fn` runs. */
 async function withApp(entry, env, fn) {
-  const child = spawn(
-    process.execPath,
-    [...(process.env.BENCH_SERVER_FLAGS?.split(" ").filter(Boolean) ?? []), path.join(root, "bench/lib/serve.mjs"), path.join(root, entry)],
-    {
-      cwd: root,
-      env: { ...process.env, DASH_SCRIPT_TIMEOUT: "120", ...env },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.once("data", (chunk) => resolve(String(chunk).trim()));
-    child.once("exit", (code) => reject(new Error(`the dash server exited with ${code}`)));
-  });
+  const server = await startDash(entry, { DASH_SCRIPT_TIMEOUT: "120", ...env });
   try {
-    return await fn({ url });
+    return await fn({ url: server.url });
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((resolve) => child.once("exit", resolve));
+    await server.stop();
   }
 }
 

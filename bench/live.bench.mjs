@@ -14,7 +14,7 @@
  * - a new BigQuery table version: 1 query, and the cached call it keys, made concurrently by all
  *   1,000 sessions' reruns: underlying calls.
  */
-import { spawn } from "node:child_process";
+import { startDash } from "./lib/dash-process.mjs";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -113,16 +113,14 @@ const version = String(meta.get(0)?.version);
 dash.markdown(\`window \${windows.get(0)?.id}; version \${version}; \${await lookup(version)}\`);
 `,
   );
-  const env = {
-    ...process.env,
+  const server = await startDash(app, {
     STORAGE_EMULATOR_HOST: gcs.url,
     BIGQUERY_EMULATOR_HOST: bq.url,
     GOOGLE_CLOUD_PROJECT: "bench",
     METADATA_SERVER_DETECTION: "none",
     LIVE_COUNTER: `http://127.0.0.1:${counter.address().port}`,
-  };
-  const child = spawn(process.execPath, [path.join(root, "bench/lib/serve.mjs"), app], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve) => child.stdout.once("data", (chunk) => resolve(String(chunk).trim())));
+  });
+  const url = server.url;
   const viewers = new Worker(new URL(import.meta.url), { workerData: { url: `${url.replace("http", "ws")}/_dash/ws` } });
   const ask = (message, reply) =>
     new Promise((resolve) => {
@@ -191,8 +189,7 @@ dash.markdown(\`window \${windows.get(0)?.id}; version \${version}; \${await loo
 
   await ask({ t: "close" }, "closed");
   await viewers.terminate();
-  child.kill("SIGTERM");
-  await new Promise((resolve) => child.once("exit", resolve));
+  await server.stop();
   await gcs.close();
   await bq.close();
   counter.close();

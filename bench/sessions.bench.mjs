@@ -4,19 +4,15 @@
  * by raw `ws` clients that say hello and wait for the first run to finish. Memory is the server
  * process's resident set (main thread + script workers), read from /proc.
  */
-import { spawn } from "node:child_process";
+import { startDash } from "./lib/dash-process.mjs";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import WebSocket from "ws";
-import { line, report, root } from "./lib/stats.mjs";
+import { line, report } from "./lib/stats.mjs";
 
-const child = spawn(process.execPath, [path.join(root, "bench/lib/serve.mjs"), path.join(root, "bench/fixtures/page200.ts")], {
-  cwd: root,
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const url = await new Promise((resolve) => child.stdout.once("data", (chunk) => resolve(String(chunk).trim())));
+const server = await startDash("bench/fixtures/page200.ts");
+const url = server.url;
 const wsUrl = `${url.replace("http", "ws")}/_dash/ws`;
-const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) * 1024;
+const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))[1]) * 1024;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sockets = [];
@@ -72,5 +68,4 @@ line("    first page of a new session on the wire", `${initialBytes} B`);
 report("    new session: hello → first run done", connectTimes, "ms", undefined, 1);
 
 for (const ws of sockets) ws.terminate();
-child.kill("SIGTERM");
-await new Promise((resolve) => child.once("exit", resolve));
+await server.stop();
