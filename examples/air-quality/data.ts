@@ -127,10 +127,11 @@ const queries = {
 export const sql = { pollution: pollutionSql, temperature: temperatureSql, precipitation: precipitationSql, zipCodes: zipSql };
 
 /**
- * The bundled sample data, made once per state: the same rows for every viewer, as the cached
- * queries give (so dash converts and sends each state's data once, not on every rerun).
+ * The bundled sample data: the same rows (the same objects) for every viewer and rerun, as the
+ * cached queries give, so dash converts and sends each state's data once. sample.mjs keeps each
+ * state's rows; the weather columns split here are kept per state too.
  */
-function sample<T>(make: (state: string) => T): (state: string) => Promise<T> {
+function perState<T>(make: (state: string) => T): (state: string) => Promise<T> {
   const made = new Map<string, T>();
   return (state) => {
     if (!made.has(state)) made.set(state, make(state));
@@ -139,10 +140,10 @@ function sample<T>(make: (state: string) => T): (state: string) => Promise<T> {
 }
 
 const samples = {
-  pollution: sample(pollutionRows),
-  temperature: sample((state) => weatherDays(state).map(({ date, min, max, avg }) => ({ date, min, max, avg }))),
-  precipitation: sample((state) => weatherDays(state).map(({ date, prcp }) => ({ date, prcp }))),
-  zipCodes: sample(zipRows),
+  pollution: (state: string) => Promise.resolve(pollutionRows(state)),
+  temperature: perState((state) => weatherDays(state).map(({ date, min, max, avg }) => ({ date, min, max, avg }))),
+  precipitation: perState((state) => weatherDays(state).map(({ date, prcp }) => ({ date, prcp }))),
+  zipCodes: (state: string) => Promise.resolve(zipRows(state)),
 };
 
 /** Yearly state means of four pollutants (µg/m³; lead in 0.01 µg/m³), 1990–2016; PM2.5 is NaN where not measured. */
