@@ -93,11 +93,13 @@ describe("tables", () => {
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight"); // (stays in the last column)
     expect(await activeCell(grid)).toEqual({ text: "9", row: "3" });
-    const copied = page.evaluate(
-      () => new Promise<string>((resolve) => document.addEventListener("copy", (e) => resolve(e.clipboardData!.getData("text/plain")), { once: true })),
+    // The listener is in place before the key is pressed (a listener installed alongside could miss it).
+    await page.evaluate(() =>
+      document.addEventListener("copy", (e) => ((window as unknown as { copied: string }).copied = e.clipboardData!.getData("text/plain")), { once: true }),
     );
     await page.keyboard.press("Control+c");
-    expect(await copied).toBe("9");
+    const copied = await page.waitForFunction(() => (window as unknown as { copied?: string }).copied, null, { timeout: 10_000 });
+    expect(await copied.jsonValue()).toBe("9");
     await page.keyboard.press("Escape");
     expect(await grid.getAttribute("aria-activedescendant")).toBeNull();
 
