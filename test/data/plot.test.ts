@@ -198,6 +198,25 @@ describe("quick charts: bad input is a message in the element", () => {
     expect(ticksAt(215).length).toBeGreaterThanOrEqual(4); // Plot alone: one tick ("2016") at this width
     expect(ticksAt(960).length).toBeGreaterThan(8);
   });
+  test("a number axis keeps at least three ticks on a narrow chart; bars over numbers stay categories", async () => {
+    const app = await testApp(
+      script(
+        `const year = Array.from({ length: 27 }, (_, i) => 1990 + i); dash.lineChart({ year, v: year.map((y) => y % 7) }, { x: "year", y: "v" }); dash.barChart({ n: [1, 2, 3], v: [4, 5, 6] }, { x: "n", y: "v" });`,
+      ),
+      { timeout: 60 },
+    );
+    const [line, bars] = app.getAll("chart").map((node) => node.props.spec as { x: { type?: string } });
+    expect(line!.x.type).toBe("linear");
+    expect(bars!.x.type).toBeUndefined();
+    const labels = (width: number): string[] => {
+      const { document } = parseHTML("<!doctype html><html><body></body></html>");
+      const resolve = (hash: string): unknown => tableFromIPC(app.data.get(hash)!);
+      const figure = renderPlot(line as never, resolve, { width, height: 200, document: document as unknown as Document });
+      return [...figure.querySelectorAll('[aria-label="x-axis tick label"] text')].map((t) => t.textContent ?? "");
+    };
+    expect(labels(170)).toEqual(["1990", "2000", "2010"]); // Plot alone: "2000"
+    expect(labels(960).length).toBeGreaterThan(8);
+  });
   test("unchanged data is not sent again; two elements with the same table send it once", async () => {
     const app = await testApp(
       script(

@@ -310,8 +310,10 @@ function build(
       break;
     }
   }
-  // A time axis along x says so: the browser keeps at least four ticks on it when the chart is narrow.
+  // A time or number axis along x says so: the browser keeps at least four (three) ticks on it when
+  // the chart is narrow. (Bars over numbers are categories: a band scale, left alone.)
   if (temporal && !grouped && !(kind === "bar" && options.horizontal)) (top.x as Obj).type = "utc";
+  else if (continuous && kind !== "bar") (top.x as Obj).type = "linear";
   // Dates along x, drawn as lines, areas or dots: the x domain is the extent of the dates drawn,
   // which Plot would find by comparing Date objects (a fifth of its work for a year of days).
   if (temporal && marks.every((m) => ["lineY", "areaY", "dot", "ruleY", "tip"].includes((m as { mark: string }).mark))) {

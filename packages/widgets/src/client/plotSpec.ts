@@ -76,10 +76,12 @@ export function renderPlot(spec: Json, resolve: Resolve, options: RenderOptions)
     const revived = markOptions === undefined ? undefined : revive(markOptions, resolve);
     return data === undefined || data === null ? make(revived) : make(revive(data, resolve), revived);
   });
-  // A time axis keeps at least four ticks on a narrow figure (Plot's default, one per 80 px, leaves
-  // a year across 200 px with a single tick on its first day).
+  // A time axis keeps at least four ticks on a narrow figure, a number axis three (Plot's default,
+  // one per 80 px, leaves a year of days across 200 px with one tick on its first day, and 1990–2016
+  // across 170 px with "2000" alone).
   const x = top.x as Record<string, unknown> | undefined;
-  if (x?.type === "utc" && x.ticks === undefined) top.x = { ...x, ticks: Math.max(4, Math.round(options.width / 80)) };
+  const fewest = x?.type === "utc" ? 4 : x?.type === "linear" ? 3 : 0;
+  if (x && fewest && x.ticks === undefined) top.x = { ...x, ticks: Math.max(fewest, Math.round(options.width / 80)) };
   return Plot.plot({
     width: options.width,
     ...(options.height ? { height: options.height } : {}),
