@@ -209,6 +209,8 @@ describe("widgets", () => {
   test("tabs, expander, container, columns, empty, progress", async () => {
     const page = await fresh();
     const tabs = page.getByRole("tab");
+    // (The page is idle once connected with content; the run may still be adding the tabs.)
+    await tabs.last().waitFor();
     expect(await tabs.allInnerTexts()).toEqual(["Widgets", "Text & data", "Layout", "Live"]);
     await page.getByText("Plain text keeps   its spacing.").waitFor({ state: "hidden" });
     await page.getByRole("tab", { name: "Layout" }).click();
