@@ -55,6 +55,9 @@ describe("the script model", () => {
 
   test("a runaway script is stopped after --script-timeout; a session on another page keeps getting updates", async () => {
     const app = await start("examples/runaway/app.ts", 2);
+    // Sessions go to the least busy worker; the second starts a second after the first is ready.
+    // Until then both viewers would share one worker, which is the point of the test.
+    await expect.poll(async () => (await (await fetch(`${app.url}/metrics`)).text()).includes("dash_script_workers 2"), { timeout: 10_000 }).toBe(true);
     const healthyContext = await e2e.browser.newContext();
     const runawayContext = await e2e.browser.newContext();
     const healthy = await open(healthyContext, app.url);

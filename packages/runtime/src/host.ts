@@ -107,6 +107,11 @@ export class ScriptHost {
     this.watchdog.unref();
   }
 
+  /** Script workers running (the first starts at once, the others a second after it is ready). */
+  get workerCount(): number {
+    return this.workers.length;
+  }
+
   get sessionCount(): number {
     return this.sessions.size;
   }

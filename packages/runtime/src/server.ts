@@ -146,6 +146,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         `dash_messages_total ${counters.messages}`,
         "# TYPE dash_messages_rejected_total counter",
         `dash_messages_rejected_total ${counters.rejected}`,
+        "# TYPE dash_script_workers gauge",
+        `dash_script_workers ${options.host.workerCount}`,
         "# TYPE dash_script_workers_killed_total counter",
         `dash_script_workers_killed_total ${options.host.killed}`,
         options.metrics?.() ?? "",
