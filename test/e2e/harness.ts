@@ -99,11 +99,11 @@ export async function open(context: Browser | BrowserContext, url: string): Prom
   return page;
 }
 
-/** Wait until the connection is up and no run is going. */
+/** Wait until the connection is up, a run has finished and no run is announced as going. */
 export async function waitIdle(page: Page): Promise<void> {
   await page.waitForFunction(() => {
-    const dash = (window as unknown as { __dash?: { ui(): { connection: string; running: boolean } } }).__dash;
-    return dash && dash.ui().connection === "connected" && !dash.ui().running && document.querySelector(".dash-main .dash-el") !== null;
+    const dash = (window as unknown as { __dash?: { ui(): { connection: string; running: boolean }; finished(): number } }).__dash;
+    return dash && dash.ui().connection === "connected" && !dash.ui().running && dash.finished() > 0 && document.querySelector(".dash-main .dash-el") !== null;
   });
 }
 

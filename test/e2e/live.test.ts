@@ -117,12 +117,16 @@ describe("dash run", () => {
     const page = await open(context, app.url);
     await prepare(page);
     const session = await sessionOf(page);
+    const finished = (): Promise<number> => page.evaluate(() => (window as unknown as { __dash: { finished(): number } }).__dash.finished());
+    const before = await finished();
 
     await page.evaluate(() => (window as unknown as { __dash: { socket(): WebSocket } }).__dash.socket().close());
     await page.locator(".dash-connection", { hasText: "Reconnecting" }).waitFor({ timeout: 2000 });
     await page.locator(".dash-connection", { hasText: "Connected" }).waitFor({ timeout: 8000 });
     await waitIdle(page);
     expect(await sessionOf(page)).toBe(session);
+    // The server says whether a run is going on the session it resumed (here none: it is idle).
+    await page.waitForFunction((n) => (window as unknown as { __dash: { finished(): number } }).__dash.finished() > n, before, { timeout: 2000 });
     await expectKept(page, { marker: true, clicks: 1 });
 
     // Offline for a while: keeps retrying, shows Reconnecting, and comes back when online.

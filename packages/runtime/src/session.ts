@@ -693,6 +693,12 @@ export class Session {
     if (Object.keys(this.query).length) this.host.send({ t: "query", query: { ...this.query } });
   }
 
+  /** A browser back on this session (a reconnect, a reload): what it missed, and whether a run is going. */
+  resume(version: number | undefined): void {
+    this.attach(version);
+    this.host.send({ t: "status", status: this.run ? "running" : this.lastError ? "error" : "idle" });
+  }
+
   detach(): void {
     this.connected = false;
   }

@@ -177,7 +177,7 @@ export function serveWorker(): void {
         return;
       }
       case "attach":
-        sessions.get(message.sid)?.attach(message.version);
+        sessions.get(message.sid)?.resume(message.version);
         return;
       case "detach":
         sessions.get(message.sid)?.detach();

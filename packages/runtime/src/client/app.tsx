@@ -65,7 +65,9 @@ export function mount(renderers: Record<string, Renderer>): void {
       if (socket?.readyState === WebSocket.OPEN) socket.send(frame);
     },
   };
-  (window as unknown as { __dash: unknown }).__dash = { store, ui: () => ui, send: dash.send, socket: () => socket };
+  /** Runs the server said were over (tests wait for the first: content can show before it ends). */
+  let finished = 0;
+  (window as unknown as { __dash: unknown }).__dash = { store, ui: () => ui, send: dash.send, socket: () => socket, finished: () => finished };
 
   /** Widget values we hold, so a server that lost our session can restore them. */
   const widgetValues = (): Record<string, Json> => {
@@ -107,6 +109,7 @@ export function mount(renderers: Record<string, Renderer>): void {
         if (!store.apply(message.base, message.version, message.patch)) dash.send({ t: "resync" });
         return;
       case "status":
+        if (message.status !== "running") finished++;
         setUi({ running: message.status === "running", ...(message.status === "idle" ? { scriptError: null } : {}) });
         // After the frame that shows the run's update (replaceState takes the page a few ms).
         if (message.status === "idle") requestAnimationFrame(() => setTimeout(updateUrl, 0));
