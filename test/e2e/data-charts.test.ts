@@ -75,7 +75,7 @@ describe("tables", () => {
     expect(await page.locator(".dash-grid b").count()).toBe(0);
   });
 
-  test("the keyboard moves through the cells (outlined, named to screen readers); Ctrl+C copies one", async () => {
+  test("the keyboard moves through the cells (outlined, named to screen readers); Shift selects a range; Ctrl+C copies", async () => {
     const page = await fresh(charts.url);
     const grid = page.locator(".dash-grid").first();
     await grid.locator(".dash-grid-row").first().waitFor();
@@ -93,13 +93,29 @@ describe("tables", () => {
     await page.keyboard.press("ArrowRight");
     await page.keyboard.press("ArrowRight"); // (stays in the last column)
     expect(await activeCell(grid)).toEqual({ text: "9", row: "3" });
-    // The listener is in place before the key is pressed (a listener installed alongside could miss it).
-    await page.evaluate(() =>
-      document.addEventListener("copy", (e) => ((window as unknown as { copied: string }).copied = e.clipboardData!.getData("text/plain")), { once: true }),
-    );
-    await page.keyboard.press("Control+c");
-    const copied = await page.waitForFunction(() => (window as unknown as { copied?: string }).copied, null, { timeout: 10_000 });
-    expect(await copied.jsonValue()).toBe("9");
+    const copy = async (): Promise<string> => {
+      // The listener is in place before the key is pressed (a listener installed alongside could miss it).
+      await page.evaluate(() => {
+        delete (window as unknown as { copied?: string }).copied;
+        document.addEventListener("copy", (e) => ((window as unknown as { copied: string }).copied = e.clipboardData!.getData("text/plain")), { once: true });
+      });
+      await page.keyboard.press("Control+c");
+      const copied = await page.waitForFunction(() => (window as unknown as { copied?: string }).copied, null, { timeout: 10_000 });
+      return (await copied.jsonValue()) as string;
+    };
+    expect(await copy()).toBe("9");
+    // Shift extends a range from the active cell; Ctrl+C copies it as a spreadsheet pastes it.
+    const painted = (await canvasOf(page, 0)).url;
+    await page.keyboard.press("Shift+ArrowUp");
+    await page.keyboard.press("Shift+ArrowLeft");
+    expect((await canvasOf(page, 0)).url).not.toBe(painted); // the range is shaded
+    expect(await copy()).toBe("Oslo\t3\n<b>Lima</b>\t9");
+    await page.keyboard.press("ArrowDown"); // a move without Shift selects one cell again
+    expect(await copy()).toBe("<b>Lima</b>");
+    await page.keyboard.press("Shift+ArrowDown");
+    expect(await copy()).toBe("<b>Lima</b>\nPune");
+    await page.keyboard.press("Control+a");
+    expect(await copy()).toBe("Oslo\t3\n<b>Lima</b>\t9\nPune\t1");
     await page.keyboard.press("Escape");
     expect(await grid.getAttribute("aria-activedescendant")).toBeNull();
 
@@ -114,6 +130,10 @@ describe("tables", () => {
     expect((await activeCell(big))?.row).toBe("1000001");
     await page.keyboard.press("Control+Home");
     expect((await activeCell(big))?.row).toBe("2");
+    // Ten million cells are more than Ctrl+C copies: the table says so and points to the download.
+    await page.keyboard.press("Control+a");
+    await page.keyboard.press("Control+c");
+    await page.getByText("10,000,000 cells are too many to copy").waitFor({ timeout: 5000 });
   });
 
   test("a 1,000,000-row table scrolls to its end with few rows in the DOM, and sorts on the server", async () => {

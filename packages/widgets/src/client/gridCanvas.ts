@@ -59,6 +59,37 @@ export function cellText(content: Content, row: number, column: number): { text:
   return text === null || value === null || value === undefined ? { text: text ?? "null", empty: true } : { text, empty: false };
 }
 
+/** The rows and columns between two cells (corners included), in the order shown. */
+export interface Range {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+export function rangeOf(a: Cell, b: Cell): Range {
+  return { top: Math.min(a.row, b.row), bottom: Math.max(a.row, b.row), left: Math.min(a.col, b.col), right: Math.max(a.col, b.col) };
+}
+
+/**
+ * A range's cells as spreadsheets paste them: tab-separated, a line per row, the text shown
+ * (numbers formatted as in the grid); a value holding a tab, a line break or a quote is quoted.
+ */
+export function rangeText(content: Content, range: Range): string {
+  const lines: string[] = [];
+  for (let i = range.top; i <= range.bottom; i++) {
+    const row = content.order ? content.order[i]! : i;
+    const cells: string[] = [];
+    for (let c = range.left; c <= range.right; c++) {
+      const { text, empty } = cellText(content, row, c);
+      const value = empty ? "" : text;
+      cells.push(/[\t\n\r"]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+    }
+    lines.push(cells.join("\t"));
+  }
+  return lines.join("\n");
+}
+
 /** Colors and font the canvas draws with, read from the theme (per grid, until it changes). */
 export interface Looks {
   font: string;
@@ -179,6 +210,8 @@ export interface CanvasFrame {
   scroll: { top: number; left: number };
   hover: number;
   active: Cell | null;
+  /** The other corner of the selected range (null: only the active cell is selected). */
+  anchor: Cell | null;
 }
 
 /** A cell of the grid: a row in the order shown, and a column. */
@@ -187,7 +220,7 @@ export interface Cell {
   col: number;
 }
 
-function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks, content, g, layout, scroll, hover, active }: CanvasFrame): void {
+function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks, content, g, layout, scroll, hover, active, anchor }: CanvasFrame): void {
   const { width, height } = layout;
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
@@ -203,6 +236,19 @@ function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks
   if (hover >= first && hover < last) {
     ctx.fillStyle = looks.hover;
     ctx.fillRect(0, rowTop(hover), rowsRight, rowHeight);
+  }
+  if (active && anchor) {
+    const range = rangeOf(active, anchor);
+    const top = Math.max(first, range.top);
+    const bottom = Math.min(last - 1, range.bottom);
+    const left = edges[range.left]!.left;
+    const right = edges[range.right]!.right;
+    if (top <= bottom) {
+      ctx.globalAlpha = 0.12;
+      ctx.fillStyle = looks.accent;
+      ctx.fillRect(left, rowTop(top), right - left, rowTop(bottom) + rowHeight - rowTop(top));
+      ctx.globalAlpha = 1;
+    }
   }
   ctx.globalAlpha = 0.6;
   ctx.fillStyle = looks.line;

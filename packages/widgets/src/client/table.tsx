@@ -6,8 +6,9 @@
  * and find-in-page. The header is sticky; columns resize by dragging their edge; a header click
  * sorts (here for small tables, on the server for large ones, which then sends the row order);
  * "Download CSV" saves the rows in the order shown. The keyboard moves an outlined active cell
- * (arrows, Page Up/Down, Home/End), named to screen readers by `aria-activedescendant`; Ctrl+C
- * copies it. The canvas drawing is in `gridCanvas.ts`.
+ * (arrows, Page Up/Down, Home/End), named to screen readers by `aria-activedescendant`; Shift
+ * with a move or a click selects the range from it, Ctrl+A the whole table, and Ctrl+C copies the
+ * selection as a spreadsheet pastes it. The canvas drawing is in `gridCanvas.ts`.
  */
 import type { Table, Vector } from "apache-arrow";
 import { useId, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
@@ -23,6 +24,8 @@ import {
   looksOf,
   maxScroll,
   paintCanvas,
+  rangeOf,
+  rangeText,
   rowAt,
   rowHeight,
   view,
@@ -66,6 +69,10 @@ export function DataTable({ node }: RendererProps) {
   const hover = useRef(-1);
   // The cell the keyboard is on (a row in the order shown, a column), drawn with an outline.
   const active = useRef<Cell | null>(null);
+  // The other corner of the selected range, kept while Shift extends it.
+  const anchor = useRef<Cell | null>(null);
+  // A word in the bar about the last copy (too big a selection).
+  const [notice, setNotice] = useState<string | null>(null);
   const cellId = `dash-cell-${useId()}`;
   const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -128,6 +135,7 @@ export function DataTable({ node }: RendererProps) {
         scroll: scroll.current,
         hover: hover.current,
         active: active.current,
+        anchor: anchor.current,
       });
   };
   /** The DOM rows for the view, and the active cell's id for screen readers. */
@@ -137,6 +145,7 @@ export function DataTable({ node }: RendererProps) {
   };
   useLayoutEffect(() => {
     if (active.current && active.current.row >= rows) active.current = rows ? { row: rows - 1, col: active.current.col } : null;
+    if (anchor.current && (!active.current || anchor.current.row >= rows)) anchor.current = null;
     syncRows();
     drawCanvas();
   });
@@ -228,10 +237,12 @@ export function DataTable({ node }: RendererProps) {
     return row >= 0 && col >= 0 ? { row, col } : null;
   };
 
-  /** Make `cell` the active one; with `reveal`, scroll it into view first. */
-  const moveTo = (cell: Cell, reveal: boolean): void => {
+  /** Make `cell` the active one (with `extend`, the selection runs from the range's anchor to it); with `reveal`, scroll it into view first. */
+  const moveTo = (cell: Cell, reveal: boolean, extend = false): void => {
     const grid = gridRef.current;
+    anchor.current = extend ? (anchor.current ?? active.current ?? cell) : null;
     active.current = cell;
+    if (notice) setNotice(null);
     if (grid && reveal) {
       const g = geometryRef.current;
       const { tracks, width } = layoutRef.current;
@@ -263,8 +274,15 @@ export function DataTable({ node }: RendererProps) {
     };
     if (event.key === "Escape" && active.current) {
       active.current = null;
+      anchor.current = null;
       syncRows();
       drawCanvas();
+      return;
+    }
+    if (ctrl && event.key.toLowerCase() === "a") {
+      event.preventDefault();
+      anchor.current = { row: 0, col: 0 };
+      moveTo({ row: rows - 1, col: columns.length - 1 }, false, true);
       return;
     }
     const move = moves[event.key];
@@ -272,7 +290,7 @@ export function DataTable({ node }: RendererProps) {
     event.preventDefault();
     // The first key only shows where the keyboard is.
     const next = active.current ? move() : at;
-    moveTo({ row: Math.max(0, Math.min(rows - 1, next.row)), col: Math.max(0, Math.min(columns.length - 1, next.col)) }, true);
+    moveTo({ row: Math.max(0, Math.min(rows - 1, next.row)), col: Math.max(0, Math.min(columns.length - 1, next.col)) }, true, event.shiftKey);
   };
 
   const startResize =
@@ -312,6 +330,7 @@ export function DataTable({ node }: RendererProps) {
           {rows.toLocaleString()} row{rows === 1 ? "" : "s"}
           {waiting ? " · sorting…" : ""}
           {partial ? ` · loading all rows (first ${table.numRows.toLocaleString()} shown)…` : ""}
+          {notice ? ` · ${notice}` : ""}
         </span>
         <button type="button" class="dash-table-download" disabled={!full} onClick={() => full && downloadCsv(full, columns, order)}>
           Download CSV
@@ -336,21 +355,28 @@ export function DataTable({ node }: RendererProps) {
           onPointerMove={pointAt}
           onPointerDown={(e) => {
             const cell = cellAt(e);
-            if (cell) moveTo(cell, false);
+            if (cell) moveTo(cell, false, e.shiftKey);
           }}
           onKeyDown={onKey}
           onCopy={(e) => {
-            // With nothing selected, Ctrl+C copies the active cell's text.
+            // With no text selected, Ctrl+C copies the selected cells (tab-separated rows).
             const cell = active.current;
             const content = contentRef.current;
             if (!cell || !content || !document.getSelection()?.isCollapsed) return;
-            const { text, empty } = cellText(content, content.order ? content.order[cell.row]! : cell.row, cell.col);
-            e.clipboardData?.setData("text/plain", empty ? "" : text);
             e.preventDefault();
+            const range = rangeOf(cell, anchor.current ?? cell);
+            const cells = (range.bottom - range.top + 1) * (range.right - range.left + 1);
+            if (cells > copyLimit) {
+              setNotice(`${cells.toLocaleString()} cells are too many to copy (up to ${copyLimit.toLocaleString()}); Download CSV saves them all`);
+              return;
+            }
+            e.clipboardData?.setData("text/plain", rangeText(content, range));
+            setNotice(cells > 1 ? `Copied ${cells.toLocaleString()} cells` : null);
           }}
           onBlur={() => {
             if (!active.current) return;
             active.current = null;
+            anchor.current = null;
             markActive(gridRef.current, pool.current, null, cellId);
             drawCanvas();
           }}
@@ -394,6 +420,8 @@ export function DataTable({ node }: RendererProps) {
 
 /** How long scrolling must pause before the DOM rows are rewritten (ms). */
 const settleMs = 90;
+/** The most cells Ctrl+C copies (as text, in one go: 200,000 cells is a few MB). */
+const copyLimit = 200_000;
 
 /** The scroll position (from `current`) that shows row `row` whole, moving as little as it can. */
 function scrollTopFor(g: Geometry, row: number, current: number): number {
