@@ -1,7 +1,8 @@
-// The grid's copy: a range of cells as tab-separated text, in the order shown.
+// The grid's copy (a range of cells as tab-separated text, in the order shown) and number formats.
 import { tableFromArrays } from "apache-arrow";
 import { describe, expect, test } from "vitest";
 import { rangeOf, rangeText, type Content } from "../../packages/widgets/src/client/gridCanvas.ts";
+import { numberFormat } from "../../packages/widgets/src/client/lazy.ts";
 
 const table = tableFromArrays({ city: ["Oslo", 'Say "hi"', "tab\there", "two\nlines"], v: Float64Array.from([3, 9, 1, 4]) });
 const content = (order?: number[]): Content => ({
@@ -21,5 +22,21 @@ describe("copying a range of cells", () => {
   });
   test("in the order shown (a sorted grid copies its rows as sorted)", () => {
     expect(rangeText(content([2, 0, 1, 3]), rangeOf({ row: 0, col: 1 }, { row: 1, col: 1 }))).toBe("1.0\n3.0");
+  });
+});
+
+describe("a column's number format", () => {
+  test("d3's specifiers, with integers of 13 digits and more written whole (d3 alone: 1e+12)", () => {
+    expect(numberFormat(",")(1234.5)).toBe("1,234.5");
+    expect(numberFormat(",")(1e12)).toBe("1,000,000,000,000");
+    expect(numberFormat(",")(-5e12)).toBe("−5,000,000,000,000");
+    expect(numberFormat("$,.2f")(1e12)).toBe("$1,000,000,000,000.00");
+    expect(numberFormat(".1%")(0.123)).toBe("12.3%");
+  });
+  test("BigInts exactly, past 2^53 too", () => {
+    expect(numberFormat(",")(9_223_372_036_854_775_807n)).toBe("9,223,372,036,854,775,807");
+    expect(numberFormat("$,")(-(10n ** 20n))).toBe("−$100,000,000,000,000,000,000");
+    expect(numberFormat(",")(1_000_000_000_000n)).toBe("1,000,000,000,000");
+    expect(numberFormat(".2s")(1500n)).toBe("1.5k");
   });
 });

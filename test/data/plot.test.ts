@@ -198,6 +198,22 @@ describe("quick charts: bad input is a message in the element", () => {
     expect(ticksAt(215).length).toBeGreaterThanOrEqual(4); // Plot alone: one tick ("2016") at this width
     expect(ticksAt(960).length).toBeGreaterThan(8);
   });
+  test("bar charts make room for long category names (down the left, or slanted along the bottom)", async () => {
+    const app = await testApp(
+      script(
+        `const names = ["North America West", "South America", "Western Europe", "Eastern Europe", "Middle East", "North Africa", "Sub-Saharan Africa", "South Asia", "East Asia", "Southeast Asia", "Oceania", "Central Asia", "Caribbean"]; const rows = names.map((place, i) => ({ place, sales: i + 1 })); dash.barChart(rows, { x: "place", y: "sales", horizontal: true }); dash.barChart(rows, { x: "place", y: "sales" }); dash.barChart(rows.slice(0, 3).map((r, i) => ({ ...r, place: String(i) })), { x: "place", y: "sales", horizontal: true });`,
+      ),
+      { timeout: 60 },
+    );
+    const [across, slanted, short] = app
+      .getAll("chart")
+      .map((node) => node.props.spec as { marginLeft?: number; marginBottom?: number; y?: { labelAnchor?: string } });
+    // "Sub-Saharan Africa": 18 characters of 10 px text, about 110 px (Plot's default margin: 40).
+    expect(across!.marginLeft).toBeGreaterThanOrEqual(110);
+    expect(across!.y!.labelAnchor).toBe("top");
+    expect(slanted!.marginBottom).toBeGreaterThan(90);
+    expect(short!.marginLeft).toBe(40);
+  });
   test("a number axis keeps at least three ticks on a narrow chart; bars over numbers stay categories", async () => {
     const app = await testApp(
       script(

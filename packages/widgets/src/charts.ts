@@ -273,7 +273,10 @@ function build(
         const sideBySide: Obj = grouped ? { fy: xName, y: seriesName } : {};
         marks.push({ mark: "barX", data: ref, options: { y: xName, x: y, ...fill, ...sideBySide, tip: true } });
         top.x = { label: yLabel, grid: true };
-        top.y = { label: xLabel };
+        // The categories' names down the left: a margin as wide as the longest (Plot's default
+        // 40 px cut "Region 12" to "on 12"), and the axis label above them rather than across them.
+        top.y = { label: xLabel, labelAnchor: "top" };
+        top.marginLeft = Math.min(240, Math.max(40, Math.round(longestLabel(x) * 6.2) + 14));
       } else if (grouped) {
         // Side by side: a facet per x (dates too), a bar per series within it.
         marks.push({ mark: "barY", data: ref, options: { fx: xName, x: seriesName, y, ...fill, tip: true } });
@@ -284,7 +287,8 @@ function build(
         const categories = distinctCount(x);
         if (categories > 12) (top.x as { [key: string]: Json }).tickRotate = -45;
         if (categories > 40) (top.x as { [key: string]: Json }).ticks = everyNth(x, Math.ceil(categories / 30));
-        if (categories > 12) top.marginBottom = 60;
+        // Names slanted at 45°: a bottom margin for the longest, and the axis label below it.
+        if (categories > 12) top.marginBottom = Math.min(200, Math.max(60, Math.round(longestLabel(x) * 6.2 * 0.72) + 34));
       }
       marks.push({ mark: options.horizontal ? "ruleX" : "ruleY", data: [0] });
       // The browser reports the chart's width, which decides between bars and one stepped shape.
@@ -533,6 +537,13 @@ function distinctCount(vector: Vector): number {
   const set = new Set<unknown>();
   for (let i = 0; i < vector.length; i++) set.add(vector.get(i));
   return set.size;
+}
+
+/** The length of the longest value of a column, written as text. */
+function longestLabel(vector: Vector): number {
+  let longest = 0;
+  for (let i = 0; i < vector.length; i++) longest = Math.max(longest, String(vector.get(i) ?? "").length);
+  return longest;
 }
 
 function everyNth(vector: Vector, step: number): Json {

@@ -536,7 +536,7 @@ function formatter(chunk: DataChunk, column: ColumnSpec): (value: unknown) => st
     const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4, useGrouping: false });
     return (value) => {
       if (value === null || value === undefined) return null;
-      if (typeof value === "bigint") return d3 || intl ? (d3 ? d3(Number(value)) : intl!.format(value)) : value.toString();
+      if (typeof value === "bigint") return d3 ? d3(value) : intl ? intl.format(value) : value.toString();
       const n = Number(value);
       if (Number.isNaN(n)) return "NaN";
       return d3 ? d3(n) : intl ? intl.format(n) : plain.format(n);
