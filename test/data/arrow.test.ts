@@ -19,7 +19,16 @@ describe("maybeTable", () => {
     expect(back.getChild("big")!.get(1)).toBeNull();
     expect(back.getChild("text")!.get(0)).toBe("<script>alert(1)</script>");
     expect(back.getChild("flag")!.toArray()).toEqual([true, null, false]);
-    expect(Number.isNaN(back.getChild("n")!.get(1))).toBe(true);
+    expect(back.getChild("n")!.get(1)).toBeNull();
+  });
+
+  test("a null number stays null (a table shows null), a NaN stays NaN, and charts read both as gaps", () => {
+    const table = maybeTable({ n: [1.5, null, NaN, -2] });
+    const back = tableFromIPC(encode(table).bytes).getChild("n")!;
+    expect(back.nullCount).toBe(1);
+    expect([back.get(0), back.get(1), back.get(3)]).toEqual([1.5, null, -2]);
+    expect(Number.isNaN(back.get(2))).toBe(true);
+    expect(Array.from(toFloat64(table.getChild("n")!))).toEqual([1.5, NaN, NaN, -2]);
   });
 
   test("an object of columns, typed arrays and repeated strings (dictionary)", () => {

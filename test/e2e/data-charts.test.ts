@@ -73,6 +73,8 @@ describe("tables", () => {
     expect(await page.locator(".dash-grid").first().locator('[role="columnheader"]').nth(1).getAttribute("aria-sort")).toBe("descending");
     expect(await firstCells(page, 0)).toEqual(["<b>Lima</b>", "Oslo", "Pune"]);
     expect(await page.locator(".dash-grid b").count()).toBe(0);
+    // A table without rows says so under its header.
+    await expect.poll(() => page.locator(".dash-grid").nth(2).innerText()).toContain("No rows");
   });
 
   test("the keyboard moves through the cells (outlined, named to screen readers); Shift selects a range; Ctrl+C copies", async () => {

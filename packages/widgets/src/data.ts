@@ -169,12 +169,18 @@ function toVector(name: string, values: ArrayLike<unknown>): Vector {
   const list = Array.isArray(values) ? (values as unknown[]) : Array.from(values);
   switch (kind) {
     case "number": {
+      // A null stays a null (a table shows "null", not NaN); NaN stays NaN.
       const data = new Float64Array(list.length);
+      let nulls = false;
       for (let i = 0; i < list.length; i++) {
         const v = list[i];
-        data[i] = typeof v === "number" ? v : NaN;
+        if (typeof v === "number") data[i] = v;
+        else {
+          data[i] = NaN;
+          nulls = true;
+        }
       }
-      return makeVector(data);
+      return nulls ? withNulls(new Float64(), data, list, (v) => typeof v === "number") : makeVector(data);
     }
     case "bigint": {
       const data = new BigInt64Array(list.length);

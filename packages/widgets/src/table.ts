@@ -72,7 +72,8 @@ export function table(this: unknown, data: DataInput, options: TableOptions = {}
     if (!(error instanceof DataError)) throw error;
     props.error = error.message;
   }
-  props.height = options.height ?? Math.min(defaults.maxHeight, defaults.rowHeight * (Math.min(rows, 10) + 1) + 2);
+  // Room for the header and up to ten rows (an empty table keeps one row's room for its "No rows").
+  props.height = options.height ?? Math.min(defaults.maxHeight, defaults.rowHeight * (Math.min(Math.max(rows, 1), 10) + 1) + 2);
   props.sortable = options.sortable !== false;
   const serverSort = rows > defaults.serverSortRows;
   if (serverSort) props.serverSort = true;

@@ -409,7 +409,13 @@ export function DataTable({ node }: RendererProps) {
             })}
           </div>
           <div class="dash-grid-body" ref={pool} style={{ height: `${spacer}px`, minWidth: `${totalWidth}px` }}>
-            {table ? rowsOut : <div class="dash-grid-loading">Loading {rows.toLocaleString()} rows…</div>}
+            {!table ? (
+              <div class="dash-grid-loading">Loading {rows.toLocaleString()} rows…</div>
+            ) : rows ? (
+              rowsOut
+            ) : (
+              <div class="dash-grid-loading">{columns.length ? "No rows" : "No data: the table has no rows and no columns"}</div>
+            )}
           </div>
         </div>
         <canvas class="dash-grid-canvas" ref={canvasRef} aria-hidden="true" />
