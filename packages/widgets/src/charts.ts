@@ -226,7 +226,7 @@ function build(
   let builtColumns = cached.columns;
   switch (kind) {
     case "line":
-      marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : {}), tip: true } });
+      marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : { stroke: "var(--accent, steelblue)" }), tip: true } });
       break;
     case "area": {
       if (bandNames) {
