@@ -45,7 +45,7 @@ dash.subheader("PM10 against the 2006 standard");
 dash.plot({
   marks: [
     Plot.ruleY([150], { stroke: "var(--bad)", strokeDasharray: "4,3" }),
-    Plot.lineY(air, { x: "year", y: "pm10", stroke: "var(--accent)", tip: true }),
+    Plot.lineY(air, { x: "year", y: "pm10", stroke: "var(--accent)", tip: { format: { x: "d" } } }),
     Plot.dot(air, { x: "year", y: "pm10", fill: (d: { pm10: number }) => (d.pm10 > 40 ? "high" : "ok"), r: 3 }),
   ],
   y: { grid: true, label: "PM10 (µg/m³)", domain: [0, 160] },

@@ -224,7 +224,10 @@ describe("quick charts: bad input is a message in the element", () => {
     const [line, bars] = app.getAll("chart").map((node) => node.props.spec as { x: { type?: string } });
     expect(line!.x.type).toBe("linear");
     // One series is drawn in the theme's accent (as bars, areas and dots are), not black.
-    expect((line as unknown as { marks: { options: { stroke?: string } }[] }).marks[0]!.options.stroke).toBe("var(--accent, steelblue)");
+    const options = (line as unknown as { marks: { options: { stroke?: string; tip?: unknown } }[] }).marks[0]!.options;
+    expect(options.stroke).toBe("var(--accent, steelblue)");
+    // Years show as years in the tooltip too (Plot's default: "2,002").
+    expect(options.tip).toEqual({ format: { x: "d" } });
     expect(bars!.x.type).toBeUndefined();
     const labels = (width: number): string[] => {
       const { document } = parseHTML("<!doctype html><html><body></body></html>");

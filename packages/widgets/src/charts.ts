@@ -226,7 +226,11 @@ function build(
   let builtColumns = cached.columns;
   switch (kind) {
     case "line":
-      marks.push({ mark: "lineY", data: ref, options: { x: xName, y, ...(long ? { stroke: seriesName } : { stroke: "var(--accent, steelblue)" }), tip: true } });
+      marks.push({
+        mark: "lineY",
+        data: ref,
+        options: { x: xName, y, ...(long ? { stroke: seriesName } : { stroke: "var(--accent, steelblue)" }), tip: true },
+      });
       break;
     case "area": {
       if (bandNames) {
@@ -312,6 +316,14 @@ function build(
       });
       if (options.size !== undefined) top.r = { range: [1.5, 14] };
       break;
+    }
+  }
+  // Years are written as years in the tooltips too (Plot's default number format gives "2,002").
+  if (isNumericType(x.type) && looksLikeYears(x)) {
+    for (const mark of marks as { options?: Obj }[]) {
+      const o = mark.options;
+      const channel = o && o.tip === true ? ["x", "y", "fx", "fy"].find((k) => o[k] === xName) : undefined;
+      if (o && channel) o.tip = { format: { [channel]: "d" } };
     }
   }
   // A time or number axis along x says so: the browser keeps at least four (three) ticks on it when
