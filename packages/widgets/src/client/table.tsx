@@ -540,12 +540,17 @@ function formatter(chunk: DataChunk, column: ColumnSpec): (value: unknown) => st
     const intl = typeof f === "object" && f ? new Intl.NumberFormat(undefined, f as Intl.NumberFormatOptions) : null;
     const d3 = typeof f === "string" ? chunk.numberFormat(f) : null;
     const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4, useGrouping: false });
+    // Numbers too small for four decimals (0.00000012 would show as 0) or too big for digits.
+    const scientific = new Intl.NumberFormat(undefined, { notation: "scientific", maximumSignificantDigits: 4 });
     return (value) => {
       if (value === null || value === undefined) return null;
       if (typeof value === "bigint") return d3 ? d3(value) : intl ? intl.format(value) : value.toString();
       const n = Number(value);
       if (Number.isNaN(n)) return "NaN";
-      return d3 ? d3(n) : intl ? intl.format(n) : plain.format(n);
+      if (d3) return d3(n);
+      if (intl) return intl.format(n);
+      const size = Math.abs(n);
+      return (size < 5e-5 && size !== 0) || size >= 1e21 ? scientific.format(n) : plain.format(n);
     };
   }
   if (column.type === "date") {
