@@ -3,6 +3,7 @@ import { tableFromArrays } from "apache-arrow";
 import { describe, expect, test } from "vitest";
 import { rangeOf, rangeText, type Content } from "../../packages/widgets/src/client/gridCanvas.ts";
 import { numberFormat } from "../../packages/widgets/src/client/lazy.ts";
+import { formatter } from "../../packages/widgets/src/client/table.tsx";
 
 const table = tableFromArrays({ city: ["Oslo", 'Say "hi"', "tab\there", "two\nlines"], v: Float64Array.from([3, 9, 1, 4]) });
 const content = (order?: number[]): Content => ({
@@ -38,5 +39,19 @@ describe("a column's number format", () => {
     expect(numberFormat("$,")(-(10n ** 20n))).toBe("−$100,000,000,000,000,000,000");
     expect(numberFormat(",")(1_000_000_000_000n)).toBe("1,000,000,000,000");
     expect(numberFormat(".2s")(1500n)).toBe("1.5k");
+  });
+});
+
+describe("how a table shows numbers without a format", () => {
+  test("up to four decimals; too small or too big for that: scientific", async () => {
+    const chunk = await import("../../packages/widgets/src/client/lazy.ts");
+    const show = formatter(chunk as never, { name: "p", type: "number" });
+    // (In the viewer's locale: a decimal point or comma.)
+    expect(show(1.2e-7)).toMatch(/^1[.,]2E-7$/);
+    expect(show(4e-5)).toBe("4E-5");
+    expect(show(1e22)).toBe("1E22");
+    expect(show(0.049)).toMatch(/^0[.,]049$/);
+    expect(show(123456.789)).toMatch(/^123456[.,]789$/);
+    expect([show(0), show(null)]).toEqual(["0", null]);
   });
 });

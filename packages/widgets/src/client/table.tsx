@@ -534,7 +534,7 @@ export function sizeTracks(columns: { min: number; flexible: boolean }[], availa
 }
 
 /** How a column's values are shown. */
-function formatter(chunk: DataChunk, column: ColumnSpec): (value: unknown) => string | null {
+export function formatter(chunk: DataChunk, column: ColumnSpec): (value: unknown) => string | null {
   const f = column.format;
   if (column.type === "number" || column.type === "bigint") {
     const intl = typeof f === "object" && f ? new Intl.NumberFormat(undefined, f as Intl.NumberFormatOptions) : null;
