@@ -199,6 +199,21 @@ describe("quick charts: bad input is a message in the element", () => {
     expect(ticksAt(960).length).toBeGreaterThan(8);
   });
   test("bar charts make room for long category names (down the left, or slanted along the bottom)", async () => {
+    const names = [
+      "North America West",
+      "South America",
+      "Western Europe",
+      "Eastern Europe",
+      "Middle East",
+      "North Africa",
+      "Sub-Saharan Africa",
+      "South Asia",
+      "East Asia",
+      "Southeast Asia",
+      "Oceania",
+      "Central Asia",
+      "Caribbean",
+    ];
     const app = await testApp(
       script(
         `const names = ["North America West", "South America", "Western Europe", "Eastern Europe", "Middle East", "North Africa", "Sub-Saharan Africa", "South Asia", "East Asia", "Southeast Asia", "Oceania", "Central Asia", "Caribbean"]; const rows = names.map((place, i) => ({ place, sales: i + 1 })); dash.barChart(rows, { x: "place", y: "sales", horizontal: true }); dash.barChart(rows, { x: "place", y: "sales" }); dash.barChart(rows.slice(0, 3).map((r, i) => ({ ...r, place: String(i) })), { x: "place", y: "sales", horizontal: true });`,
@@ -213,6 +228,10 @@ describe("quick charts: bad input is a message in the element", () => {
     expect(across!.y!.labelAnchor).toBe("top");
     expect(slanted!.marginBottom).toBeGreaterThan(90);
     expect(short!.marginLeft).toBe(40);
+    // Named categories keep the data's order (Plot alone sorts them by name).
+    const domain = (spec: unknown, channel: string): unknown => (spec as Record<string, { domain?: unknown }>)[channel]!.domain;
+    expect(domain(slanted, "x")).toEqual(names);
+    expect(domain(across, "y")).toEqual(names);
   });
   test("a number axis keeps at least three ticks on a narrow chart; bars over numbers stay categories", async () => {
     const app = await testApp(

@@ -294,6 +294,13 @@ function build(
         // Names slanted at 45°: a bottom margin for the longest, and the axis label below it.
         if (categories > 12) top.marginBottom = Math.min(200, Math.max(60, Math.round(longestLabel(x) * 6.2 * 0.72) + 34));
       }
+      // Named categories in the order the data gives them: a "top 10" sorted by count stays so
+      // (Plot alone sorts names alphabetically, "Region 10" before "Region 2").
+      const named = !temporal && !isNumericType(x.type) ? firstSeen(x, 2000) : null;
+      if (named) {
+        const channel = grouped ? (options.horizontal ? "fy" : "fx") : options.horizontal ? "y" : "x";
+        top[channel] = { ...(top[channel] as Obj | undefined), domain: named };
+      }
       marks.push({ mark: options.horizontal ? "ruleX" : "ruleY", data: [0] });
       // The browser reports the chart's width, which decides between bars and one stepped shape.
       if (even) builtColumns = width;
@@ -549,6 +556,18 @@ function distinctCount(vector: Vector): number {
   const set = new Set<unknown>();
   for (let i = 0; i < vector.length; i++) set.add(vector.get(i));
   return set.size;
+}
+
+/** A column's distinct values in the order they first appear (nulls left out), or null past `limit`. */
+function firstSeen(vector: Vector, limit: number): Json[] | null {
+  const seen = new Set<unknown>();
+  for (let i = 0; i < vector.length; i++) {
+    const value = vector.get(i) as unknown;
+    if (value === null || value === undefined || seen.has(value)) continue;
+    if (seen.size === limit) return null;
+    seen.add(value);
+  }
+  return [...seen].map((value) => (typeof value === "string" || typeof value === "boolean" ? value : String(value)));
 }
 
 /** The length of the longest value of a column, written as text. */
