@@ -201,7 +201,8 @@ function build(
   const continuous = temporal || isNumericType(x.type);
   const xLabel = options.xLabel ?? xName;
   const yLabel = options.yLabel ?? (yNames.length === 1 ? yNames[0]! : bandNames && !yNames.length ? `${bandNames[0]} – ${bandNames[1]}` : "value");
-  const top: { [key: string]: Json } = { x: { label: options.xLabel ?? (temporal ? null : xLabel) }, y: { label: yLabel, grid: true } };
+  // The value axis ends on round numbers ("nice"), as spreadsheet and Vega-Lite charts do.
+  const top: { [key: string]: Json } = { x: { label: options.xLabel ?? (temporal ? null : xLabel) }, y: { label: yLabel, grid: true, nice: true } };
   if (isNumericType(x.type) && looksLikeYears(x)) (top.x as Obj).tickFormat = "d";
   const seriesName = options.color ?? "series";
   const long = yNames.length > 1 || color !== null;
@@ -276,7 +277,7 @@ function build(
       } else if (options.horizontal) {
         const sideBySide: Obj = grouped ? { fy: xName, y: seriesName } : {};
         marks.push({ mark: "barX", data: ref, options: { y: xName, x: y, ...fill, ...sideBySide, tip: true } });
-        top.x = { label: yLabel, grid: true };
+        top.x = { label: yLabel, grid: true, nice: true };
         // The categories' names down the left: a margin as wide as the longest (Plot's default
         // 40 px cut "Region 12" to "on 12"), and the axis label above them rather than across them.
         top.y = { label: xLabel, labelAnchor: "top" };
