@@ -235,7 +235,9 @@ async function benchLineNew(points) {
 
 async function benchAir() {
   // The bundled sample data, even where GOOGLE_CLOUD_PROJECT is set (the app would query BigQuery).
-  await withApp("examples/air-quality/app.ts", { AIR_QUALITY_DATA: "sample" }, async (app) => {
+  // One script worker: the second viewer below shares the first's (with two, it would get the other
+  // worker, whose Arrow encodings are its own; a single viewer's figures are the same either way).
+  await withApp("examples/air-quality/app.ts", { AIR_QUALITY_DATA: "sample", DASH_WORKERS: "1" }, async (app) => {
     const open = async () => {
       // When the patch arrives, for the breakdown.
       const { page } = await openPage(app.url, 1500, () => {

@@ -5,6 +5,14 @@ import { root } from "./stats.mjs";
 
 const { startApp } = await import(path.join(root, "packages/cli/dist/app-entry.js"));
 const scriptTimeout = Number(process.env.DASH_SCRIPT_TIMEOUT) || undefined;
-const app = await startApp({ entry: process.argv[2], port: 0, log: () => {}, sessionTtl: 3_600_000, ...(scriptTimeout ? { scriptTimeout } : {}) });
+const workers = Number(process.env.DASH_WORKERS) || undefined;
+const app = await startApp({
+  entry: process.argv[2],
+  port: 0,
+  log: () => {},
+  sessionTtl: 3_600_000,
+  ...(scriptTimeout ? { scriptTimeout } : {}),
+  ...(workers ? { workers } : {}),
+});
 process.stdout.write(`${app.url}\n`);
 process.on("SIGTERM", () => void app.close().then(() => process.exit(0)));
