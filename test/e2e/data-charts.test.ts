@@ -1,25 +1,27 @@
 /**
  * Tables and charts in Chromium: sorting (in the browser and on the server), scrolling a
- * 1,000,000-row table, a chart's hover tooltip, redraw on resize, and the air-quality example's
- * four modules following the state select.
+ * 1,000,000-row table, a chart's hover tooltip, redraw on resize, the air-quality example's
+ * four modules following the state select, and the business-metrics example's time-range picker.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../packages/cli/src/app.ts";
-import { fixture, launch, open, root, startApp } from "./harness.ts";
+import { fixture, launch, open, root, see, startApp } from "./harness.ts";
 
 // The air-quality example draws its bundled sample data, even where GOOGLE_CLOUD_PROJECT is set.
 process.env.AIR_QUALITY_DATA = "sample";
 
 let charts: RunningApp;
 let air: RunningApp;
+let metrics: RunningApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  [charts, air, browser] = await Promise.all([
+  [charts, air, metrics, browser] = await Promise.all([
     startApp({ entry: fixture("data-charts.ts"), scriptTimeout: 60 }),
     startApp({ entry: path.join(root, "examples/air-quality/app.ts") }),
+    startApp({ entry: path.join(root, "examples/business-metrics/app.ts") }),
     launch(),
   ]);
 });
@@ -27,6 +29,7 @@ afterAll(async () => {
   await browser?.close();
   await charts?.close();
   await air?.close();
+  await metrics?.close();
 });
 
 async function fresh(url: string, width = 1280): Promise<Page> {
@@ -250,5 +253,21 @@ describe("air-quality", () => {
     await page.waitForFunction(() =>
       /°F\s*-?\d/.test(document.querySelectorAll(".dash-chart-plot")[1]?.querySelector('[aria-label="tip"]')?.textContent ?? ""),
     );
+  });
+});
+
+describe("business-metrics", () => {
+  test("the period picker and the 'Revenue by' choice drive the metrics and the chart", async () => {
+    const page = await fresh(metrics.url, 1400);
+    await see(page, "2025-10-03 to 2025-12-31 (90 days), against the 90 days before.");
+    const revenue = (): Promise<string> => page.locator(".el-metric").first().innerText();
+    const before = await revenue();
+    // The period's start, typed into the picker as a viewer would.
+    await page.getByLabel("Period from").fill("2025-12-01");
+    await see(page, "2025-12-01 to 2025-12-31 (31 days), against the 31 days before.");
+    expect(await revenue()).not.toBe(before);
+    await page.getByLabel("month").check();
+    await see(page, "Revenue by month and channel (USD)");
+    await page.locator(".dash-chart-plot svg").first().waitFor();
   });
 });
