@@ -203,7 +203,8 @@ function build(
   const yLabel = options.yLabel ?? (yNames.length === 1 ? yNames[0]! : bandNames && !yNames.length ? `${bandNames[0]} – ${bandNames[1]}` : "value");
   // The value axis ends on round numbers ("nice"), as spreadsheet and Vega-Lite charts do.
   const top: { [key: string]: Json } = { x: { label: options.xLabel ?? (temporal ? null : xLabel) }, y: { label: yLabel, grid: true, nice: true } };
-  if (isNumericType(x.type) && looksLikeYears(x)) (top.x as Obj).tickFormat = "d";
+  const years = isNumericType(x.type) && looksLikeYears(x);
+  if (years) (top.x as Obj).tickFormat = "d";
   const seriesName = options.color ?? "series";
   const long = yNames.length > 1 || color !== null;
   if (long) top.color = { legend: true, label: seriesName };
@@ -265,6 +266,9 @@ function build(
       const times = temporal ? toFloat64(x) : null;
       const fill: Obj = long ? { fill: seriesName } : { fill: "var(--accent, steelblue)" };
       const even = times !== null && !long && table.numRows > 50 && evenlySpaced(times);
+      // The x column's distinct values in the order they first appear (null too), found once.
+      let known: unknown[] | undefined;
+      const categories = (): unknown[] => (known ??= distinct(x));
       if (even && table.numRows > width) {
         // More bars than pixel columns, side by side at an even step: together they look like one
         // stepped shape, and are drawn as one (a path, not a rect per bar: a year of daily bars
@@ -281,7 +285,7 @@ function build(
         // The categories' names down the left: a margin as wide as the longest (Plot's default
         // 40 px cut "Region 12" to "on 12"), and the axis label above them rather than across them.
         top.y = { label: xLabel, labelAnchor: "top" };
-        top.marginLeft = Math.min(240, Math.max(40, Math.round(longestLabel(x) * 6.2) + 14));
+        top.marginLeft = Math.min(240, Math.max(40, Math.round(longestText(categories()) * 6.2) + 14));
       } else if (grouped) {
         // Side by side: a facet per x (dates too), a bar per series within it.
         marks.push({ mark: "barY", data: ref, options: { fx: xName, x: seriesName, y, ...fill, tip: true } });
@@ -289,15 +293,21 @@ function build(
         top.fx = { label: xLabel, padding: 0.15, ...(temporal ? { tickFormat: { $const: "formatIsoDate" } } : {}) };
       } else {
         marks.push({ mark: "barY", data: ref, options: { x: xName, y, ...fill, tip: true } });
-        const categories = distinctCount(x);
-        if (categories > 12) (top.x as { [key: string]: Json }).tickRotate = -45;
-        if (categories > 40) (top.x as { [key: string]: Json }).ticks = everyNth(x, Math.ceil(categories / 30));
+        const count = categories().length;
+        if (count > 12) (top.x as { [key: string]: Json }).tickRotate = -45;
+        if (count > 40) {
+          // A tick every nth category, about 30 in all.
+          const step = Math.ceil(count / 30);
+          (top.x as { [key: string]: Json }).ticks = categories()
+            .filter((_, i) => i % step === 0)
+            .map((value) => (typeof value === "number" ? value : String(value)));
+        }
         // Names slanted at 45°: a bottom margin for the longest, and the axis label below it.
-        if (categories > 12) top.marginBottom = Math.min(200, Math.max(60, Math.round(longestLabel(x) * 6.2 * 0.72) + 34));
+        if (count > 12) top.marginBottom = Math.min(200, Math.max(60, Math.round(longestText(categories()) * 6.2 * 0.72) + 34));
       }
       // Named categories in the order the data gives them: a "top 10" sorted by count stays so
       // (Plot alone sorts names alphabetically, "Region 10" before "Region 2").
-      const named = !temporal && !isNumericType(x.type) ? firstSeen(x, 2000) : null;
+      const named = !temporal && !isNumericType(x.type) ? axisDomain(categories(), 2000) : null;
       if (named) {
         const channel = grouped ? (options.horizontal ? "fy" : "fx") : options.horizontal ? "y" : "x";
         top[channel] = { ...(top[channel] as Obj | undefined), domain: named };
@@ -327,7 +337,7 @@ function build(
     }
   }
   // Years are written as years in the tooltips too (Plot's default number format gives "2,002").
-  if (isNumericType(x.type) && looksLikeYears(x)) {
+  if (years) {
     for (const mark of marks as { options?: Obj }[]) {
       const o = mark.options;
       const channel = o && o.tip === true ? ["x", "y", "fx", "fy"].find((k) => o[k] === xName) : undefined;
@@ -553,42 +563,25 @@ function stringOf(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
 }
 
-function distinctCount(vector: Vector): number {
-  const set = new Set<unknown>();
-  for (let i = 0; i < vector.length; i++) set.add(vector.get(i));
-  return set.size;
-}
-
-/** A column's distinct values in the order they first appear (nulls left out), or null past `limit`. */
-function firstSeen(vector: Vector, limit: number): Json[] | null {
+/** A column's distinct values, in the order they first appear (null too). */
+function distinct(vector: Vector): unknown[] {
   const seen = new Set<unknown>();
-  for (let i = 0; i < vector.length; i++) {
-    const value = vector.get(i) as unknown;
-    if (value === null || value === undefined || seen.has(value)) continue;
-    if (seen.size === limit) return null;
-    seen.add(value);
-  }
-  return [...seen].map((value) => (typeof value === "string" || typeof value === "boolean" ? value : String(value)));
+  for (let i = 0; i < vector.length; i++) seen.add(vector.get(i));
+  return [...seen];
 }
 
-/** The length of the longest value of a column, written as text. */
-function longestLabel(vector: Vector): number {
+/** Category values as an axis domain (nulls left out), or null past `limit` of them. */
+function axisDomain(values: unknown[], limit: number): Json[] | null {
+  const named = values.filter((value) => value !== null && value !== undefined);
+  if (named.length > limit) return null;
+  return named.map((value) => (typeof value === "string" || typeof value === "boolean" ? value : String(value)));
+}
+
+/** The length of the longest of these values, written as text. */
+function longestText(values: unknown[]): number {
   let longest = 0;
-  for (let i = 0; i < vector.length; i++) longest = Math.max(longest, String(vector.get(i) ?? "").length);
+  for (const value of values) longest = Math.max(longest, String(value ?? "").length);
   return longest;
-}
-
-function everyNth(vector: Vector, step: number): Json {
-  const seen = new Set<string>();
-  const ticks: Json[] = [];
-  for (let i = 0; i < vector.length; i++) {
-    const value = vector.get(i) as unknown;
-    const key = String(value);
-    if (seen.has(key)) continue;
-    if (seen.size % step === 0) ticks.push(typeof value === "number" ? value : key);
-    seen.add(key);
-  }
-  return ticks;
 }
 
 /** Are these x values in ascending order at one fixed step (a day, an hour…), with none missing? */
