@@ -1,7 +1,7 @@
 // The grid's copy (a range of cells as tab-separated text, in the order shown) and number formats.
 import { tableFromArrays } from "apache-arrow";
 import { describe, expect, test } from "vitest";
-import { rangeOf, rangeText, type Content } from "../../packages/widgets/src/client/gridCanvas.ts";
+import { field, rangeOf, rangeText, type Content } from "../../packages/widgets/src/client/gridCanvas.ts";
 import { numberFormat } from "../../packages/widgets/src/client/lazy.ts";
 import { formatter } from "../../packages/widgets/src/client/table.tsx";
 
@@ -20,6 +20,15 @@ describe("copying a range of cells", () => {
     expect(rangeText(content(), rangeOf({ row: 3, col: 1 }, { row: 0, col: 0 }))).toBe(
       ["Oslo\t3.0", '"Say ""hi"""\t9.0', '"tab\there"\t1.0', '"two\nlines"\t4.0'].join("\n"),
     );
+  });
+  test("one quoting for the copy (tabs) and the CSV download (commas)", () => {
+    expect([field("a,b", ","), field("a\tb", ","), field('say "hi"', ","), field("two\nlines", ",")]).toEqual([
+      '"a,b"',
+      "a\tb",
+      '"say ""hi"""',
+      '"two\nlines"',
+    ]);
+    expect([field("a\tb", "\t"), field("a,b", "\t")]).toEqual(['"a\tb"', "a,b"]);
   });
   test("in the order shown (a sorted grid copies its rows as sorted)", () => {
     expect(rangeText(content([2, 0, 1, 3]), rangeOf({ row: 0, col: 1 }, { row: 1, col: 1 }))).toBe("1.0\n3.0");

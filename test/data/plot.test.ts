@@ -4,7 +4,7 @@ import { parseHTML } from "linkedom";
 import { describe, expect, test } from "vitest";
 import { Plot, serializeSpec } from "../../packages/widgets/src/plot.ts";
 import { renderPlot } from "../../packages/widgets/src/client/plotSpec.ts";
-import { testApp } from "../../packages/cli/src/testing.ts";
+import { testApp, type TestApp } from "../../packages/cli/src/testing.ts";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,6 +13,14 @@ const rows = [
   { year: 2000, pm10: 30, site: "a" },
   { year: 2001, pm10: 28, site: "b" },
 ];
+
+/** The x-axis tick labels of a spec the app built, drawn by Observable Plot at `width` (in linkedom). */
+function xTickLabels(app: TestApp, spec: unknown, width: number): string[] {
+  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+  const resolve = (hash: string): unknown => tableFromIPC(app.data.get(hash)!);
+  const figure = renderPlot(spec as never, resolve, { width, height: 200, document: document as unknown as Document });
+  return [...figure.querySelectorAll('[aria-label="x-axis tick label"] text')].map((t) => t.textContent ?? "");
+}
 
 describe("serializeSpec", () => {
   test("marks, transforms, scale options and inline data", () => {
@@ -189,14 +197,8 @@ describe("quick charts: bad input is a message in the element", () => {
     );
     const spec = app.get("chart").props.spec as { x: { type?: string } };
     expect(spec.x.type).toBe("utc");
-    const ticksAt = (width: number): string[] => {
-      const { document } = parseHTML("<!doctype html><html><body></body></html>");
-      const resolve = (hash: string): unknown => tableFromIPC(app.data.get(hash)!);
-      const figure = renderPlot(spec as never, resolve, { width, height: 200, document: document as unknown as Document });
-      return [...figure.querySelectorAll('[aria-label="x-axis tick label"] text')].map((t) => t.textContent ?? "");
-    };
-    expect(ticksAt(215).length).toBeGreaterThanOrEqual(4); // Plot alone: one tick ("2016") at this width
-    expect(ticksAt(960).length).toBeGreaterThan(8);
+    expect(xTickLabels(app, spec, 215).length).toBeGreaterThanOrEqual(4); // Plot alone: one tick ("2016") at this width
+    expect(xTickLabels(app, spec, 960).length).toBeGreaterThan(8);
   });
   test("bar charts make room for long category names (down the left, or slanted along the bottom)", async () => {
     const names = [
@@ -248,14 +250,8 @@ describe("quick charts: bad input is a message in the element", () => {
     // Years show as years in the tooltip too (Plot's default: "2,002").
     expect(options.tip).toEqual({ format: { x: "d" } });
     expect(bars!.x.type).toBeUndefined();
-    const labels = (width: number): string[] => {
-      const { document } = parseHTML("<!doctype html><html><body></body></html>");
-      const resolve = (hash: string): unknown => tableFromIPC(app.data.get(hash)!);
-      const figure = renderPlot(line as never, resolve, { width, height: 200, document: document as unknown as Document });
-      return [...figure.querySelectorAll('[aria-label="x-axis tick label"] text')].map((t) => t.textContent ?? "");
-    };
-    expect(labels(170)).toEqual(["1990", "2000", "2010"]); // Plot alone: "2000"
-    expect(labels(960).length).toBeGreaterThan(8);
+    expect(xTickLabels(app, line, 170)).toEqual(["1990", "2000", "2010"]); // Plot alone: "2000"
+    expect(xTickLabels(app, line, 960).length).toBeGreaterThan(8);
   });
   test("unchanged data is not sent again; two elements with the same table send it once", async () => {
     const app = await testApp(

@@ -82,12 +82,16 @@ export function rangeText(content: Content, range: Range): string {
     const cells: string[] = [];
     for (let c = range.left; c <= range.right; c++) {
       const { text, empty } = cellText(content, row, c);
-      const value = empty ? "" : text;
-      cells.push(/[\t\n\r"]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+      cells.push(field(empty ? "" : text, "\t"));
     }
     lines.push(cells.join("\t"));
   }
   return lines.join("\n");
+}
+
+/** A value as a field of delimited text (CSV, tab-separated): quoted when it holds the separator, a line break or a quote. */
+export function field(text: string, separator: string): string {
+  return text.includes(separator) || /["\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** Colors and font the canvas draws with, read from the theme (per grid, until it changes). */

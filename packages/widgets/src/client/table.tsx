@@ -19,6 +19,7 @@ import { hashOf, tableOf, useChunk, useDataArrivals, type DataChunk } from "./da
 import {
   cellText,
   columnEdges,
+  field,
   fitWidths,
   forgetLooks,
   looksOf,
@@ -592,11 +593,8 @@ function sortRows(table: Table, sort: NonNullable<Sort>): Uint32Array {
 }
 
 function downloadCsv(table: Table, columns: ColumnSpec[], order: ArrayLike<number> | undefined): void {
-  const quote = (value: unknown): string => {
-    if (value === null || value === undefined) return "";
-    const text = value instanceof Date ? value.toISOString() : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+  const quote = (value: unknown): string =>
+    value === null || value === undefined ? "" : field(value instanceof Date ? value.toISOString() : String(value), ",");
   const vectors = columns.map((c) => ({ vector: table.getChild(c.name), date: c.type === "date" }));
   const parts: string[] = [columns.map((c) => quote(c.name)).join(",") + "\n"];
   let lines: string[] = [];
