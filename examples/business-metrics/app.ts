@@ -49,9 +49,10 @@ const bucket = (date: Date): number => {
 };
 const byChannel = new Map<string, { date: Date; channel: string; revenue: number }>();
 for (const d of current) {
+  const start = bucket(d.date);
   for (const [channel, revenue] of Object.entries(d.byChannel)) {
-    const key = `${bucket(d.date)}|${channel}`;
-    const row = byChannel.get(key) ?? { date: new Date(bucket(d.date)), channel, revenue: 0 };
+    const key = `${start}|${channel}`;
+    const row = byChannel.get(key) ?? { date: new Date(start), channel, revenue: 0 };
     row.revenue += revenue;
     byChannel.set(key, row);
   }

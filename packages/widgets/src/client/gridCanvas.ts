@@ -245,9 +245,10 @@ function drawRows(ctx: OffscreenCanvasRenderingContext2D, ratio: number, { looks
     const range = rangeOf(active, anchor);
     const top = Math.max(first, range.top);
     const bottom = Math.min(last - 1, range.bottom);
-    const left = edges[range.left]!.left;
-    const right = edges[range.right]!.right;
-    if (top <= bottom) {
+    // (A rerun can leave fewer columns than the selection spans: it is shaded up to the last.)
+    const left = edges[range.left]?.left;
+    const right = edges[Math.min(range.right, edges.length - 1)]?.right;
+    if (top <= bottom && left !== undefined && right !== undefined) {
       ctx.globalAlpha = 0.12;
       ctx.fillStyle = looks.accent;
       ctx.fillRect(left, rowTop(top), right - left, rowTop(bottom) + rowHeight - rowTop(top));
