@@ -157,18 +157,51 @@ describe("big tables", () => {
 });
 
 describe("data blobs", () => {
+  it("the page stopped showing stay in the browser for a while: going back sends none again", async () => {
+    const app = await testApp(fixture("data-churn.ts"));
+    const frames = app.framesSent;
+    app.slider("Rows").set(2);
+    await app.run();
+    expect(app.framesSent).toBe(frames + 1);
+    app.slider("Rows").set(1); // back to the first table: the browser still holds it
+    await app.run();
+    expect(app.framesSent).toBe(frames + 1);
+    expect(app.data.size).toBe(3);
+    app.close();
+  });
+
   it("are released when the page no longer shows them, also when only a fragment reruns", async () => {
     const app = await testApp(fixture("data-churn.ts"));
     expect(app.data.size).toBe(2);
-    for (let n = 2; n <= 10; n++) {
+    for (let n = 2; n <= 50; n++) {
       app.slider("Rows").set(n);
       await app.run();
       app.slider("Inner rows").set(n);
       await app.run();
     }
-    expect(app.data.size).toBe(2); // the browser was told to drop the others
+    // 98 tables shown and gone: the browser keeps the 64 it saw last and was told to drop the others.
+    expect(app.data.size).toBe(2 + 64);
     const table = app.getAll("table").map((t) => (t.props.data as { $data: string }).$data);
-    expect([...app.data.keys()].sort()).toEqual([...table].sort());
+    for (const hash of table) expect(app.data.has(hash)).toBe(true);
+    // The oldest are gone: showing one again sends it again.
+    const frames = app.framesSent;
+    app.slider("Rows").set(1);
+    await app.run();
+    expect(app.framesSent).toBe(frames + 1);
+    app.close();
+  });
+
+  it("kept in the browser stay within 8 MB", async () => {
+    const app = await testApp(fixture("data-churn.ts"));
+    // Two tables of ~3 MB each and one of ~5 MB: past 8 MB, the oldest goes.
+    for (const n of [400_000, 410_000, 700_000, 1]) {
+      app.slider("Rows").set(n);
+      await app.run();
+    }
+    const sizes = [...app.data.values()].map((bytes) => bytes.length);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(5 * 1024 * 1024); // the last big one stays
+    expect(total).toBeLessThan(8 * 1024 * 1024 + 64 * 1024);
     app.close();
   });
 });

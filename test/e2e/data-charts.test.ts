@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { RunningApp } from "../../packages/cli/src/app.ts";
-import { fixture, launch, open, root, see, startApp } from "./harness.ts";
+import { fixture, launch, open, root, see, startApp, waitIdle } from "./harness.ts";
 
 // The air-quality example draws its bundled sample data, even where GOOGLE_CLOUD_PROJECT is set.
 process.env.AIR_QUALITY_DATA = "sample";
@@ -207,7 +207,12 @@ describe("charts", () => {
 
 describe("air-quality", () => {
   test("changing the state changes all four modules", async () => {
-    const page = await fresh(air.url, 1500);
+    const context = await browser.newContext({ viewport: { width: 1500, height: 900 } });
+    const page = await context.newPage();
+    let dataFrames = 0;
+    page.on("websocket", (ws) => ws.on("framereceived", (frame) => typeof frame.payload !== "string" && dataFrames++));
+    await page.goto(air.url);
+    await waitIdle(page);
     // Once the charts reported their widths, a year of daily rain (more bars than pixel columns)
     // is drawn as one stepped area.
     await page.locator(".dash-chart-plot").nth(2).locator('[aria-label="area"]').waitFor();
@@ -240,12 +245,19 @@ describe("air-quality", () => {
     });
     expect(fits).toEqual({ columns: 4, cut: 0, sideways: 0 });
 
-    // Back to California: the figures drawn for it come back (the same elements), tooltips and all.
+    // Back to California: the figures drawn for it come back (the same elements), tooltips and all,
+    // and its data, still in the browser, is not sent again.
+    const framesBefore = dataFrames;
     await page.getByLabel("State", { exact: true }).selectOption({ label: "California (CA)" });
     await page.waitForFunction((old) => {
       const charts = [...document.querySelectorAll(".dash-chart-plot")].slice(0, 3).map((c) => c.innerHTML.replace(/plot-[0-9a-f]+/g, ""));
-      return charts.every((v, i) => v === old[i]);
+      const table = [...document.querySelectorAll(".dash-grid-row")]
+        .slice(0, 3)
+        .map((r) => (r as HTMLElement).innerText)
+        .join("|");
+      return [...charts, table].every((v, i) => v === old[i]);
     }, before);
+    expect(dataFrames).toBe(framesBefore);
     const temperature = page.locator(".dash-chart-plot").nth(1).locator("svg").first();
     const box = (await temperature.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

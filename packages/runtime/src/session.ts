@@ -50,6 +50,8 @@ interface RunRequest {
 
 /** Runs shorter than this (ms) never show "Running…". */
 const runningDelay = 40;
+/** How much data the page stopped showing a browser may keep (most recent first). */
+const keepAtMost = { blobs: 64, bytes: 8 * 1024 * 1024 };
 
 class StopSignal extends Error {}
 class RerunSignal extends Error {
@@ -203,6 +205,10 @@ export class Session {
   /** Blobs the browser holds that the page no longer uses: told in the next patch. */
   private toRelease: string[] = [];
   private dataSent = new Set<string>();
+  /** Blobs the page stopped using that the browser still holds (oldest first, with their size):
+   * going back to a state seen before (a select flipped back) sends none of its data again. */
+  private kept = new Map<string, number>();
+  private keptBytes = 0;
   private deferred = new Set<string>();
   private pending: RunRequest | null = null;
   private pendingTimer: ReturnType<typeof setImmediate> | null = null;
@@ -648,8 +654,9 @@ export class Session {
 
   /**
    * After a run that finished: forget the blobs the page no longer shows. A full run's blobs are
-   * the page's; a fragment's own run replaces only that fragment's (so a fragment redrawing a live
-   * chart every few seconds does not pile up data, here or in the browser).
+   * the page's; a fragment's own run replaces only that fragment's. The browser keeps the last
+   * ones it was sent (up to `keepAtMost`), so flipping between two states sends nothing again,
+   * while a live chart redrawn every few seconds does not pile up data there.
    */
   private releaseData(run: Run): void {
     const live = new Set(run.data);
@@ -661,19 +668,43 @@ export class Session {
       this.pageData = run.outside;
       this.fragmentData = new Map(run.inside);
     }
-    for (const hash of [...this.data.keys()]) {
+    for (const hash of live) this.unkeep(hash);
+    for (const [hash, bytes] of [...this.data]) {
       if (live.has(hash)) continue;
       this.data.delete(hash);
       this.deferred.delete(hash);
-      if (this.dataSent.delete(hash)) this.toRelease.push(hash);
+      if (!this.dataSent.has(hash)) continue;
+      this.kept.set(hash, bytes.length);
+      this.keptBytes += bytes.length;
     }
+    // The browser keeps the most recent ones, within bounds; it is told to drop the rest.
+    for (const hash of this.kept.keys()) {
+      if (this.kept.size <= keepAtMost.blobs && this.keptBytes <= keepAtMost.bytes) break;
+      this.unkeep(hash);
+      this.dataSent.delete(hash);
+      this.toRelease.push(hash);
+    }
+  }
+
+  private unkeep(hash: string): void {
+    const bytes = this.kept.get(hash);
+    if (bytes === undefined) return;
+    this.kept.delete(hash);
+    this.keptBytes -= bytes;
+  }
+
+  /** The browser starts over (it gets the whole page and its data again). */
+  private forgetSent(): void {
+    this.dataSent.clear();
+    this.kept.clear();
+    this.keptBytes = 0;
   }
 
   /** Send the whole page (first connect, reconnect out of sync, or `resync`). */
   sendFull(): void {
     const tree = this.compose();
     const page = flatten(tree, this.ids);
-    this.dataSent.clear();
+    this.forgetSent();
     this.sendData();
     this.version++;
     this.sent = page;
@@ -685,7 +716,6 @@ export class Session {
   attach(version: number | undefined): void {
     this.connected = true;
     if (version === undefined || version !== this.version) {
-      this.dataSent.clear();
       this.sendFull();
     } else {
       this.flush(!this.run);

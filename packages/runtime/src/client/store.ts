@@ -10,6 +10,8 @@ export class Store {
   private listeners = new Map<number, Set<() => void>>();
   private data = new Map<string, Uint8Array>();
   private decoded = new Map<string, unknown>();
+  /** Blobs that arrived since the last patch: on a whole new page, the ones it comes with. */
+  private fresh = new Set<string>();
   private dataListeners = new Set<(hash: string) => void>();
 
   subscribe(id: number, listener: () => void): () => void {
@@ -27,6 +29,14 @@ export class Store {
   reset(version: number, nodes: Record<number, WireNode>): void {
     this.nodes = new Map(Object.entries(nodes).map(([id, node]) => [Number(id), node]));
     this.version = version;
+    // The server sends a whole page's data again (just before it, or right after for big
+    // tables): what this page held before is dropped.
+    for (const hash of [...this.data.keys()]) {
+      if (this.fresh.has(hash)) continue;
+      this.data.delete(hash);
+      this.decoded.delete(hash);
+    }
+    this.fresh.clear();
     for (const id of this.listeners.keys()) this.notify(id);
   }
 
@@ -63,6 +73,7 @@ export class Store {
       this.decoded.delete(hash);
     }
     this.version = version;
+    this.fresh.clear();
     if (patch.children) this.prune();
     for (const id of touched) this.notify(id);
     return true;
@@ -83,6 +94,7 @@ export class Store {
 
   setData(hash: string, bytes: Uint8Array): void {
     this.data.set(hash, bytes);
+    this.fresh.add(hash);
     this.decoded.delete(hash);
     for (const listener of this.dataListeners) listener(hash);
   }
