@@ -84,7 +84,11 @@ describe("quick charts: bad input is a message in the element", () => {
     expect(await errorOf(`dash.lineChart([{ year: 1, pm10: 2 }], { x: "year", y: "pm25" });`)).toMatch(/no column "pm25".*"year", "pm10"/);
   });
   test("a non-numeric y", async () => {
-    expect(await errorOf(`dash.lineChart([{ year: 1, city: "x" }], { x: "year", y: "city" });`)).toMatch(/"city" holds Utf8 values, not numbers/);
+    expect(await errorOf(`dash.lineChart([{ year: 1, city: "x" }], { x: "year", y: "city" });`)).toMatch(/"city" holds text \(Utf8\), not numbers/);
+    // Said in words, whatever Arrow type holds them (dictionary-encoded text, booleans).
+    expect(await errorOf(`dash.lineChart([{ year: 1, ok: true }], { x: "year", y: "ok" });`)).toMatch(/"ok" holds true\/false values \(Bool\), not numbers/);
+    expect(await errorOf(`dash.scatterChart({ a: [1], b: [2], c: ["x"] }, { x: "a", y: "b", size: "c" });`)).toMatch(/size column "c" holds text/);
+    expect(await errorOf(`dash.lineChart({ a: ["x"], b: ["y"] }, { x: "a" });`)).toMatch(/no numeric column.*"b": text/);
   });
   test("an empty table", async () => {
     expect(await errorOf(`dash.barChart({ a: [], b: [] }, { x: "a", y: "b" });`)).toMatch(/no rows/);

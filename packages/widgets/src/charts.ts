@@ -17,6 +17,7 @@ import {
   columnNames,
   DataError,
   dataRef,
+  describeType,
   isNumericType,
   isTemporalType,
   maybeTable,
@@ -171,7 +172,7 @@ function build(
     yNames = bandNames ? [] : names.filter((n) => n !== xName && n !== options.color && n !== options.size && isNumericType(table.getChild(n)!.type));
     if (!yNames.length && !bandNames)
       throw new DataError(
-        `${fn}: no numeric column to draw as y. The data has ${names.map((n) => `${JSON.stringify(n)} (${table.getChild(n)!.type})`).join(", ")}.`,
+        `${fn}: no numeric column to draw as y. The data has ${names.map((n) => `${JSON.stringify(n)}: ${describeType(table.getChild(n)!.type)}`).join(", ")}.`,
       );
   } else yNames = Array.isArray(options.y) ? options.y : [options.y];
   for (const name of [...yNames, ...(bandNames ?? [])]) column(table, name, `${fn} y`);
@@ -180,7 +181,7 @@ function build(
     const vector = column(table, name, `${fn} y`);
     if (!isNumericType(vector.type) && !(isTemporalType(vector.type) && (kind === "scatter" || kind === "line")))
       throw new DataError(
-        `${fn}: y column ${JSON.stringify(name)} holds ${vector.type} values, not numbers. Numeric columns: ${
+        `${fn}: y column ${JSON.stringify(name)} holds ${describeType(vector.type)}, not numbers. Numeric columns: ${
           names
             .filter((n) => isNumericType(table.getChild(n)!.type))
             .map((n) => JSON.stringify(n))
@@ -190,7 +191,7 @@ function build(
   }
   if (kind === "scatter" && options.size !== undefined) {
     const size = column(table, options.size, `${fn} size`);
-    if (!isNumericType(size.type)) throw new DataError(`${fn}: size column ${JSON.stringify(options.size)} holds ${size.type} values, not numbers.`);
+    if (!isNumericType(size.type)) throw new DataError(`${fn}: size column ${JSON.stringify(options.size)} holds ${describeType(size.type)}, not numbers.`);
   }
   if (kind === "bar" && table.numRows > defaults.barLimit) {
     throw new DataError(

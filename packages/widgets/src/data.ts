@@ -318,6 +318,24 @@ export function isNumericType(type: DataType): boolean {
   return DataType.isInt(type) || DataType.isFloat(type) || DataType.isDecimal(type);
 }
 
+/** A column's type in a data scientist's words (error messages), Arrow's name after it. */
+export function describeType(type: DataType): string {
+  const inner = DataType.isDictionary(type) ? type.dictionary : type;
+  const words =
+    DataType.isUtf8(inner) || DataType.isLargeUtf8(inner)
+      ? "text"
+      : DataType.isBool(inner)
+        ? "true/false values"
+        : isTemporalType(inner)
+          ? "dates"
+          : isNumericType(inner)
+            ? "numbers"
+            : DataType.isNull(inner)
+              ? "only nulls"
+              : null;
+  return words ? `${words} (${type})` : `${type} values`;
+}
+
 export function isTemporalType(type: DataType): boolean {
   return DataType.isDate(type) || DataType.isTimestamp(type);
 }
@@ -350,7 +368,7 @@ export function toFloat64(vector: Vector): Float64Array {
 /** Make sure a channel column is numeric; else a `DataError` saying what it holds. */
 export function numericColumn(table: Table, name: string, role: string): Vector {
   const vector = column(table, name, role);
-  if (!isNumericType(vector.type)) throw new DataError(`${role}: column ${JSON.stringify(name)} holds ${vector.type.toString()} values, not numbers.`);
+  if (!isNumericType(vector.type)) throw new DataError(`${role}: column ${JSON.stringify(name)} holds ${describeType(vector.type)}, not numbers.`);
   return vector;
 }
 
