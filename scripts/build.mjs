@@ -28,11 +28,17 @@ const bundledArrow = {
   },
 };
 
-/** `import("./lazy.ts")` in the client becomes a request for the separately built lazy.js. */
+/**
+ * `import("./lazy.ts")` in the client becomes a request for the separately built lazy.js, and
+ * `import("./markdownChunk.ts")` one for markdown.js.
+ */
+const chunks = { "lazy.ts": "./lazy.js", "markdownChunk.ts": "./markdown.js" };
 const lazyChunk = {
   name: "lazy-chunk",
   setup(build) {
-    build.onResolve({ filter: /\/lazy\.ts$/ }, (args) => (args.kind === "dynamic-import" ? { path: "./lazy.js", external: true } : undefined));
+    build.onResolve({ filter: /\/(lazy|markdownChunk)\.ts$/ }, (args) =>
+      args.kind === "dynamic-import" ? { path: chunks[path.basename(args.path)], external: true } : undefined,
+    );
   },
 };
 
@@ -73,10 +79,12 @@ await Promise.all([
     logLevel: "warning",
   }),
   // The browser client: client.js, with no static chunks (one request before the WebSocket
-  // opens); Arrow and Observable Plot are a separate lazy.js, imported on first table or chart.
+  // opens); Arrow and Observable Plot are a separate lazy.js, imported on first table or chart;
+  // the markdown renderer is markdown.js, imported as the page starts.
   ...[
     { entry: "packages/cli/src/client.ts", out: "client.js", lazy: true },
     { entry: "packages/widgets/src/client/lazy.ts", out: "lazy.js", lazy: false },
+    { entry: "packages/widgets/src/client/markdownChunk.ts", out: "markdown.js", lazy: false },
   ].map(({ entry, out, lazy }) =>
     esbuild.build({
       entryPoints: [entry],

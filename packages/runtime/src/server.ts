@@ -70,6 +70,7 @@ function shell(version: string): string {
 <title>dash</title>
 <link rel="stylesheet" href="/_dash/client.css?v=${version}">
 <script type="module" src="/_dash/client.js?v=${version}"></script>
+<link rel="modulepreload" href="/_dash/markdown.js">
 </head>
 <body><div id="app"></div></body>
 </html>`;

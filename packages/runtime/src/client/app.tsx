@@ -32,7 +32,13 @@ interface Ui {
 const sessionKey = "dash.session";
 
 /** Start the client: connect, and draw the page into `#app`. */
-export function mount(renderers: Record<string, Renderer>): void {
+export interface MountOptions {
+  /** Called each time the page has asked the server for its page (the WebSocket opened and the
+   * hello is sent): a moment to load what the page will need while the server runs the script. */
+  afterHello?: () => void;
+}
+
+export function mount(renderers: Record<string, Renderer>, options: MountOptions = {}): void {
   const store = new Store();
   let ui: Ui = { connection: "connecting", running: false, buildError: null, scriptError: null, typeErrors: [], toasts: [], pages: [], page: undefined };
   const uiListeners = new Set<() => void>();
@@ -162,6 +168,7 @@ export function mount(renderers: Record<string, Renderer>): void {
       if (page) hello.page = page;
       if (hadSession) hello.widgets = widgetValues();
       ws.send(JSON.stringify(hello));
+      options.afterHello?.();
     };
     ws.onmessage = (event) => {
       if (typeof event.data === "string") handle(JSON.parse(event.data) as ServerMessage);

@@ -1,6 +1,5 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
-import { useMemo } from "preact/hooks";
-import { renderMarkdown } from "./markdown.tsx";
+import { useMarkdown } from "./markdown.tsx";
 
 // Text symbols, not emoji: they take the alert's colour and render without an emoji font.
 const icons: Record<string, string> = { info: "ℹ\uFE0E", success: "✓", warning: "⚠\uFE0E", error: "✕" };
@@ -8,13 +7,13 @@ const icons: Record<string, string> = { info: "ℹ\uFE0E", success: "✓", warni
 export function Alert({ node }: RendererProps) {
   const kind = String(node.props.kind);
   const text = String(node.props.text);
-  const html = useMemo(() => renderMarkdown(text), [text]);
+  const html = useMarkdown(text);
   return (
     <div class={`dash-alert ${kind}`} role={kind === "error" || kind === "warning" ? "alert" : "status"}>
       <span class="dash-alert-icon" aria-hidden="true">
         {String(node.props.icon ?? icons[kind] ?? "")}
       </span>
-      <div class="dash-markdown" dangerouslySetInnerHTML={{ __html: html }} />
+      <div class="dash-markdown" dangerouslySetInnerHTML={{ __html: html ?? "" }} />
     </div>
   );
 }

@@ -21,6 +21,8 @@ export function loadChunk(): Promise<DataChunk> {
 /** The data chunk, once loaded (re-renders when it arrives). */
 export function useChunk(): DataChunk | null {
   const [chunk, setChunk] = useState<DataChunk | null>(loaded);
+  // Asked for as soon as a table or chart renders, not after the page paints.
+  if (!loaded) void loadChunk();
   useEffect(() => {
     if (!chunk) void loadChunk().then(setChunk);
   }, [chunk]);

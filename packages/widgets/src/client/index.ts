@@ -16,6 +16,8 @@ import { Image } from "./image.tsx";
 import { JsonView } from "./json.tsx";
 import { Column, Columns, Container, Expander, Form, Group, Tab, Tabs } from "./layout.tsx";
 import { Caption, Markdown } from "./markdown.tsx";
+
+export { loadMarkdown } from "./markdown.tsx";
 import { Metric } from "./metric.tsx";
 import { Multiselect } from "./multiselect.tsx";
 import { NumberInput } from "./numberInput.tsx";

@@ -1,33 +1,35 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
-import DOMPurify from "dompurify";
-import { marked } from "marked";
-import { useMemo } from "preact/hooks";
+import { useEffect, useMemo, useState } from "preact/hooks";
 
-// Links open safely in a new tab; DOMPurify strips scripts, event handlers and javascript: URLs.
-DOMPurify.addHook("afterSanitizeAttributes", (node) => {
-  if (node.tagName === "A" && node.getAttribute("href")?.match(/^https?:/)) {
-    node.setAttribute("target", "_blank");
-    node.setAttribute("rel", "noopener noreferrer");
-  }
-});
+type MarkdownChunk = typeof import("./markdownChunk.ts");
 
-// Set once: a config passed to each sanitize() call is parsed again on every call.
-DOMPurify.setConfig({ USE_PROFILES: { html: true }, FORBID_TAGS: ["style", "form", "input", "button", "iframe"] });
+let loading: Promise<MarkdownChunk> | null = null;
+let loaded: MarkdownChunk | null = null;
 
-/** Markdown to sanitized HTML (GitHub-flavoured). */
-export function renderMarkdown(text: string, inline = false): string {
-  const html = inline ? (marked.parseInline(text, { gfm: true, async: false }) as string) : (marked.parse(text, { gfm: true, async: false }) as string);
-  return DOMPurify.sanitize(html);
+/** Import the markdown renderer (once). The page starts this as soon as it has said hello. */
+export function loadMarkdown(): Promise<MarkdownChunk> {
+  loading ??= import("./markdownChunk.ts").then((chunk) => (loaded = chunk));
+  return loading;
+}
+
+/**
+ * `text` as sanitized HTML; `null` in the rare case the renderer has not arrived yet (the element
+ * then fills in when it does).
+ */
+export function useMarkdown(text: string, inline = false): string | null {
+  const [chunk, setChunk] = useState<MarkdownChunk | null>(loaded);
+  useEffect(() => {
+    if (!chunk) void loadMarkdown().then(setChunk);
+  }, [chunk]);
+  return useMemo(() => chunk?.renderMarkdown(text, inline) ?? null, [chunk, text, inline]);
 }
 
 export function Markdown({ node }: RendererProps) {
-  const text = String(node.props.text);
-  const html = useMemo(() => renderMarkdown(text), [text]);
-  return <div class="dash-markdown" dangerouslySetInnerHTML={{ __html: html }} />;
+  const html = useMarkdown(String(node.props.text));
+  return <div class="dash-markdown" dangerouslySetInnerHTML={{ __html: html ?? "" }} />;
 }
 
 export function Caption({ node }: RendererProps) {
-  const text = String(node.props.text);
-  const html = useMemo(() => renderMarkdown(text, true), [text]);
-  return <p class="dash-caption" dangerouslySetInnerHTML={{ __html: html }} />;
+  const html = useMarkdown(String(node.props.text), true);
+  return <p class="dash-caption" dangerouslySetInnerHTML={{ __html: html ?? "" }} />;
 }
