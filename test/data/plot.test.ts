@@ -14,12 +14,12 @@ const rows = [
   { year: 2001, pm10: 28, site: "b" },
 ];
 
-/** The x-axis tick labels of a spec the app built, drawn by Observable Plot at `width` (in linkedom). */
-function xTickLabels(app: TestApp, spec: unknown, width: number): string[] {
+/** An axis' tick labels of a spec the app built, drawn by Observable Plot at `width` (in linkedom). */
+function tickLabels(app: TestApp, spec: unknown, width: number, axis: "x" | "y" = "x"): string[] {
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
   const resolve = (hash: string): unknown => tableFromIPC(app.data.get(hash)!);
   const figure = renderPlot(spec as never, resolve, { width, height: 200, document: document as unknown as Document });
-  return [...figure.querySelectorAll('[aria-label="x-axis tick label"] text')].map((t) => t.textContent ?? "");
+  return [...figure.querySelectorAll(`[aria-label="${axis}-axis tick label"] text`)].map((t) => t.textContent ?? "");
 }
 
 describe("serializeSpec", () => {
@@ -201,8 +201,8 @@ describe("quick charts: bad input is a message in the element", () => {
     );
     const spec = app.get("chart").props.spec as { x: { type?: string } };
     expect(spec.x.type).toBe("utc");
-    expect(xTickLabels(app, spec, 215).length).toBeGreaterThanOrEqual(4); // Plot alone: one tick ("2016") at this width
-    expect(xTickLabels(app, spec, 960).length).toBeGreaterThan(8);
+    expect(tickLabels(app, spec, 215).length).toBeGreaterThanOrEqual(4); // Plot alone: one tick ("2016") at this width
+    expect(tickLabels(app, spec, 960).length).toBeGreaterThan(8);
   });
   test("bar charts make room for long category names (down the left, or slanted along the bottom)", async () => {
     const names = [
@@ -254,8 +254,35 @@ describe("quick charts: bad input is a message in the element", () => {
     // Years show as years in the tooltip too (Plot's default: "2,002").
     expect(options.tip).toEqual({ format: { x: "d" } });
     expect(bars!.x.type).toBeUndefined();
-    expect(xTickLabels(app, line, 170)).toEqual(["1990", "2000", "2010"]); // Plot alone: "2000"
-    expect(xTickLabels(app, line, 960).length).toBeGreaterThan(8);
+    expect(tickLabels(app, line, 170)).toEqual(["1990", "2000", "2010"]); // Plot alone: "2000"
+    expect(tickLabels(app, line, 960).length).toBeGreaterThan(8);
+  });
+  test("axes over big numbers say them short (2B, 1.58T), so their labels fit", async () => {
+    const app = await testApp(
+      script(
+        `const rows = Array.from({ length: 50 }, (_, i) => ({ id: 1_580_000_000_000 + i * 2_000_000_000, pop: i * 40_000_000, small: i * 1000 }));
+         dash.lineChart(rows, { x: "id", y: "pop" });
+         dash.lineChart(rows, { x: "small", y: "small" });
+         dash.barChart({ q: ["a", "a", "b", "b"], v: [600_000, 500_000, 1, 2], s: ["x", "y", "x", "y"] }, { x: "q", y: "v", color: "s" });
+         dash.barChart({ q: ["a", "b"], v: [600_000, 500_000] }, { x: "q", y: "v" });
+         dash.barChart({ q: ["a", "b"], v: [3e9, -2e9] }, { x: "q", y: "v", horizontal: true });`,
+      ),
+      { timeout: 60 },
+    );
+    const [big, small, stacked, single, across] = app.getAll("chart").map((node) => node.props.spec as Record<string, { tickFormat?: unknown }>);
+    expect(tickLabels(app, big, 400, "y")).toEqual(["0", "500M", "1B", "1.5B", "2B"]); // written out: "2,000,000,000"
+    const xs = tickLabels(app, big, 400);
+    expect(xs.length).toBeGreaterThanOrEqual(3);
+    for (const label of xs) expect(label).toMatch(/^1\.\d+T$/); // written out: "1,580,000,000,000"
+    // Below a million, numbers are written out as before.
+    expect(small!.x!.tickFormat).toBeUndefined();
+    expect(small!.y!.tickFormat).toBeUndefined();
+    expect(tickLabels(app, small, 400, "y")).toContain("40,000");
+    // Stacked bars reach past a million though no bar does; side by side they would not.
+    expect(stacked!.y!.tickFormat).toEqual({ $format: "short" });
+    expect(single!.y!.tickFormat).toBeUndefined();
+    // Horizontal bars: the value axis is x; negative values too.
+    expect(tickLabels(app, across, 400)).toContain("−2B");
   });
   test("unchanged data is not sent again; two elements with the same table send it once", async () => {
     const app = await testApp(

@@ -355,6 +355,14 @@ function build(
     cached.xExtent ??= extent(xName, [cached.table, cached.extra]);
     if (cached.xExtent) (top.x as Obj).domain = cached.xExtent.map((ms) => ({ $date: ms }));
   }
+  // Axes over big numbers say them short (2.5M, 1.2B): written out, their tick labels run past
+  // the figure's left edge and into each other along x.
+  if ((top.x as Obj).type === "linear" && !years && magnitude(extent(xName, [cached.table, cached.extra])) >= 1e6) (top.x as Obj).tickFormat = short;
+  const stacked = long && ((kind === "area" && options.stack !== false) || (kind === "bar" && !grouped));
+  if (valueMagnitude(cached, xName, y, bandNames, stacked) >= 1e6) {
+    const axis = kind === "bar" && options.horizontal ? "x" : "y";
+    top[axis] = { ...(top[axis] as Obj), tickFormat: short };
+  }
   const built: Built = { spec: { ...top, marks } };
   if (cached.note) built.note = cached.note;
   if (builtColumns) built.columns = builtColumns;
@@ -496,6 +504,36 @@ function longTable(
 }
 
 /** The least and greatest value of column `name` over the tables (nulls skipped), or null if none. */
+/** Tick labels of numbers past a million, short (the browser's `shortNumber`). */
+const short: Json = { $format: "short" };
+
+function magnitude(range: [number, number] | null): number {
+  return range ? Math.max(Math.abs(range[0]), Math.abs(range[1])) : 0;
+}
+
+/** How far the value axis reaches: the largest value drawn, or the largest stack of them. */
+function valueMagnitude(drawn: Reshaped, xName: string, y: string, band: [string, string] | undefined, stacked: boolean): number {
+  const bandTable = drawn.extra ?? drawn.table;
+  const banded = band ? Math.max(magnitude(extent(band[0], [bandTable])), magnitude(extent(band[1], [bandTable]))) : 0;
+  const values = drawn.table.getChild(y);
+  if (!values || !isNumericType(values.type)) return banded;
+  if (!stacked) return Math.max(banded, magnitude(extent(y, [drawn.table])));
+  const ys = toFloat64(values);
+  const x = drawn.table.getChild(xName)!;
+  const stacks = new Map<unknown, [number, number]>();
+  for (let i = 0; i < ys.length; i++) {
+    const v = ys[i]!;
+    if (Number.isNaN(v)) continue;
+    const key = x.get(i) as unknown;
+    const stack = stacks.get(key) ?? [0, 0];
+    stack[v < 0 ? 1 : 0] += v;
+    stacks.set(key, stack);
+  }
+  let largest = 0;
+  for (const [up, down] of stacks.values()) largest = Math.max(largest, up, -down);
+  return largest;
+}
+
 function extent(name: string, tables: (Table | undefined)[]): [number, number] | null {
   let low = Infinity;
   let high = -Infinity;

@@ -5,6 +5,7 @@
  * DOM, by the snapshot tests in Node.
  */
 import * as Plot from "@observablehq/plot";
+import { format as d3Format } from "d3-format";
 import type { Json } from "@dash/runtime/protocol.ts";
 
 type Resolve = (hash: string) => unknown;
@@ -34,6 +35,7 @@ function revive(value: Json, resolve: Resolve): unknown {
   if (typeof value.$date === "number") return new Date(value.$date);
   if (typeof value.$number === "string") return Number(value.$number);
   if (typeof value.$const === "string") return plotFunction(value.$const);
+  if (value.$format === "short") return shortNumber;
   if (typeof value.$fn === "string" && Array.isArray(value.args)) {
     const fn = plotFunction(value.$fn) as (...args: unknown[]) => Record<string, unknown>;
     const result = fn(...value.args.map((arg) => revive(arg, resolve)));
@@ -44,6 +46,13 @@ function revive(value: Json, resolve: Resolve): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) out[key] = revive(v, resolve);
   return out;
+}
+
+const si = d3Format("~s");
+
+/** Big numbers on an axis, short: 2.5M, 1.2B, 1.58T (d3's SI prefixes, with B for billions). */
+function shortNumber(value: number): string {
+  return si(value).replace("G", "B").replace("k", "K");
 }
 
 /** A channel's values computed on the server: a column of the table `of` (as a plain array). */
