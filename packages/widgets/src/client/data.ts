@@ -2,32 +2,16 @@
  * How renderers reach the lazy data chunk and the tables the server sent: load the chunk once,
  * decode each blob once (the store keeps the result), and re-render when a blob arrives.
  */
-import { useEffect, useReducer, useState } from "preact/hooks";
+import { useEffect, useReducer } from "preact/hooks";
 import type { Json } from "@dash/runtime/protocol.ts";
 import type { Store } from "@dash/runtime/client/store.ts";
 import { useDash } from "@dash/runtime/client/context.ts";
+import { lazyImport } from "./lazyImport.ts";
 
 export type DataChunk = typeof import("./lazy.ts");
 
-let loading: Promise<DataChunk> | null = null;
-let loaded: DataChunk | null = null;
-
-/** Import the data chunk (once). */
-export function loadChunk(): Promise<DataChunk> {
-  loading ??= import("./lazy.ts").then((chunk) => (loaded = chunk));
-  return loading;
-}
-
 /** The data chunk, once loaded (re-renders when it arrives). */
-export function useChunk(): DataChunk | null {
-  const [chunk, setChunk] = useState<DataChunk | null>(loaded);
-  // Asked for as soon as a table or chart renders, not after the page paints.
-  if (!loaded) void loadChunk();
-  useEffect(() => {
-    if (!chunk) void loadChunk().then(setChunk);
-  }, [chunk]);
-  return chunk;
-}
+export const useChunk = lazyImport(() => import("./lazy.ts")).use;
 
 /**
  * Re-render when one of the blobs this element is still `waiting` for arrives. (A rerun's blobs

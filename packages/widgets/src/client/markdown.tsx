@@ -1,26 +1,18 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useMemo } from "preact/hooks";
+import { lazyImport } from "./lazyImport.ts";
 
-type MarkdownChunk = typeof import("./markdownChunk.ts");
-
-let loading: Promise<MarkdownChunk> | null = null;
-let loaded: MarkdownChunk | null = null;
+const renderer = lazyImport(() => import("./markdownChunk.ts"));
 
 /** Import the markdown renderer (once). The page starts this as soon as it has said hello. */
-export function loadMarkdown(): Promise<MarkdownChunk> {
-  loading ??= import("./markdownChunk.ts").then((chunk) => (loaded = chunk));
-  return loading;
-}
+export const loadMarkdown = renderer.load;
 
 /**
  * `text` as sanitized HTML; `null` in the rare case the renderer has not arrived yet (the element
  * then fills in when it does).
  */
 export function useMarkdown(text: string, inline = false): string | null {
-  const [chunk, setChunk] = useState<MarkdownChunk | null>(loaded);
-  useEffect(() => {
-    if (!chunk) void loadMarkdown().then(setChunk);
-  }, [chunk]);
+  const chunk = renderer.use();
   return useMemo(() => chunk?.renderMarkdown(text, inline) ?? null, [chunk, text, inline]);
 }
 
