@@ -80,7 +80,7 @@ await Promise.all([
   }),
   // The browser client: client.js, with no static chunks (one request before the WebSocket
   // opens); Arrow and Observable Plot are a separate lazy.js, imported on first table or chart;
-  // the markdown renderer is markdown.js, imported as the page starts.
+  // the markdown renderer is markdown.js, imported once the page has said hello.
   ...[
     { entry: "packages/cli/src/client.ts", out: "client.js", lazy: true },
     { entry: "packages/widgets/src/client/lazy.ts", out: "lazy.js", lazy: false },

@@ -149,7 +149,15 @@ interface Built {
 }
 
 /** What `reshape` made of a table for one chart's options (and, once asked, the x extent drawn). */
-type Reshaped = { table: Table; note?: string; columns?: number; extra?: Table; xExtent?: [number, number] | null };
+type Reshaped = {
+  table: Table;
+  note?: string;
+  columns?: number;
+  extra?: Table;
+  /** Found on first need, then kept with the reshaped table: the x extent, the value axis' reach. */
+  xExtent?: [number, number] | null;
+  reach?: number;
+};
 const memo = new WeakMap<Table, Map<string, Reshaped>>();
 
 function build(
@@ -357,9 +365,10 @@ function build(
   }
   // Axes over big numbers say them short (2.5M, 1.2B): written out, their tick labels run past
   // the figure's left edge and into each other along x.
-  if ((top.x as Obj).type === "linear" && !years && magnitude(extent(xName, [cached.table, cached.extra])) >= 1e6) (top.x as Obj).tickFormat = short;
+  if ((top.x as Obj).type === "linear" && !years && magnitude((cached.xExtent ??= extent(xName, [cached.table, cached.extra]))) >= 1e6)
+    (top.x as Obj).tickFormat = short;
   const stacked = long && ((kind === "area" && options.stack !== false) || (kind === "bar" && !grouped));
-  if (valueMagnitude(cached, xName, y, bandNames, stacked) >= 1e6) {
+  if ((cached.reach ??= valueReach(cached, xName, y, bandNames, stacked)) >= 1e6) {
     const axis = kind === "bar" && options.horizontal ? "x" : "y";
     top[axis] = { ...(top[axis] as Obj), tickFormat: short };
   }
@@ -503,7 +512,6 @@ function longTable(
   return new Table(columns);
 }
 
-/** The least and greatest value of column `name` over the tables (nulls skipped), or null if none. */
 /** Tick labels of numbers past a million, short (the browser's `shortNumber`). */
 const short: Json = { $format: "short" };
 
@@ -512,7 +520,7 @@ function magnitude(range: [number, number] | null): number {
 }
 
 /** How far the value axis reaches: the largest value drawn, or the largest stack of them. */
-function valueMagnitude(drawn: Reshaped, xName: string, y: string, band: [string, string] | undefined, stacked: boolean): number {
+function valueReach(drawn: Reshaped, xName: string, y: string, band: [string, string] | undefined, stacked: boolean): number {
   const bandTable = drawn.extra ?? drawn.table;
   const banded = band ? Math.max(magnitude(extent(band[0], [bandTable])), magnitude(extent(band[1], [bandTable]))) : 0;
   const values = drawn.table.getChild(y);
@@ -534,6 +542,7 @@ function valueMagnitude(drawn: Reshaped, xName: string, y: string, band: [string
   return largest;
 }
 
+/** The least and greatest value of column `name` over the tables (nulls skipped), or null if none. */
 function extent(name: string, tables: (Table | undefined)[]): [number, number] | null {
   let low = Infinity;
   let high = -Infinity;

@@ -16,8 +16,6 @@ import { Image } from "./image.tsx";
 import { JsonView } from "./json.tsx";
 import { Column, Columns, Container, Expander, Form, Group, Tab, Tabs } from "./layout.tsx";
 import { Caption, Markdown } from "./markdown.tsx";
-
-export { loadMarkdown } from "./markdown.tsx";
 import { Metric } from "./metric.tsx";
 import { Multiselect } from "./multiselect.tsx";
 import { NumberInput } from "./numberInput.tsx";
@@ -33,6 +31,8 @@ import { TextArea } from "./textArea.tsx";
 import { TextInput } from "./textInput.tsx";
 import { TimeInput } from "./timeInput.tsx";
 import { Toggle } from "./toggle.tsx";
+
+export { loadMarkdown } from "./markdown.tsx";
 
 export const renderers: Record<string, Renderer> = {
   page: Group,
