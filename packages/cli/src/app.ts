@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildScript, BuildError } from "@dash/runtime/build.ts";
 import { CacheCoordinator } from "@dash/runtime/cache.ts";
+import { connectRedis, type RedisLink } from "@dash/runtime/cluster/redis.ts";
 import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
@@ -27,6 +28,8 @@ export interface AppOptions {
   workers?: number;
   sessionTtl?: number;
   allowedOrigins?: string[];
+  /** Redis shared by the replicas of this app (`DASH_REDIS_URL`); without it, one process. */
+  redisUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -34,6 +37,8 @@ export interface RunningApp extends RunningServer {
   host: ScriptHost;
   /** The process's live sources (GCS, BigQuery, files). */
   hub: SourceHub;
+  /** The link to the cluster's Redis, when `redisUrl` is set. */
+  redis: RedisLink | null;
   /** Resolves when the first build is loaded and (in development) the file watcher is watching. */
   ready: Promise<void>;
   /** Rebuild now (what a file save does); resolves when browsers have been told. */
@@ -78,6 +83,7 @@ export function findPages(entry: string): { pages: { name: string; source: strin
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const log = options.log ?? ((line: string) => console.error(line));
   const dist = distDir();
+  const redis = options.redisUrl ? await connectRedis({ url: options.redisUrl, app: path.basename(options.entry).replace(/\.[cm]?[jt]sx?$/, ""), log }) : null;
   // Live sources are polled here, once for the whole process; changed data reruns its readers.
   // The new state travels with the reruns, so they need not ask for it (see live.ts).
   const rerun = (key: string, sessions: string[]): void => {
@@ -186,6 +192,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   } catch (error) {
     await firstReload;
     await host.close();
+    await redis?.close();
     throw error;
   }
   // In production, a script that does not load is fatal; in development the page shows the error
@@ -193,7 +200,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   if (!options.watch) {
     const first = await firstReload;
     if (first) {
-      await Promise.all([server.close(), host.close()]);
+      await Promise.all([server.close(), host.close(), redis?.close()]);
       throw new Error(`The script failed to load: ${first.message}`);
     }
   }
@@ -217,6 +224,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ...server,
     host,
     hub,
+    redis,
     reload,
     ready: Promise.all([firstReload, watching]).then(() => undefined),
     async close() {
@@ -226,6 +234,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await server.close();
       await host.close();
       hub.close();
+      await redis?.close();
     },
   };
 }

@@ -21,6 +21,7 @@ Options:
   --script-timeout <s>   stop a run that blocks longer than this (env DASH_SCRIPT_TIMEOUT; default 10)
   --workers <n>          script worker threads (env DASH_WORKERS; default 2)
   --allow-origin <url>   another origin allowed to open the WebSocket (repeatable)
+  --redis-url <url>      Redis shared by the replicas of this app (env DASH_REDIS_URL)
   --no-open              do not open a browser`;
 
 const starter = `import * as dash from "dash";
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       "script-timeout": { type: "string" },
       workers: { type: "string" },
       "allow-origin": { type: "string", multiple: true },
+      "redis-url": { type: "string" },
       "no-open": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
     scriptTimeout: Number(values["script-timeout"] ?? env.DASH_SCRIPT_TIMEOUT ?? 10),
     workers: Number(values.workers ?? env.DASH_WORKERS ?? 2),
     allowedOrigins: values["allow-origin"] ?? env.DASH_ALLOWED_ORIGINS?.split(",").filter(Boolean),
+    redisUrl: values["redis-url"] ?? env.DASH_REDIS_URL,
   });
   console.log(`\n  dash is serving ${entry}\n\n  ➜  ${app.url}\n`);
   const stop = (): void => {
