@@ -33,7 +33,7 @@ let dist: Promise<string> | null = null;
  * (`npm run build` wipes packages/cli/dist first) cannot pull files from under a running test.
  * It lives under node_modules/.cache so the copy's bare imports (ws, esbuild…) still resolve.
  */
-function snapshotDist(): Promise<string> {
+export function snapshotDist(): Promise<string> {
   dist ??= (async () => {
     const source = path.join(root, "packages/cli/dist");
     const target = path.join(root, "node_modules/.cache/dash-e2e", String(process.pid));

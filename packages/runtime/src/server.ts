@@ -12,6 +12,8 @@ import { gzipSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Client, ScriptHost } from "./host.ts";
 import type { ServerMessage } from "./protocol.ts";
+import { guardRequests, guardUpgrades } from "./edge/guard.ts";
+import { targetUrl } from "./edge/target.ts";
 
 export interface ServerOptions {
   host: ScriptHost;
@@ -127,8 +129,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const page = shell(version);
   const counters = { messages: 0, rejected: 0, connections: 0 };
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://x");
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = targetUrl(req.url);
+    if (!url) {
+      res.writeHead(400).end();
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405).end();
       return;
@@ -187,12 +193,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'",
     });
     res.end(page);
-  });
+  };
+  const server = http.createServer(guardRequests(handle));
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 210 * 1024 * 1024 });
-  server.on("upgrade", (req, socket, head) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    if (url.pathname !== "/_dash/ws") {
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (targetUrl(req.url)?.pathname !== "/_dash/ws") {
       socket.destroy();
       return;
     }
@@ -205,7 +211,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       wss.emit("connection", ws, req);
       accept(ws, socket);
     });
-  });
+  };
+  server.on("upgrade", guardUpgrades(upgrade));
 
   const accept = (ws: WebSocket, socket: Duplex): void => {
     counters.connections++;
@@ -240,19 +247,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const message = parsed.message;
       if (message.t === "hello") {
         if (sid) return refuse("hello sent twice");
-        void options.host.connect(client, message).then((id) => {
-          sid = id;
-          for (const message of options.greeting?.() ?? []) client.sendText(JSON.stringify(message));
-          if (ws.readyState !== ws.OPEN) options.host.disconnect(id, client);
-        });
+        void options.host
+          .connect(client, message)
+          .then((id) => {
+            sid = id;
+            for (const message of options.greeting?.() ?? []) client.sendText(JSON.stringify(message));
+            if (ws.readyState !== ws.OPEN) options.host.disconnect(id, client);
+          })
+          .catch((error: unknown) => {
+            console.error(`dash: a session could not start: ${error instanceof Error ? error.message : String(error)}`);
+            ws.close(1011, "the session could not start");
+          });
         return;
       }
       if (!sid) return refuse("say hello first");
       options.host.message(sid, message);
     };
+    // No message may end the process: whatever throws is refused like an invalid message.
+    const receiveSafely = (data: unknown, isBinary: boolean, loaded: Validation): void => {
+      try {
+        receive(data, isBinary, loaded);
+      } catch (error) {
+        console.error(`dash: a message could not be handled: ${error instanceof Error ? error.message : String(error)}`);
+        refuse("the server could not handle it");
+      }
+    };
     ws.on("message", (data, isBinary) => {
-      if (validation) receive(data, isBinary, validation);
-      else void validating.then((loaded) => receive(data, isBinary, loaded));
+      if (validation) receiveSafely(data, isBinary, validation);
+      else void validating.then((loaded) => receiveSafely(data, isBinary, loaded));
     });
     ws.on("close", () => {
       counters.connections--;

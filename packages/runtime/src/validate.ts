@@ -6,9 +6,13 @@
 import { z } from "zod";
 import type { BinaryHeader, ClientMessage, Json } from "./protocol.ts";
 import { decodeBinary } from "./protocol.ts";
+import { nestsDeeperThan } from "./edge/json-depth.ts";
 
 /** Largest text frame the server accepts from a browser. */
 export const maxClientTextBytes = 2_000_000;
+
+/** Deepest nesting of arrays and objects accepted in a message (widget values nest a few levels). */
+export const maxJsonDepth = 64;
 
 const json: z.ZodType<Json> = z.lazy(() =>
   z.union([z.null(), z.boolean(), z.number().finite(), z.string().max(1_000_000), z.array(json).max(10_000), z.record(z.string().max(500), json)]),
@@ -49,6 +53,7 @@ export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };
 /** Validate one text frame from the browser. */
 export function parseClientMessage(text: string): Parsed<ClientMessage> {
   if (text.length > maxClientTextBytes) return { ok: false, error: `message too large (${text.length} bytes)` };
+  if (nestsDeeperThan(text, maxJsonDepth)) return { ok: false, error: `message nests deeper than ${maxJsonDepth} levels` };
   let raw: unknown;
   try {
     raw = JSON.parse(text);
