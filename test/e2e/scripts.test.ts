@@ -57,7 +57,7 @@ describe("the script model", () => {
     const app = await start("examples/runaway/app.ts", 2);
     // Sessions go to the least busy worker; the second starts a second after the first is ready.
     // Until then both viewers would share one worker, which is the point of the test.
-    await expect.poll(async () => (await (await fetch(`${app.url}/metrics`)).text()).includes("dash_script_workers 2"), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => app.host.workerCount, { timeout: 10_000 }).toBe(2);
     const healthyContext = await e2e.browser.newContext();
     const runawayContext = await e2e.browser.newContext();
     const healthy = await open(healthyContext, app.url);

@@ -11,6 +11,7 @@ import { buildScript, BuildError } from "@dash/runtime/build.ts";
 import { CacheCoordinator } from "@dash/runtime/cache.ts";
 import { connectRedis, type RedisLink } from "@dash/runtime/cluster/redis.ts";
 import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
+import { countPolls } from "@dash/runtime/metrics.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
 import { replyOf, SourceHub, type SourceSpec } from "@dash/runtime/sources/hub.ts";
@@ -92,7 +93,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   // `dash.cache` results, shared by the script workers (one underlying call per process).
   const sharedCache = new CacheCoordinator();
-  const hub: SourceHub = new SourceHub({ onChange: rerun, onStale: rerun, onRecover: rerun });
+  const hub: SourceHub = new SourceHub({ onChange: rerun, onStale: rerun, onRecover: rerun, counted: countPolls });
   const host: ScriptHost = new ScriptHost({
     workerFile: path.join(dist, "worker.js"),
     workers: options.workers ?? 2,

@@ -112,6 +112,9 @@ export interface SharedCache {
 }
 export const crossThread: { shared: SharedCache | null } = { shared: null };
 
+/** `cache()` calls in this thread: answered without running the function, or not (read by /metrics). */
+export const cacheCounts = { hits: 0, misses: 0 };
+
 /**
  * Memoizes `fn` by the content of its arguments. The cached value is shared by every caller, so
  * treat it as read-only. Functions with the same source share results (as when a script creates
@@ -127,24 +130,26 @@ export function cache<A extends unknown[], R>(fn: (...args: A) => R, options: Ca
   const cached = async (...args: A): Promise<Awaited<R>> => {
     const key = prefix + contentHash(args);
     const running = inflight.get(key);
-    if (running !== undefined) return running;
+    if (running !== undefined) return (cacheCounts.hits++, running);
     const hit = await store.get(key);
     if (hit !== undefined) {
-      if (hit.expires > clock.now()) return hit.value as Awaited<R>;
+      if (hit.expires > clock.now()) return (cacheCounts.hits++, hit.value as Awaited<R>);
       await store.delete(key);
     }
     const again = inflight.get(key);
-    if (again !== undefined) return again;
+    if (again !== undefined) return (cacheCounts.hits++, again);
     const call = (async (): Promise<Awaited<R>> => {
       const shared = crossThread.shared;
       try {
         if (shared) {
           const held = await shared.claim(key);
           if (held.hit) {
+            cacheCounts.hits++;
             await store.set(key, { value: held.value, expires: clock.now() + ttl });
             return held.value as Awaited<R>;
           }
         }
+        cacheCounts.misses++;
         let value: Awaited<R>;
         try {
           value = await fn(...args);

@@ -11,6 +11,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
+import { metrics, recordRun } from "./metrics.ts";
 import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
 import type { Snapshot } from "./session.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker.ts";
@@ -120,6 +121,8 @@ export class ScriptHost {
     const shared = new SharedArrayBuffer(8);
     const data: WorkerData = { beat: shared };
     const worker = new Worker(this.options.workerFile, { workerData: data, stderr: false, stdout: false });
+    metrics.workers.inc();
+    worker.once("exit", () => metrics.workers.dec());
     let ready!: () => void;
     const handle: WorkerHandle = {
       worker,
@@ -182,6 +185,9 @@ export class ScriptHost {
       case "runFinished":
         this.options.onRunFinished?.(message.sid, message.sources);
         return;
+      case "ran":
+        recordRun(message);
+        return;
       case "request": {
         const answer = this.options.onRequest
           ? this.options.onRequest(message.sid, message.what, message.args)
@@ -226,6 +232,7 @@ export class ScriptHost {
     await worker.ready;
     const record: SessionRecord = { sid, slot: this.nextSlot++, worker, client, snapshot: null, expiry: null, hidden: hello.hidden ?? false };
     this.sessions.set(sid, record);
+    metrics.sessions.inc();
     this.slots.set(record.slot, sid);
     worker.sessions.add(sid);
     client.sendText(JSON.stringify(this.helloMessage(sid, false)));
@@ -295,6 +302,7 @@ export class ScriptHost {
     const record = this.sessions.get(sid);
     if (!record) return;
     this.sessions.delete(sid);
+    metrics.sessions.dec();
     this.slots.delete(record.slot);
     record.worker.sessions.delete(sid);
     this.post(record.worker, { t: "close", sid });
@@ -317,6 +325,7 @@ export class ScriptHost {
       } else if (now - handle.lastBeatAt > this.timeout) {
         const culprit = this.slots.get(Atomics.load(handle.beat, 1)) ?? null;
         this.killed++;
+        metrics.workersKilled.inc();
         this.replace(handle, culprit);
       }
     }
@@ -355,6 +364,7 @@ export class ScriptHost {
   }
 
   async close(): Promise<void> {
+    if (!this.closed) metrics.sessions.dec(this.sessions.size);
     this.closed = true;
     clearInterval(this.watchdog);
     for (const record of this.sessions.values()) if (record.expiry) clearTimeout(record.expiry);

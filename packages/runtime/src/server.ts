@@ -11,6 +11,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Client, ScriptHost } from "./host.ts";
+import { metrics, scrape, trackSocket } from "./metrics.ts";
 import type { ServerMessage } from "./protocol.ts";
 import { guardRequests, guardUpgrades } from "./edge/guard.ts";
 import { targetUrl } from "./edge/target.ts";
@@ -27,8 +28,6 @@ export interface ServerOptions {
   production?: boolean;
   /** Largest WebSocket message accepted (bytes); bounds uploads. Default 210 MB. */
   maxPayload?: number;
-  /** Extra lines for /metrics. */
-  metrics?: () => string;
   /** Messages for a browser that just connected (a build or type error that still stands). */
   greeting?: () => ServerMessage[];
 }
@@ -127,7 +126,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   loadAssets("/_dash/client.js");
   const version = assets.get("/_dash/client.js")!.etag.slice(1, 9);
   const page = shell(version);
-  const counters = { messages: 0, rejected: 0, connections: 0 };
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = targetUrl(req.url);
@@ -144,22 +142,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (url.pathname === "/metrics") {
-      const lines = [
-        "# TYPE dash_sessions gauge",
-        `dash_sessions ${options.host.sessionCount}`,
-        "# TYPE dash_connections gauge",
-        `dash_connections ${counters.connections}`,
-        "# TYPE dash_messages_total counter",
-        `dash_messages_total ${counters.messages}`,
-        "# TYPE dash_messages_rejected_total counter",
-        `dash_messages_rejected_total ${counters.rejected}`,
-        "# TYPE dash_script_workers gauge",
-        `dash_script_workers ${options.host.workerCount}`,
-        "# TYPE dash_script_workers_killed_total counter",
-        `dash_script_workers_killed_total ${options.host.killed}`,
-        options.metrics?.() ?? "",
-      ];
-      res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end(lines.join("\n") + "\n");
+      void scrape().then(
+        ({ type, text }) => res.writeHead(200, { "content-type": type }).end(text),
+        () => res.writeHead(500).end(),
+      );
       return;
     }
     if (!production && url.pathname.startsWith("/_dash/") && !files.has(url.pathname)) listAssets(); // a rebuild's new chunks
@@ -203,6 +189,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (!originAllowed(req.headers.origin, req.headers.host, options.allowedOrigins)) {
+      metrics.refused.inc({ reason: "origin" });
       socket.write("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       socket.destroy();
       return;
@@ -215,7 +202,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.on("upgrade", guardUpgrades(upgrade));
 
   const accept = (ws: WebSocket, socket: Duplex): void => {
-    counters.connections++;
+    metrics.connections.inc();
+    if (socket instanceof Socket) trackSocket(socket);
     let sid: string | null = null;
     let strikes = 0;
     const client: Client = {
@@ -228,12 +216,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     };
     const refuse = (reason: string): void => {
-      counters.rejected++;
+      metrics.refused.inc({ reason: "invalid message" });
       client.sendText(JSON.stringify({ t: "warning", message: `The server ignored a message: ${reason}` } satisfies ServerMessage));
       if (++strikes > 100) ws.close(1008, "too many invalid messages");
     };
     const receive = (data: unknown, isBinary: boolean, { parseClientMessage, parseUpload }: Validation): void => {
-      counters.messages++;
+      metrics.wsMessages.inc();
       if (isBinary) {
         const upload = parseUpload(new Uint8Array(data as Buffer));
         if (!upload.ok) return refuse(upload.error);
@@ -277,7 +265,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       else void validating.then((loaded) => receiveSafely(data, isBinary, loaded));
     });
     ws.on("close", () => {
-      counters.connections--;
+      metrics.connections.dec();
       if (sid) options.host.disconnect(sid, client);
     });
     ws.on("error", () => ws.terminate());

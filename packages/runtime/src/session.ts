@@ -28,6 +28,8 @@ export interface SessionHost {
   snapshot?(snapshot: Snapshot): void;
   /** Called with the sources a finished run read (for connectors' subscriptions). */
   runFinished?(run: Run): void;
+  /** Every run's end (for /metrics): how it ended and how long it took. */
+  runEnded?(outcome: "done" | "error" | "interrupted", seconds: number): void;
 }
 
 /** The part of a session that survives a move to another worker. */
@@ -395,11 +397,13 @@ export class Session {
           outcome = this.settle(run, error);
         }
         if (outcome !== "interrupted") this.finish(run, outcome);
+        this.host.runEnded?.(outcome, (performance.now() - run.started) / 1000);
       })
       .catch((error: unknown) => {
         // A failure in the runtime itself: show it rather than lose the session.
         this.lastError = describeError(error);
         this.host.send({ t: "status", status: "error" });
+        this.host.runEnded?.("error", (performance.now() - run.started) / 1000);
       });
   }
 

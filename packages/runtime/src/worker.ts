@@ -9,6 +9,8 @@ import { pathToFileURL } from "node:url";
 import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
 import { Session, hooks, type App, type Script, type Snapshot } from "./session.ts";
 import { describeError } from "./errors.ts";
+import { cacheCounts } from "./cache.ts";
+import type { RunReport } from "./metrics.ts";
 
 /** What the main thread tells a worker. */
 export type ToWorker =
@@ -43,6 +45,8 @@ export type FromWorker =
   | { t: "snapshot"; sid: string; snapshot: Snapshot | null }
   | { t: "request"; id: number; sid: string; what: string; args: unknown }
   | { t: "runFinished"; sid: string; sources: string[] }
+  /** A run ended (for /metrics), with the `cache()` calls since the last report. */
+  | ({ t: "ran" } & RunReport)
   /** Messages posted in the same turn, in order: a run's data frames and patch travel together. */
   | { t: "batch"; messages: FromWorker[] };
 
@@ -114,6 +118,10 @@ export function serveWorker(): void {
       if (run.fragment) return; // a fragment's run reads only part of what the script reads
       const sources = run.extra.get("sources");
       post({ t: "runFinished", sid, sources: sources instanceof Set ? [...sources] : [] });
+    },
+    runEnded(outcome: RunReport["outcome"], seconds: number): void {
+      post({ t: "ran", outcome, seconds, cacheHits: cacheCounts.hits, cacheMisses: cacheCounts.misses });
+      cacheCounts.hits = cacheCounts.misses = 0;
     },
   });
 

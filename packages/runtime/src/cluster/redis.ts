@@ -5,7 +5,7 @@
  * local state, and `up` says which case they are in.
  */
 import { createClient } from "redis";
-import { metrics } from "../metrics.ts";
+import { redisState } from "../metrics.ts";
 
 function makeClient(url: string) {
   const socket = { reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) + Math.floor(Math.random() * 100), connectTimeout: 2000 };
@@ -44,7 +44,7 @@ export async function connectRedis(options: RedisLinkOptions): Promise<RedisLink
   let down = false;
   const refresh = (): void => {
     const up = client.isReady && subscriber.isReady;
-    metrics.redisUp.set(up ? 1 : 0);
+    redisState(up);
     if (up && down) {
       down = false;
       log("dash: Redis is back: rejoining the cluster");

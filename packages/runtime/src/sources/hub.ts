@@ -50,6 +50,8 @@ export interface SourceHubOptions {
   onRecover?(key: string, sessions: string[], state: SourceState<SourceValue>): void;
   /** Poll interval when a spec gives none. Default 60 s. */
   defaultEvery?: Duration;
+  /** Wraps each source to count its polls (`countPolls` from metrics.ts, in the server). */
+  counted?(source: Source<SourceValue>, kind: SourceSpec["kind"]): Source<SourceValue>;
 }
 
 /** A source's current value as the main thread answers a worker: key, version, value, staleness. */
@@ -123,7 +125,8 @@ export class SourceHub {
     const key = sourceKey(spec);
     const existing = this.#poller.peek(key);
     if (existing !== undefined && this.#poller.readers(key).includes(session)) return existing;
-    return this.#poller.read(session, key, await this.#source(spec));
+    const source = await this.#source(spec);
+    return this.#poller.read(session, key, this.#options.counted ? this.#options.counted(source, spec.kind) : source);
   }
 
   /** After a run: keep only the sources in `keep` (keys from `sourceKey`) for `session`; without `keep`, the session ended. */
