@@ -452,6 +452,10 @@ export class Session {
         const record = this.records.get(id)!;
         if (record.fragment && !run.fragmentsSeen.has(record.fragment)) continue;
         this.records.delete(id);
+        // Its mirror in `state` goes too (else the next render would take it for an assignment);
+        // a value the author assigned to that key, different from the widget's, stays.
+        const key = record.spec.key;
+        if (key !== undefined && Object.is(this.state[key], this.widgets.get(id))) delete this.state[key];
         this.widgets.delete(id);
       }
     }
