@@ -1,6 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { nestsDeeperThan } from "../../packages/runtime/src/edge/json-depth.ts";
+import { defaultLimits, limitsFrom, MessageRate } from "../../packages/runtime/src/edge/limits.ts";
+import { AddressSessions, SocketLimits } from "../../packages/runtime/src/edge/sockets.ts";
 import { targetUrl } from "../../packages/runtime/src/edge/target.ts";
+import type { WebSocket } from "ws";
 import { parseClientMessage } from "../../packages/runtime/src/validate.ts";
 
 describe("the edge's checks before validation", () => {
@@ -25,5 +28,51 @@ describe("the edge's checks before validation", () => {
     expect(targetUrl("http://[")).toBeNull();
     expect(targetUrl("")).toBeNull();
     expect(targetUrl("http://host/x")?.pathname).toBe("/x");
+  });
+});
+
+describe("the edge's limits", () => {
+  test("flags win over DASH_* variables, which win over defaults; a bad value names its flag", () => {
+    const limits = limitsFrom({ "max-hello-kb": "16" }, { DASH_MAX_HELLO_KB: "32", DASH_SESSIONS_PER_ADDRESS: "7" });
+    expect(limits).toEqual({ ...defaultLimits, helloBytes: 16 * 1024, sessionsPerAddress: 7 });
+    expect(() => limitsFrom({ "messages-per-second": "lots" }, {})).toThrow(
+      '--messages-per-second (DASH_MESSAGES_PER_SECOND) must be a positive number, not "lots".',
+    );
+  });
+
+  test("a message rate allows a burst of two seconds' worth, then the rate", () => {
+    const rate = new MessageRate(10);
+    let taken = 0;
+    while (rate.take()) taken++;
+    expect(taken).toBe(20);
+  });
+
+  test("an address's oldest disconnected session makes room; connected ones never do", () => {
+    const kept = new Set<string>();
+    const keeper = { has: (sid: string) => kept.has(sid), end: (sid: string) => void kept.delete(sid) };
+    const sessions = new AddressSessions(2, keeper);
+    const start = (sid: string): boolean => {
+      if (!sessions.admit("1.2.3.4", undefined)) return false;
+      kept.add(sid);
+      sessions.started("1.2.3.4", sid);
+      return true;
+    };
+    expect(start("a") && start("b")).toBe(true);
+    expect(start("c")).toBe(false); // both connected
+    sessions.left("a");
+    expect(sessions.admit("1.2.3.4", "a")).toBe(true); // a reconnect of "a" needs no room
+    sessions.started("1.2.3.4", "a");
+    sessions.left("a");
+    expect(start("c")).toBe(true); // "a" was the oldest disconnected one
+    expect([...kept]).toEqual(["b", "c"]);
+    expect(sessions.admit("5.6.7.8", undefined)).toBe(true); // another address has its own share
+  });
+
+  test("a socket that says no hello in time is closed with the reason", async () => {
+    const closed: [number, string][] = [];
+    const ws = { OPEN: 1, readyState: 1, close: (code: number, reason: string) => closed.push([code, reason]) } as unknown as WebSocket;
+    new SocketLimits(ws, { ...defaultLimits, helloTimeout: 30 }, "1.2.3.4", new AddressSessions(1, { has: () => false, end: () => {} }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(closed).toEqual([[1008, "no hello within 0.03 s"]]);
   });
 });

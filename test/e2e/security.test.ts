@@ -84,8 +84,7 @@ describe("security", () => {
     await see(page, "The server ignored a message: message is not JSON");
     await send(JSON.stringify({ t: "launchMissiles" }));
     await see(page, /^The server ignored a message: invalid message/);
-    await send(JSON.stringify({ t: "set", id: "x".repeat(3_000_000), value: 1 }));
-    await see(page, /^The server ignored a message: message too large/);
+    // (A message over the size limit closes the socket with a reason: test/e2e/limits.test.ts.)
     await send(JSON.stringify({ t: "set", id: "slider:Count", value: "ten" }));
     await see(page, /^Refused a value for "Count"/);
     await send(JSON.stringify({ t: "set", id: "slider:Nope", value: 1 }));

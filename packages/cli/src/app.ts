@@ -13,6 +13,7 @@ import { connectRedis, type RedisLink } from "@dash/runtime/cluster/redis.ts";
 import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
 import { countPolls } from "@dash/runtime/metrics.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
+import type { EdgeLimits } from "@dash/runtime/edge/limits.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
 import { replyOf, SourceHub, type SourceSpec } from "@dash/runtime/sources/hub.ts";
 
@@ -29,6 +30,8 @@ export interface AppOptions {
   workers?: number;
   sessionTtl?: number;
   allowedOrigins?: string[];
+  /** What one viewer may cost (message sizes, rate, sessions per address, uploads); defaults otherwise. */
+  limits?: EdgeLimits;
   /** Redis shared by the replicas of this app (`DASH_REDIS_URL`); without it, one process. */
   redisUrl?: string;
   log?: (line: string) => void;
@@ -182,6 +185,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     hostname: options.host ?? "127.0.0.1",
     production: options.production ?? false,
     allowedOrigins: options.allowedOrigins,
+    limits: options.limits,
     greeting: (): ServerMessage[] => [
       ...(buildError ? [{ t: "buildError", error: buildError } as const] : []),
       ...(typeErrors.length ? [{ t: "typeError", errors: typeErrors } as const] : []),

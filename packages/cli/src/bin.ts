@@ -8,11 +8,12 @@ import nodeModule from "node:module";
 // Node 22+ caches compiled code between starts (a faster `dash run`); Node 20 has no such cache.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 import { parseArgs } from "node:util";
+import { limitFlags, limitsFrom, limitUsage } from "@dash/runtime/edge/limits.ts";
 import { startApp } from "./app.ts";
 
 const usage = `Usage:
   npx dash run <app.ts | folder/> [--port 8501] [--host 127.0.0.1] [--no-open]
-  npx dash serve <app.ts | folder/> [--port 8501] [--host 0.0.0.0]
+  npx dash serve <app.ts | folder/> [--port 8501] [--host 127.0.0.1]
   npx dash new <app.ts>
 
 Options:
@@ -22,7 +23,9 @@ Options:
   --workers <n>          script worker threads (env DASH_WORKERS; default 2)
   --allow-origin <url>   another origin allowed to open the WebSocket (repeatable)
   --redis-url <url>      Redis shared by the replicas of this app (env DASH_REDIS_URL)
-  --no-open              do not open a browser`;
+  --no-open              do not open a browser
+
+${limitUsage}`;
 
 const starter = `import * as dash from "dash";
 
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
       workers: { type: "string" },
       "allow-origin": { type: "string", multiple: true },
       "redis-url": { type: "string" },
+      ...limitFlags,
       "no-open": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
     workers: Number(values.workers ?? env.DASH_WORKERS ?? 2),
     allowedOrigins: values["allow-origin"] ?? env.DASH_ALLOWED_ORIGINS?.split(",").filter(Boolean),
     redisUrl: values["redis-url"] ?? env.DASH_REDIS_URL,
+    limits: limitsFrom(values, env),
   });
   console.log(`\n  dash is serving ${entry}\n\n  ➜  ${app.url}\n`);
   const stop = (): void => {

@@ -298,6 +298,18 @@ export class ScriptHost {
     record.expiry.unref();
   }
 
+  /** Is this session still kept (connected, or waiting for a reconnect)? */
+  has(sid: string): boolean {
+    return this.sessions.has(sid);
+  }
+
+  /** End a session now, not after its time to reconnect (the edge makes room for a new one). */
+  end(sid: string): void {
+    const expiry = this.sessions.get(sid)?.expiry;
+    if (expiry) clearTimeout(expiry);
+    this.closeSession(sid);
+  }
+
   private closeSession(sid: string): void {
     const record = this.sessions.get(sid);
     if (!record) return;

@@ -14,6 +14,8 @@ import type { Client, ScriptHost } from "./host.ts";
 import { metrics, scrape, trackSocket } from "./metrics.ts";
 import type { ServerMessage } from "./protocol.ts";
 import { guardRequests, guardUpgrades } from "./edge/guard.ts";
+import { defaultLimits, type EdgeLimits } from "./edge/limits.ts";
+import { AddressSessions, SocketLimits } from "./edge/sockets.ts";
 import { targetUrl } from "./edge/target.ts";
 
 export interface ServerOptions {
@@ -26,8 +28,8 @@ export interface ServerOptions {
   allowedOrigins?: string[];
   /** Production: long-lived cache headers and gzip. */
   production?: boolean;
-  /** Largest WebSocket message accepted (bytes); bounds uploads. Default 210 MB. */
-  maxPayload?: number;
+  /** What one viewer may cost: message sizes, rate, sessions per address, upload bytes (edge/limits.ts). */
+  limits?: EdgeLimits;
   /** Messages for a browser that just connected (a build or type error that still stands). */
   greeting?: () => ServerMessage[];
 }
@@ -182,7 +184,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const server = http.createServer(guardRequests(handle));
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 210 * 1024 * 1024 });
+  const limits = options.limits ?? defaultLimits;
+  const addressSessions = new AddressSessions(limits.sessionsPerAddress, options.host);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.messageBytes });
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (targetUrl(req.url)?.pathname !== "/_dash/ws") {
       socket.destroy();
@@ -204,7 +208,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const accept = (ws: WebSocket, socket: Duplex): void => {
     metrics.connections.inc();
     if (socket instanceof Socket) trackSocket(socket);
+    const edge = new SocketLimits(ws, limits, (socket as Socket).remoteAddress ?? "", addressSessions);
     let sid: string | null = null;
+    let helloing = false;
     let strikes = 0;
     const client: Client = {
       sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
@@ -234,15 +240,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (!parsed.ok) return refuse(parsed.error);
       const message = parsed.message;
       if (message.t === "hello") {
-        if (sid) return refuse("hello sent twice");
+        if (sid || helloing) return refuse("hello sent twice");
+        if (!edge.hello(message.session)) return;
+        helloing = true;
         void options.host
           .connect(client, message)
           .then((id) => {
             sid = id;
+            edge.started(id);
             for (const message of options.greeting?.() ?? []) client.sendText(JSON.stringify(message));
-            if (ws.readyState !== ws.OPEN) options.host.disconnect(id, client);
+            if (ws.readyState !== ws.OPEN) {
+              options.host.disconnect(id, client);
+              edge.closed(id);
+            }
           })
           .catch((error: unknown) => {
+            edge.started(null);
             console.error(`dash: a session could not start: ${error instanceof Error ? error.message : String(error)}`);
             ws.close(1011, "the session could not start");
           });
@@ -261,11 +274,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
     };
     ws.on("message", (data, isBinary) => {
+      if (!edge.admit((data as Buffer).length, isBinary && sid !== null)) return;
       if (validation) receiveSafely(data, isBinary, validation);
       else void validating.then((loaded) => receiveSafely(data, isBinary, loaded));
     });
     ws.on("close", () => {
       metrics.connections.dec();
+      edge.closed(sid);
       if (sid) options.host.disconnect(sid, client);
     });
     ws.on("error", () => ws.terminate());

@@ -178,8 +178,11 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
         if (frame && header?.kind === "data") for (const [hash, bytes] of splitData(header, frame.payload) ?? []) store.setData(hash, bytes);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket !== ws) return;
+      // A limit the server enforces (too large, too many messages or sessions) says which.
+      const said = `The server closed the connection: ${event.reason || "policy"}`;
+      if ((event.code === 1008 || event.code === 1009) && !ui.toasts.some((t) => t.message === said)) toast(said, "warning");
       setUi({ connection: "reconnecting", running: false });
       const delay = Math.min(5000, 200 * 2 ** attempts++) * (0.75 + Math.random() * 0.5);
       setTimeout(connect, delay);
