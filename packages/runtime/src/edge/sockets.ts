@@ -4,6 +4,7 @@
  * address's sessions. Every refusal closes the socket with a reason the page shows.
  */
 import type { WebSocket } from "ws";
+import { metrics } from "../metrics.ts";
 import { MessageRate, sizeText, type EdgeLimits } from "./limits.ts";
 
 /** Close codes: 1008 "policy violation", 1009 "message too big" (RFC 6455). */
@@ -124,7 +125,9 @@ export class SocketLimits {
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.close(code, reason);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    metrics.refused.inc({ reason: reason.replace(/ \(.*$/, "") });
+    this.ws.close(code, reason);
   }
 
   /** May this message be handled? If not, the socket is closing with the reason. */
