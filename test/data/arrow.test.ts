@@ -57,6 +57,41 @@ describe("maybeTable", () => {
     expect(encode(maybeTable([{ a: 1 }])).hash).toBe(encode(maybeTable(rows)).hash);
   });
 
+  test("data changed in place is converted again; unchanged data is not", () => {
+    const rows: { n: number; at?: Date; tag?: object }[] = [{ n: 1 }];
+    const first = maybeTable(rows);
+    expect(maybeTable(rows)).toBe(first);
+    rows.push({ n: 2 });
+    expect(maybeTable(rows).numRows).toBe(2);
+    rows[0]!.n = 5;
+    expect(maybeTable(rows).getChild("n")!.get(0)).toBe(5);
+    rows[1]!.at = new Date(7); // a new key: a new column
+    expect(maybeTable(rows).getChild("at")!.get(1)).toBe(7);
+    rows[1]!.at.setTime(9); // the same Date object, changed
+    expect(maybeTable(rows).getChild("at")!.get(1)).toBe(9);
+    rows[0]!.tag = { a: 1 };
+    expect(maybeTable(rows).getChild("tag")!.get(0)).toBe('{"a":1}');
+    (rows[0]!.tag as { a: number }).a = 2;
+    expect(maybeTable(rows).getChild("tag")!.get(0)).toBe('{"a":2}');
+    rows.length = 0;
+    expect(maybeTable(rows).numRows).toBe(0);
+
+    const ys = new Float64Array([1, 2, 3]);
+    const names = ["a", "b", "c"];
+    const columns: Record<string, ArrayLike<unknown>> = { y: ys, name: names };
+    const table = maybeTable(columns);
+    expect(maybeTable(columns)).toBe(table);
+    ys[1] = 20;
+    expect(table.getChild("y")!.get(1)).toBe(2); // the table made before is a copy
+    expect(maybeTable(columns).getChild("y")!.get(1)).toBe(20);
+    names[2] = "z";
+    expect(maybeTable(columns).getChild("name")!.get(2)).toBe("z");
+    columns.extra = [0, 0, 0];
+    expect(maybeTable(columns).numCols).toBe(3);
+    const again = maybeTable(columns);
+    expect(maybeTable(columns)).toBe(again);
+  });
+
   test("mixed and object values become text", () => {
     const table = maybeTable([{ v: 1 }, { v: "two" }, { v: { three: 3 } }]);
     expect(table.getChild("v")!.toArray()).toEqual(["1", "two", '{"three":3}']);

@@ -2,9 +2,11 @@
  * Data arguments as dash sees them: an Apache Arrow `Table`, an array of row objects, or an
  * object of columns, normalized to one Arrow `Table`, then to IPC bytes and a content hash.
  *
- * Both steps are memoized by object identity (WeakMaps), so a table object that a script keeps
- * between reruns (a module-level constant, a `cache`d query result) costs nothing on rerun: the
- * same hash is registered again and the session sends nothing.
+ * Both steps are memoized, so data a script keeps between reruns (a module-level constant, a
+ * `cache`d query result) costs next to nothing on rerun: the same hash is registered again and the
+ * session sends nothing. An Arrow table is immutable and is known by its identity. Rows and
+ * columns are the caller's to change in place (`dash.state.rows.push(…)`), so each conversion keeps
+ * what it read (see `held.ts`) and a call converts again when the values are no longer the same.
  */
 import { createHash } from "node:crypto";
 import {
@@ -26,6 +28,7 @@ import {
 } from "apache-arrow";
 import type { Json } from "@dash/runtime/protocol.ts";
 import type { Scope } from "@dash/runtime/scope.ts";
+import { holdColumns, holdRows, isUnchanged, type Held } from "./held.ts";
 
 /** What data elements accept. */
 export type DataInput = Table | readonly object[] | { readonly [column: string]: ArrayLike<unknown> };
@@ -38,7 +41,7 @@ export class DataError extends Error {
   }
 }
 
-const tables = new WeakMap<object, Table>();
+const converted = new WeakMap<object, { table: Table; held: Held }>();
 const encodings = new WeakMap<Table, { hash: string; bytes: Uint8Array }>();
 
 /** Is this an Arrow table (ours, or one that looks like one)? */
@@ -48,16 +51,19 @@ export function isTable(value: unknown): value is Table {
   return !!v && typeof v === "object" && typeof v.getChild === "function" && typeof v.numRows === "number" && !!v.schema && Array.isArray(v.schema.fields);
 }
 
-/** Normalize a data argument to an Arrow table (memoized by identity). Throws `DataError`. */
+/**
+ * Normalize a data argument to an Arrow table, as it is at this call: the table made for the same
+ * rows or columns last time is used again only while their values are the same. Throws `DataError`.
+ */
 export function maybeTable(data: unknown): Table {
   if (isTable(data)) return data;
   if (data === null || typeof data !== "object")
     throw new DataError(`Expected a table (an Arrow Table, an array of row objects or an object of columns), got ${describe(data)}.`);
-  const known = tables.get(data);
-  if (known) return known;
-  const table = Array.isArray(data) ? fromRows(data as readonly unknown[]) : fromColumns(data as Record<string, unknown>);
-  tables.set(data, table);
-  return table;
+  const known = converted.get(data);
+  if (known && isUnchanged(data, known.held)) return known.table;
+  const made = Array.isArray(data) ? fromRows(data as readonly unknown[]) : fromColumns(data as Record<string, unknown>);
+  converted.set(data, made);
+  return made.table;
 }
 
 /** IPC bytes and content hash of a table (memoized by identity). */
@@ -99,7 +105,7 @@ export function dataRef(scope: Scope, table: Table, options: { deferred?: boolea
   return scope.data(hash, bytes, options);
 }
 
-function fromRows(rows: readonly unknown[]): Table {
+function fromRows(rows: readonly unknown[]): { table: Table; held: Held } {
   const names: string[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
@@ -116,15 +122,17 @@ function fromRows(rows: readonly unknown[]): Table {
     }
   }
   const columns: Record<string, Vector> = {};
+  const lists: unknown[][] = [];
   for (const name of names) {
     const values = new Array<unknown>(rows.length);
     for (let i = 0; i < rows.length; i++) values[i] = (rows[i] as Record<string, unknown>)[name];
     columns[name] = toVector(name, values);
+    lists.push(values);
   }
-  return new Table(columns);
+  return { table: new Table(columns), held: holdRows(rows.length, names, lists) };
 }
 
-function fromColumns(object: Record<string, unknown>): Table {
+function fromColumns(object: Record<string, unknown>): { table: Table; held: Held } {
   const columns: Record<string, Vector> = {};
   let length: number | undefined;
   for (const [name, values] of Object.entries(object)) {
@@ -138,12 +146,13 @@ function fromColumns(object: Record<string, unknown>): Table {
     length = array.length;
     columns[name] = toVector(name, array);
   }
-  return new Table(columns);
+  return { table: new Table(columns), held: holdColumns(object, columns) };
 }
 
 /** One column from JS values: the type is inferred from the non-null values. */
 function toVector(name: string, values: ArrayLike<unknown>): Vector {
-  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) return makeVector(values as Float64Array);
+  // A copy: the caller may change its array later, and the table (and what is derived from it) must not.
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) return makeVector((values as Float64Array).slice());
   let kind: "number" | "bigint" | "boolean" | "date" | "string" | "mixed" | undefined;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
