@@ -211,6 +211,9 @@ export class ScriptHost {
         }
         return;
       }
+      case "log":
+        this.options.log?.(message.line);
+        return;
       case "ready":
         return;
     }

@@ -78,6 +78,8 @@ export const hooks: {
   visibility?: (id: string, hidden: boolean) => void;
   /** Data the main thread sent along with reruns (a changed source's new state). */
   push?: (value: unknown) => void;
+  /** An error no code handled came from `poll(key)`'s fetcher: true when its source took it as its error. */
+  pollFailed?: (key: string, error: unknown) => boolean;
 } = { enter: () => {} };
 
 /** One execution of the script (or of one fragment) for a session. */

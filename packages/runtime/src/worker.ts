@@ -11,6 +11,8 @@ import { Session, hooks, type App, type Script, type Snapshot } from "./session.
 import { describeError } from "./errors.ts";
 import { cacheCounts } from "./cache.ts";
 import type { RunReport } from "./metrics.ts";
+import { current } from "./scope.ts";
+import { pollOrigin } from "./sources/poll.ts";
 
 /** What the main thread tells a worker. */
 export type ToWorker =
@@ -47,6 +49,8 @@ export type FromWorker =
   | { t: "runFinished"; sid: string; sources: string[] }
   /** A run ended (for /metrics), with the `cache()` calls since the last report. */
   | ({ t: "ran" } & RunReport)
+  /** A line for the server's log. */
+  | { t: "log"; line: string }
   /** Messages posted in the same turn, in order: a run's data frames and patch travel together. */
   | { t: "batch"; messages: FromWorker[] };
 
@@ -213,5 +217,22 @@ export function serveWorker(): void {
       }
     }
   }
+  // An error no code handled (a library's `error` event without a listener, such as a pg.Pool's
+  // when the database restarts; a promise rejected with nobody awaiting it) would end this thread
+  // and every session on it. It is reported instead, and the thread carries on: when it came from
+  // a poll's fetcher, as that source's error (its readers keep the last good data, marked stale);
+  // from a session's run, to that session; else to every session here.
+  const stray = (error: unknown): void => {
+    const poll = pollOrigin.getStore();
+    const session = current.getStore()?.run.session;
+    const info = describeError(error);
+    const where = poll !== undefined ? ` in poll("${poll}")` : "";
+    post({ t: "log", line: `an error no code handled${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
+    if (poll !== undefined && hooks.pollFailed?.(poll, error)) return;
+    const message = `An error no code handled${where}: ${info.name}: ${info.message}. The app carries on; handle it where it starts (e.g. pool.on("error", …)).`;
+    for (const target of session && sessions.get(session.id) === session ? [session] : sessions.values()) target.host.send({ t: "warning", message });
+  };
+  process.on("uncaughtException", stray);
+  process.on("unhandledRejection", stray);
   post({ t: "ready" });
 }

@@ -287,6 +287,7 @@ hooks.sessionClosed = (id: string): void => {
 hooks.visibility = (id: string, hidden: boolean): void => {
   poller?.setHidden(id, hidden);
 };
+hooks.pollFailed = (key: string, error: unknown): boolean => poller?.fail(`poll:${key}`, error) ?? false;
 
 /**
  * Memoize an expensive function across reruns and viewers: results are keyed by the arguments'

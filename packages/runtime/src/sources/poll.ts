@@ -3,6 +3,7 @@
  * wraps the author's fetcher in a `Source` for its own `SharedPoller`. The version is a hash of
  * the fetched value's content, so sessions rerun only when the data really changed.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { contentHash } from "../cache.ts";
 import { parseDuration, type Duration } from "./duration.ts";
 import type { Source } from "./poller.ts";
@@ -11,6 +12,12 @@ export interface PollOptions {
   /** How often to call the fetcher: milliseconds or `"20s"`. Default: the poller's (60 s). */
   every?: Duration;
 }
+
+/**
+ * The poll whose fetcher started the code running now (its key), also in what that code left
+ * behind (a connection pool's sockets and timers): an error no code handled is blamed on it.
+ */
+export const pollOrigin = new AsyncLocalStorage<string>();
 
 /**
  * A source that calls `fetcher` on each poll.
@@ -24,7 +31,7 @@ export function pollSource<T>(key: string, fetcher: () => T | Promise<T>, option
     label: `poll("${key}")`,
     every: options.every === undefined ? undefined : parseDuration(options.every),
     async fetch() {
-      const value = await fetcher();
+      const value = await pollOrigin.run(key, fetcher);
       return { value, version: contentHash(value) };
     },
   };

@@ -204,6 +204,18 @@ export class SharedPoller<T> {
     }
   }
 
+  /**
+   * An error reached `key` from outside a poll (one no code handled, in what its fetcher left
+   * running, e.g. a connection pool's idle socket): the last good value is kept and marked stale,
+   * as after a failed poll, until a poll succeeds. False when `key` has no value yet.
+   */
+  fail(key: string, error: unknown): boolean {
+    const entry = this.#entries.get(key);
+    if (entry?.state === undefined) return false;
+    this.#markStale(entry, entry.state, error);
+    return true;
+  }
+
   /** The current state of `key`, if loaded. */
   peek(key: string): SourceState<T> | undefined {
     return this.#entries.get(key)?.state;
@@ -324,7 +336,7 @@ export class SharedPoller<T> {
   async #poll(entry: Entry<T>): Promise<void> {
     const previous = entry.state;
     if (previous === undefined) return;
-    const { onChange, onStale, onRecover } = this.#options;
+    const { onChange, onRecover } = this.#options;
     try {
       const source = entry.source;
       const checked = source.check ? await source.check() : undefined;
@@ -351,17 +363,21 @@ export class SharedPoller<T> {
       if (recovered) onRecover?.(entry.key, [...entry.readers], next);
       if (changed) onChange(entry.key, [...entry.readers]);
     } catch (error) {
-      entry.failures++;
-      const now = this.#clock.now();
-      const stale = {
-        error: messageOf(error),
-        since: previous.stale?.since ?? now,
-        lastSuccess: previous.fetchedAt,
-      };
-      const state: SourceState<T> = { ...previous, stale };
-      entry.state = state;
-      if (!entry.closed) onStale?.(entry.key, [...entry.readers], state);
+      this.#markStale(entry, previous, error);
     }
+  }
+
+  #markStale(entry: Entry<T>, previous: SourceState<T>, error: unknown): void {
+    entry.failures++;
+    const now = this.#clock.now();
+    const stale = {
+      error: messageOf(error),
+      since: previous.stale?.since ?? now,
+      lastSuccess: previous.fetchedAt,
+    };
+    const state: SourceState<T> = { ...previous, stale };
+    entry.state = state;
+    if (!entry.closed) this.#options.onStale?.(entry.key, [...entry.readers], state);
   }
 
   #dispose(entry: Entry<T>): void {
