@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkExposure, createAuth, type AuthConfig } from "@dash/runtime/auth/index.ts";
 import { buildScript, BuildError } from "@dash/runtime/build.ts";
 import { CacheCoordinator } from "@dash/runtime/cache.ts";
 import { connectRedis, type RedisLink } from "@dash/runtime/cluster/redis.ts";
@@ -34,6 +35,8 @@ export interface AppOptions {
   limits?: EdgeLimits;
   /** Redis shared by the replicas of this app (`DASH_REDIS_URL`); without it, one process. */
   redisUrl?: string;
+  /** Sign-in (`--auth` and its flags); without it, anyone who reaches the port may view. */
+  auth?: AuthConfig | undefined;
   log?: (line: string) => void;
 }
 
@@ -87,6 +90,8 @@ export function findPages(entry: string): { pages: { name: string; source: strin
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const log = options.log ?? ((line: string) => console.error(line));
   const dist = distDir();
+  if (options.production) checkExposure(options.host ?? "127.0.0.1", options.auth);
+  const auth = options.auth ? createAuth(options.auth, log) : null;
   const redis = options.redisUrl ? await connectRedis({ url: options.redisUrl, app: path.basename(options.entry).replace(/\.[cm]?[jt]sx?$/, ""), log }) : null;
   // Live sources are polled here, once for the whole process; changed data reruns its readers.
   // The new state travels with the reruns, so they need not ask for it (see live.ts).
@@ -116,6 +121,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     onRunFinished: (sid, sources) => hub.release(sid, new Set(sources)),
     onSessionClosed: (sid) => hub.release(sid),
     onVisibility: (sid, hidden) => hub.setHidden(sid, hidden),
+    signOut: auth?.signOut,
   });
   let buildError: ErrorInfo | null = null;
   let typeErrors: ErrorInfo[] = [];
@@ -186,6 +192,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     production: options.production ?? false,
     allowedOrigins: options.allowedOrigins,
     limits: options.limits,
+    auth,
+    publicUrl: options.auth?.publicUrl,
     greeting: (): ServerMessage[] => [
       ...(buildError ? [{ t: "buildError", error: buildError } as const] : []),
       ...(typeErrors.length ? [{ t: "typeError", errors: typeErrors } as const] : []),

@@ -9,6 +9,7 @@ import nodeModule from "node:module";
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 import { parseArgs } from "node:util";
 import { limitFlags, limitsFrom, limitUsage } from "@dash/runtime/edge/limits.ts";
+import { authConfigFrom, authFlags } from "@dash/runtime/auth/index.ts";
 import { startApp } from "./app.ts";
 
 const usage = `Usage:
@@ -23,6 +24,20 @@ Options:
   --workers <n>          script worker threads (env DASH_WORKERS; default 2)
   --allow-origin <url>   another origin allowed to open the WebSocket (repeatable)
   --redis-url <url>      Redis shared by the replicas of this app (env DASH_REDIS_URL)
+
+Sign-in (docs/deploy.md; each flag's environment twin in brackets):
+  --auth <mode>          none | header:NAME | iap | alb | oidc  [DASH_AUTH]
+                         (serve on a non-loopback --host refuses to start without one)
+  --allow <list>         who may view: ada@example.com,@example.com,group:analysts  [DASH_ALLOW]
+  --trusted-proxy <cidrs> header mode: proxies believed (default loopback)  [DASH_TRUSTED_PROXY]
+  --iap-audience <aud>   iap: /projects/NUMBER/global/backendServices/ID  [DASH_IAP_AUDIENCE]
+  --alb-arn <arn>        alb: the load balancer's ARN  [DASH_ALB_ARN]
+  --alb-region <region>  alb: its region, e.g. eu-west-1  [DASH_ALB_REGION]
+  --oidc-issuer <url>    oidc: the provider, e.g. https://accounts.google.com  [DASH_OIDC_ISSUER]
+  --oidc-client-id <id>  oidc: the client id (secret in DASH_OIDC_CLIENT_SECRET)  [DASH_OIDC_CLIENT_ID]
+  --public-url <url>     the address viewers open, e.g. https://dash.example.com  [DASH_PUBLIC_URL]
+  --session-max-age <d>  oidc: how long a sign-in lasts (default 8h)  [DASH_SESSION_MAX_AGE]
+                         oidc also needs DASH_COOKIE_SECRET (at least 32 bytes, the same on every replica)
   --no-open              do not open a browser
 
 ${limitUsage}`;
@@ -46,6 +61,7 @@ async function main(): Promise<void> {
       "allow-origin": { type: "string", multiple: true },
       "redis-url": { type: "string" },
       ...limitFlags,
+      ...Object.fromEntries(Object.keys(authFlags).map((flag) => [flag, { type: "string" as const }])),
       "no-open": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -77,6 +93,7 @@ async function main(): Promise<void> {
     allowedOrigins: values["allow-origin"] ?? env.DASH_ALLOWED_ORIGINS?.split(",").filter(Boolean),
     redisUrl: values["redis-url"] ?? env.DASH_REDIS_URL,
     limits: limitsFrom(values, env),
+    auth: authConfigFrom(values as Record<string, string | undefined>, env),
   });
   console.log(`\n  dash is serving ${entry}\n\n  ➜  ${app.url}\n`);
   const stop = (): void => {

@@ -64,7 +64,7 @@ export const {
 
 export { page, query, rerun, sidebar, state, stop, gcs, bigquery, file, poll, cache, Plot };
 
-/** Who is viewing (`{ email, name }`), or `null` without sign-in. Inside a script it is per viewer. */
+/** Who is viewing (`{ email, name, sub, groups, claims }`), or `null` without sign-in (`--auth`). Inside a script it is per viewer. */
 export const user: User | null = null;
 
 export type { Container, User } from "@dash/widgets";

@@ -14,6 +14,7 @@ import { buildScript } from "@dash/runtime/build.ts";
 import type { BinaryHeader, Json, Props, ServerMessage, WireNode } from "@dash/runtime/protocol.ts";
 import { decodeBinary, splitData } from "@dash/runtime/protocol.ts";
 import { Session, type App } from "@dash/runtime/session.ts";
+import type { User } from "@dash/runtime/auth/common.ts";
 import { applyPatch, type Page } from "@dash/runtime/tree.ts";
 import { scriptApi } from "@dash/widgets";
 import { fakeSources } from "@dash/widgets/live.ts";
@@ -54,6 +55,12 @@ export interface TestAppOptions {
    * @example testApp("app.ts", { sources: { bigquery: (sql, { state }) => [{ state, pm25: 7 }] } })
    */
   sources?: FakeSources;
+  /**
+   * Run as this signed-in viewer (`dash.user`); fields left out are filled in: `name` and `sub`
+   * from the email, no groups, no claims. Without it, `dash.user` is `null` (no sign-in).
+   * @example testApp("app.ts", { user: { email: "ada@example.com", groups: ["analysts"] } })
+   */
+  user?: (Partial<User> & { email: string }) | undefined;
 }
 
 export interface TestApp {
@@ -152,7 +159,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
       },
     },
     app,
-    { query: options.query },
+    { query: options.query, user: options.user ? { name: options.user.email, sub: options.user.email, groups: [], claims: {}, ...options.user } : null },
   );
   session.attach(undefined);
 

@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { metrics, recordRun } from "./metrics.ts";
+import { sameUser, type User } from "./auth/common.ts";
 import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
 import type { Snapshot } from "./session.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker.ts";
@@ -47,6 +48,8 @@ export interface HostOptions {
   onVisibility?: (sid: string, hidden: boolean) => void;
   /** Worker stderr/exit noise for logs. */
   log?: (line: string) => void;
+  /** Where the page's "Sign out" goes, when the sign-in mode has one (`--auth`). */
+  signOut?: string | null | undefined;
 }
 
 interface WorkerHandle {
@@ -69,6 +72,8 @@ interface SessionRecord {
   snapshot: Snapshot | null;
   expiry: ReturnType<typeof setTimeout> | null;
   hidden: boolean;
+  /** The signed-in viewer the session belongs to (`null` without `--auth`): only they resume it. */
+  user: User | null;
 }
 
 export interface Hello {
@@ -219,36 +224,41 @@ export class ScriptHost {
     }
   }
 
-  /** A browser said hello: resume its session if we still have it, else start one. */
-  async connect(client: Client, hello: Hello): Promise<string> {
+  /**
+   * A browser said hello: resume its session if we still have it (and it is this viewer's),
+   * else start one. Another user's session id starts a new session, with nothing of the other's.
+   */
+  async connect(client: Client, hello: Hello, user: User | null = null): Promise<string> {
     const existing = hello.session ? this.sessions.get(hello.session) : undefined;
-    if (existing && !existing.client) {
+    if (existing && !existing.client && sameUser(existing.user, user)) {
       if (existing.expiry) clearTimeout(existing.expiry);
       existing.expiry = null;
       existing.client = client;
-      client.sendText(JSON.stringify(this.helloMessage(existing.sid, true)));
+      client.sendText(JSON.stringify(this.helloMessage(existing, true)));
       this.post(existing.worker, { t: "attach", sid: existing.sid, version: hello.version });
       return existing.sid;
     }
     const sid = randomBytes(12).toString("base64url");
     const worker = this.leastLoaded();
     await worker.ready;
-    const record: SessionRecord = { sid, slot: this.nextSlot++, worker, client, snapshot: null, expiry: null, hidden: hello.hidden ?? false };
+    const record: SessionRecord = { sid, slot: this.nextSlot++, worker, client, snapshot: null, expiry: null, hidden: hello.hidden ?? false, user };
     this.sessions.set(sid, record);
     metrics.sessions.inc();
     this.slots.set(record.slot, sid);
     worker.sessions.add(sid);
-    client.sendText(JSON.stringify(this.helloMessage(sid, false)));
-    this.post(worker, { t: "open", sid, slot: record.slot, query: hello.query, page: hello.page, widgets: hello.widgets, hidden: record.hidden });
+    client.sendText(JSON.stringify(this.helloMessage(record, false)));
+    this.post(worker, { t: "open", sid, slot: record.slot, query: hello.query, page: hello.page, widgets: hello.widgets, hidden: record.hidden, user });
     return sid;
   }
 
-  private helloMessage(sid: string, resumed: boolean): ServerMessage {
+  private helloMessage({ sid, user }: SessionRecord, resumed: boolean): ServerMessage {
     const pages = this.pages?.pages ?? [];
+    const signOut = this.options.signOut;
     return {
       t: "hello",
       session: sid,
       resumed,
+      ...(user ? { account: { name: user.name, email: user.email, ...(signOut ? { signOut } : {}) } } : {}),
       pages: pages.length > 1 ? pages.map((p) => ({ name: p.name, title: p.title, path: p.name === this.pages?.defaultPage ? "/" : `/${p.name}` })) : [],
       ...(this.pages ? { page: this.pages.defaultPage } : {}),
     };
@@ -362,7 +372,7 @@ export class ScriptHost {
         record.worker = fresh;
         fresh.sessions.add(sid);
         const quiet = sid === culprit;
-        const open: ToWorker = { t: "open", sid, slot: record.slot, quiet, hidden: record.hidden };
+        const open: ToWorker = { t: "open", sid, slot: record.slot, quiet, hidden: record.hidden, user: record.user };
         if (record.snapshot) open.restore = record.snapshot;
         this.post(fresh, open);
         if (!record.client) this.post(fresh, { t: "detach", sid });

@@ -36,7 +36,7 @@ export interface Patch {
 export type RunStatus = "running" | "idle" | "error";
 
 export type ServerMessage =
-  | { t: "hello"; session: string; resumed: boolean; pages: PageInfo[]; page?: string }
+  | { t: "hello"; session: string; resumed: boolean; pages: PageInfo[]; page?: string; account?: Account }
   | { t: "patch"; base: number; version: number; patch: Patch }
   | { t: "full"; version: number; root: number; nodes: Record<number, WireNode> }
   | { t: "status"; status: RunStatus; ms?: number }
@@ -53,6 +53,13 @@ export interface PageInfo {
   name: string;
   title: string;
   path: string;
+}
+
+/** The signed-in viewer, for the page's menu; `signOut` is where "Sign out" goes. */
+export interface Account {
+  name: string;
+  email: string;
+  signOut?: string;
 }
 
 /** An error as the viewer sees it: message, the author's file and line, and a mapped stack. */

@@ -10,6 +10,7 @@ import type { Duplex } from "node:stream";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
+import type { Auth, User } from "./auth/index.ts";
 import type { Client, ScriptHost } from "./host.ts";
 import { metrics, scrape, trackSocket } from "./metrics.ts";
 import type { ServerMessage } from "./protocol.ts";
@@ -32,6 +33,10 @@ export interface ServerOptions {
   limits?: EdgeLimits;
   /** Messages for a browser that just connected (a build or type error that still stands). */
   greeting?: () => ServerMessage[];
+  /** Sign-in (`--auth`): every route but /healthz, and the WebSocket, pass through it first. */
+  auth?: Auth | null;
+  /** The address viewers open (`--public-url`, e.g. `https://dash.example.com`), when configured. */
+  publicUrl?: string | undefined;
 }
 
 export interface RunningServer {
@@ -182,7 +187,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     res.end(page);
   };
-  const server = http.createServer(guardRequests(handle));
+  const respond = guardRequests(handle);
+  const server = http.createServer(options.auth ? guardRequests((req, res) => options.auth!.http(req, res, () => respond(req, res))) : respond);
 
   const limits = options.limits ?? defaultLimits;
   const addressSessions = new AddressSessions(limits.sessionsPerAddress, options.host);
@@ -198,14 +204,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      wss.emit("connection", ws, req);
-      accept(ws, socket);
-    });
+    const open = (): void =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        wss.emit("connection", ws, req);
+        accept(ws, socket, options.auth?.userOf(req) ?? null);
+      });
+    if (options.auth) options.auth.upgrade(req, socket, open);
+    else open();
   };
   server.on("upgrade", guardUpgrades(upgrade));
 
-  const accept = (ws: WebSocket, socket: Duplex): void => {
+  const accept = (ws: WebSocket, socket: Duplex, user: User | null): void => {
     metrics.connections.inc();
     if (socket instanceof Socket) trackSocket(socket);
     const edge = new SocketLimits(ws, limits, (socket as Socket).remoteAddress ?? "", addressSessions);
@@ -244,7 +253,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (!edge.hello(message.session)) return;
         helloing = true;
         void options.host
-          .connect(client, message)
+          .connect(client, message, user)
           .then((id) => {
             sid = id;
             edge.started(id);

@@ -12,6 +12,7 @@ import { encodeData } from "./protocol.ts";
 import { current, Interrupted, Scope, type WidgetRecord, type WidgetSpec } from "./scope.ts";
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
 import { describeError, callSite } from "./errors.ts";
+import type { User } from "./auth/common.ts";
 
 /** A script the session can run: the entry file's body as a function. */
 export interface Script {
@@ -184,6 +185,8 @@ export interface SessionOptions {
   page?: string | undefined;
   /** Widget values the browser remembers (after the server lost the session). */
   widgets?: Record<string, Json> | undefined;
+  /** The signed-in viewer (`dash.user`), `null` without sign-in. */
+  user?: User | null | undefined;
 }
 
 export class Session {
@@ -225,6 +228,8 @@ export class Session {
   private uploads = new Map<string, { files: { name: string; type: string; bytes: Uint8Array }[]; count: number }>();
   lastError: ErrorInfo | null = null;
   runs = 0;
+  /** The signed-in viewer (`dash.user`); fixed for the session's life (another user gets another session). */
+  readonly user: User | null;
 
   constructor(
     readonly id: string,
@@ -241,6 +246,7 @@ export class Session {
       this.page = app.pages.has(options.restore.page) ? options.restore.page : this.page;
     }
     this.wireWidgets = { ...(options.widgets ?? {}) };
+    this.user = options.user ?? null;
   }
 
   get script(): Script {

@@ -13,6 +13,7 @@ import { cacheCounts } from "./cache.ts";
 import type { RunReport } from "./metrics.ts";
 import { current } from "./scope.ts";
 import { pollOrigin } from "./sources/poll.ts";
+import type { User } from "./auth/common.ts";
 
 /** What the main thread tells a worker. */
 export type ToWorker =
@@ -28,6 +29,8 @@ export type ToWorker =
       /** Restore without running or redrawing (the viewer keeps the page they have). */
       quiet?: boolean;
       hidden?: boolean;
+      /** The signed-in viewer (`dash.user`). */
+      user?: User | null;
     }
   | { t: "attach"; sid: string; version: number | undefined }
   | { t: "detach"; sid: string }
@@ -179,6 +182,7 @@ export function serveWorker(): void {
           page: message.page,
           widgets: message.widgets,
           restore: message.restore,
+          user: message.user ?? null,
         });
         session.hidden = message.hidden ?? false;
         slots.set(session, message.slot);

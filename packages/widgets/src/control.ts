@@ -1,13 +1,11 @@
 /**
  * Session state and control of runs: `state`, `query`, `rerun`, `stop`, `fragment`, `user`.
  */
+import type { User } from "@dash/runtime/auth/common.ts";
 import { current, currentRun, scopeOf } from "@dash/runtime/scope.ts";
 
-/** The viewer, from the configured sign-in; `null` when there is none. */
-export interface User {
-  email: string;
-  name?: string;
-}
+/** The viewer, from the configured sign-in (`--auth`); `null` when there is none. */
+export type { User } from "@dash/runtime/auth/common.ts";
 
 /**
  * A per-session object kept across reruns. A widget with a `key` mirrors its value here, and
@@ -99,7 +97,7 @@ export function fragment<T>(this: unknown, fn: () => T, options: FragmentOptions
   return scope.run.session.fragment(scope.run, scope, fn, toMs(options.every)) as T;
 }
 
-/** Who is viewing: `{ email, name }`, or `null` without sign-in. */
+/** Who is viewing: `{ email, name, sub, groups, claims }`, or `null` without sign-in. */
 export function currentUser(): User | null {
-  return null;
+  return current.getStore()?.run.session.user ?? null;
 }

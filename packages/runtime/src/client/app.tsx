@@ -4,7 +4,7 @@
  */
 import { Component, render, type ComponentChildren, type FunctionComponent } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import type { BinaryHeader, ClientMessage, ErrorInfo, Json, PageInfo, ServerMessage, WireNode } from "../protocol.ts";
+import type { Account, BinaryHeader, ClientMessage, ErrorInfo, Json, PageInfo, ServerMessage, WireNode } from "../protocol.ts";
 import { decodeBinary, splitData } from "../protocol.ts";
 import { DashContext, useDash, useNode, type Dash } from "./context.ts";
 import { Store } from "./store.ts";
@@ -27,9 +27,13 @@ interface Ui {
   toasts: { id: number; message: string; icon?: string | undefined; kind: "info" | "warning" }[];
   pages: PageInfo[];
   page: string | undefined;
+  /** The signed-in viewer (with `--auth`), for the menu. */
+  account: Account | null;
 }
 
 const sessionKey = "dash.session";
+/** Widget values kept across a reload to sign in again (a sign-in that expired). */
+const restoreKey = "dash.restore";
 
 /** Start the client: connect, and draw the page into `#app`. */
 export interface MountOptions {
@@ -40,7 +44,17 @@ export interface MountOptions {
 
 export function mount(renderers: Record<string, Renderer>, options: MountOptions = {}): void {
   const store = new Store();
-  let ui: Ui = { connection: "connecting", running: false, buildError: null, scriptError: null, typeErrors: [], toasts: [], pages: [], page: undefined };
+  let ui: Ui = {
+    connection: "connecting",
+    running: false,
+    buildError: null,
+    scriptError: null,
+    typeErrors: [],
+    toasts: [],
+    pages: [],
+    page: undefined,
+    account: null,
+  };
   const uiListeners = new Set<() => void>();
   const setUi = (change: Partial<Ui>): void => {
     // Nothing to redraw when nothing changed (a quick run's "idle" after a patch, say).
@@ -105,7 +119,7 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
         sessionStorage.setItem(sessionKey, message.session);
         hadSession = true;
         attempts = 0;
-        setUi({ connection: "connected", pages: message.pages, page: pageName() ?? message.page });
+        setUi({ connection: "connected", pages: message.pages, page: pageName() ?? message.page, account: message.account ?? null });
         for (const text of queue.splice(0)) socket?.send(text);
         return;
       case "full":
@@ -158,7 +172,9 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
     const ws = new WebSocket(url);
     ws.binaryType = "arraybuffer";
     socket = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       const session = sessionStorage.getItem(sessionKey) ?? undefined;
       const query = Object.fromEntries(new URLSearchParams(location.search));
       const hello: ClientMessage = { t: "hello", query, hidden: document.hidden };
@@ -167,6 +183,8 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
       const page = pageName();
       if (page) hello.page = page;
       if (hadSession) hello.widgets = widgetValues();
+      else if (sessionStorage.getItem(restoreKey)) hello.widgets = JSON.parse(sessionStorage.getItem(restoreKey)!) as Record<string, Json>;
+      sessionStorage.removeItem(restoreKey);
       ws.send(JSON.stringify(hello));
       options.afterHello?.();
     };
@@ -184,9 +202,24 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
       const said = `The server closed the connection: ${event.reason || "policy"}`;
       if ((event.code === 1008 || event.code === 1009) && !ui.toasts.some((t) => t.message === said)) toast(said, "warning");
       setUi({ connection: "reconnecting", running: false });
+      if (!opened) void signInAgainIfRefused();
       const delay = Math.min(5000, 200 * 2 ** attempts++) * (0.75 + Math.random() * 0.5);
       setTimeout(connect, delay);
     };
+  };
+  /**
+   * A WebSocket that never opened may have been refused for its sign-in (a proxy's token or the
+   * sign-in cookie expired): a browser does not say why, so ask with a plain request. Refused: keep
+   * the widget values and reload, which goes through sign-in and comes back to this URL.
+   */
+  const signInAgainIfRefused = async (): Promise<void> => {
+    const response = await fetch("/_dash/auth/check", { method: "HEAD", cache: "no-store", redirect: "manual" }).catch(() => null);
+    if (response?.status !== 401 && response?.status !== 403) return;
+    const last = Number(sessionStorage.getItem("dash.reloaded") ?? 0);
+    if (Date.now() - last < 10_000) return; // reloaded a moment ago: do not loop
+    sessionStorage.setItem("dash.reloaded", String(Date.now()));
+    if (hadSession) sessionStorage.setItem(restoreKey, JSON.stringify(widgetValues()));
+    location.reload();
   };
   connect();
 
@@ -238,6 +271,48 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
       );
     }
   }
+
+  /** The signed-in viewer's menu: who they are, and "Sign out" when the sign-in mode has one. */
+  const AccountMenu: FunctionComponent<{ account: Account }> = ({ account }) => {
+    const [open, setOpen] = useState(false);
+    useEffect(() => {
+      if (!open) return;
+      const close = (event: Event): void => {
+        if (!(event.target instanceof Element && event.target.closest(".dash-menu"))) setOpen(false);
+      };
+      const escape = (event: KeyboardEvent): void => {
+        if (event.key === "Escape") setOpen(false);
+      };
+      document.addEventListener("click", close);
+      document.addEventListener("keydown", escape);
+      return () => {
+        document.removeEventListener("click", close);
+        document.removeEventListener("keydown", escape);
+      };
+    }, [open]);
+    return (
+      <div class="dash-menu">
+        <button type="button" class="dash-menu-button" aria-haspopup="true" aria-expanded={open} aria-label="Menu" onClick={() => setOpen(!open)}>
+          <span class="dash-avatar" aria-hidden="true">
+            {(account.name || account.email).charAt(0).toUpperCase()}
+          </span>
+        </button>
+        {open ? (
+          <div class="dash-menu-list" role="menu">
+            <div class="dash-menu-who">
+              <strong>{account.name}</strong>
+              {account.email && account.email !== account.name ? <span>{account.email}</span> : null}
+            </div>
+            {account.signOut ? (
+              <a role="menuitem" href={account.signOut}>
+                Sign out
+              </a>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+    );
+  };
 
   const Unknown: Renderer = ({ node }) => <div class="dash-unknown">Unknown element “{node.type}”</div>;
 
@@ -341,6 +416,7 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
               <span class="dash-dot" aria-hidden="true" />
               {state.connection === "connected" ? "Connected" : state.connection === "connecting" ? "Connecting…" : "Reconnecting…"}
             </span>
+            {state.account ? <AccountMenu account={state.account} /> : null}
           </header>
           <main class="dash-main">
             {state.buildError ? <ErrorBanner title="The script has an error" error={state.buildError} /> : null}
