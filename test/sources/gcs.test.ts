@@ -175,6 +175,8 @@ describe("gcsSource", () => {
     expect(() => gcsSource(storage, "s3://x/y")).toThrow(/gs:\/\/bucket/);
     const poller = new SharedPoller<SourceValue>({ onChange: () => {} });
     await expect(poller.read("s", "k", gcsSource(storage, "gs://exists/missing.json"))).rejects.toThrow("object gs://exists/missing.json not found");
+    expect(poller.keys()).toEqual(["k"]); // retried for its reader, until it loads or nobody reads it
+    poller.release("s");
     expect(poller.keys()).toEqual([]);
   });
 

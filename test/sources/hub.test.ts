@@ -3,7 +3,7 @@ import { tableFromIPC } from "apache-arrow";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBigQueryServer, type BigQueryServer } from "../../packages/runtime/src/local/bigquery-server.ts";
 import { startGcsServer, type GcsServer } from "../../packages/runtime/src/local/gcs-server.ts";
-import type { SourceValue } from "../../packages/runtime/src/sources/formats.ts";
+import type { LiveValue } from "../../packages/runtime/src/sources/hub.ts";
 import { SourceHub, sourceKey, type SourceSpec } from "../../packages/runtime/src/sources/hub.ts";
 import type { SourceState } from "../../packages/runtime/src/sources/poller.ts";
 import { FakeClock } from "./fake-clock.ts";
@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 const downloads = (server: GcsServer) => server.requests.filter((r) => r.path.includes("alt=media")).length;
-const rows = (state: SourceState<SourceValue> | undefined) => {
+const rows = (state: SourceState<LiveValue> | undefined) => {
   if (state?.value.kind !== "table") throw new Error("expected a table");
   return tableFromIPC(state.value.ipc)
     .toArray()
@@ -119,7 +119,7 @@ describe("SourceHub", () => {
     server.putObject("flaky", "data.csv", "v\n1\n");
     const clock = new FakeClock();
     const events: string[] = [];
-    let lastStale: SourceState<SourceValue> | undefined;
+    let lastStale: SourceState<LiveValue> | undefined;
     // This test's own server: STORAGE_EMULATOR_HOST (set above) would win over apiEndpoint.
     process.env.STORAGE_EMULATOR_HOST = server.url;
     const storage = new Storage({

@@ -159,17 +159,49 @@ describe("SharedPoller", () => {
     poller.close();
   });
 
-  it("rejects a failed first load with a clear error, and retries on the next read", async () => {
-    const { poller } = setup();
+  it("retries a failed first load with backoff, keeps its readers, and reruns them when it loads", async () => {
+    const { poller, log, tick, clock } = setup();
     const src = fakeSource("x");
     src.failing = "connection refused";
-    await expect(poller.read("s", "k", src.source)).rejects.toThrow("Could not load fake://data: connection refused");
-    expect(poller.keys()).toEqual([]);
+    await expect(poller.read("s1", "k", src.source)).rejects.toThrow("Could not load fake://data: connection refused");
+    await expect(poller.read("s2", "k", src.source)).rejects.toThrow("connection refused"); // within a second: no new try
+    expect(src.fetches).toBe(1);
+    expect(poller.keys()).toEqual(["k"]);
+    expect(clock.pending).toBe(1);
+    await tick(1000);
+    expect(src.fetches).toBe(2);
+    await tick(1000); // backing off: the next try is 2 s after the last
+    expect(src.fetches).toBe(2);
+    await tick(1000);
+    expect(src.fetches).toBe(3);
+    expect(log.changes).toEqual([]);
     src.failing = undefined;
-    await expect(poller.read("s", "k", src.source)).resolves.toMatchObject({
-      value: "x",
-    });
+    await tick(4000);
+    expect(src.fetches).toBe(4);
+    expect(log.changes).toEqual([["k", ["s1", "s2"]]]);
+    expect(poller.peek("k")?.value).toBe("x");
+    await tick(1000); // back to the normal interval
+    expect(src.checks).toBe(1);
     poller.close();
+    expect(clock.pending).toBe(0);
+  });
+
+  it("tries a failed first load again at once when read a second after the last try, and stops retrying when nobody reads it", async () => {
+    const { poller, clock } = setup();
+    const src = fakeSource("x", 60_000);
+    src.failing = "timeout";
+    await expect(poller.read("s", "k", src.source)).rejects.toThrow("timeout");
+    await clock.advance(1500);
+    src.failing = undefined;
+    await expect(poller.read("s", "k", src.source)).resolves.toMatchObject({ value: "x" });
+    expect(src.fetches).toBe(2);
+
+    src.failing = "timeout";
+    await expect(poller.read("t", "other", { ...src.source, label: "fake://other" })).rejects.toThrow("Could not load fake://other");
+    poller.release("t", new Set());
+    expect(poller.keys()).toEqual(["k"]);
+    poller.close();
+    expect(clock.pending).toBe(0);
   });
 
   it("keeps the last good value when polls fail, backs off, and reports recovery", async () => {
@@ -291,32 +323,6 @@ describe("SharedPoller", () => {
     await poller.read("s2", "k", { ...slow.source, every: 1000 });
     await tick(1000);
     expect(slow.checks).toBe(1);
-    poller.close();
-  });
-});
-
-describe("pollSource", () => {
-  it("reruns readers only when the fetched content changes", async () => {
-    const { pollSource } = await import("../../packages/runtime/src/sources/poll.ts");
-    const { poller, log, tick } = setup();
-    let calls = 0;
-    let price = 1;
-    const source = pollSource(
-      "price",
-      async () => {
-        calls++;
-        return `price ${price}`;
-      },
-      { every: "2s" },
-    );
-    await poller.read("s", "poll:price", source);
-    await tick(2000);
-    expect(calls).toBe(2);
-    expect(log.changes).toEqual([]);
-    price = 2;
-    await tick(2000);
-    expect(log.changes).toEqual([["poll:price", ["s"]]]);
-    expect(poller.peek("poll:price")?.value).toBe("price 2");
     poller.close();
   });
 });

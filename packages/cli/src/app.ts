@@ -16,7 +16,8 @@ import { countPolls } from "@dash/runtime/metrics.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
 import type { EdgeLimits } from "@dash/runtime/edge/limits.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
-import { replyOf, SourceHub, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import { replyOf, SourceHub, type LiveValue, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import type { Fetched } from "@dash/runtime/sources/poller.ts";
 
 export interface AppOptions {
   /** A script, or a folder of scripts (a multi-page app). */
@@ -101,7 +102,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   // `dash.cache` results, shared by the script workers (one underlying call per process).
   const sharedCache = new CacheCoordinator();
-  const hub: SourceHub = new SourceHub({ onChange: rerun, onStale: rerun, onRecover: rerun, counted: countPolls });
+  const hub: SourceHub = new SourceHub({
+    onChange: rerun,
+    onStale: rerun,
+    onRecover: rerun,
+    // A poll's fetcher runs in a worker of one of its readers; the value serves every worker.
+    runPoll: (key, sessions) => host.runPoll(key, sessions) as Promise<Fetched<LiveValue>>,
+    counted: countPolls,
+  });
   const host: ScriptHost = new ScriptHost({
     workerFile: path.join(dist, "worker.js"),
     workers: options.workers ?? 2,
@@ -114,6 +122,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         if (request.op === "claim") return sharedCache.claim(request.key);
         sharedCache.settle(request.key, request.result);
         return null;
+      }
+      if (what === "pollFailed") {
+        const failed = args as { key: string; error: string };
+        return hub.fail(failed.key, new Error(failed.error));
       }
       if (what !== "source") throw new Error(`unknown request ${what}`);
       return replyOf(await hub.read(sid, args as SourceSpec));

@@ -60,6 +60,8 @@ function call(sources: FakeSources, spec: SourceSpec): Maybe<FakeData> {
       const { kind: _kind, path, cwd: _cwd, ...options } = spec;
       return sources.file?.(path, options);
     }
+    case "poll":
+      return undefined; // the app's own fetcher answers
   }
 }
 
@@ -67,7 +69,7 @@ async function toValue(data: NonNullable<FakeData>, spec: SourceSpec): Promise<S
   if (data instanceof Table) return { kind: "table", ipc: tableToIPC(data, "stream") };
   if (Array.isArray(data)) return { kind: "table", ipc: tableToIPC(rowsToTable(data as Record<string, unknown>[]), "stream") };
   const name = spec.kind === "gcs" ? spec.uri : spec.kind === "file" ? spec.path : "query.json";
-  const format = spec.kind === "bigquery" ? "json" : maybeFormat(spec.format, name);
+  const format = spec.kind === "gcs" || spec.kind === "file" ? maybeFormat(spec.format, name) : "json";
   if (format === "text" && typeof data === "string") return { kind: "text", text: data };
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : (data as Uint8Array);
   return decode(bytes, format === "bytes" && typeof data === "string" ? "text" : format, name);

@@ -44,7 +44,10 @@ export interface HostOptions {
   /** A run finished and read these sources. */
   onRunFinished?: (sid: string, sources: string[]) => void;
   onSessionClosed?: (sid: string) => void;
-  /** A viewer's tab went to the background or came back. */
+  /**
+   * A session's viewer stopped looking (a background tab, or no browser connected: a session
+   * kept for a reconnect) or looks again. Sources read only by such sessions pause.
+   */
   onVisibility?: (sid: string, hidden: boolean) => void;
   /** Worker stderr/exit noise for logs. */
   log?: (line: string) => void;
@@ -62,6 +65,8 @@ interface WorkerHandle {
   dead: boolean;
   /** Callers waiting for this worker's answer to a `load`, in order. */
   loads: ((error: ErrorInfo | null) => void)[];
+  /** Poll fetches this worker is running, by id. */
+  fetches: Map<number, { resolve(value: unknown): void; reject(error: Error): void }>;
 }
 
 interface SessionRecord {
@@ -85,11 +90,15 @@ export interface Hello {
   hidden?: boolean | undefined;
 }
 
+/** A worker holds no fetcher for a poll key (none of its sessions reads it any more). */
+class MissingFetcher extends Error {}
+
 export class ScriptHost {
   private readonly workers: WorkerHandle[] = [];
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly slots = new Map<number, string>();
   private nextSlot = 1;
+  private nextFetch = 1;
   private pages: { pages: PageSpec[]; defaultPage: string } | null = null;
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly timeout: number;
@@ -138,6 +147,7 @@ export class ScriptHost {
       ready: new Promise((resolve) => (ready = resolve)),
       dead: false,
       loads: [],
+      fetches: new Map(),
     };
     worker.on("message", (message: FromWorker) => {
       if (message.t === "ready") ready();
@@ -219,9 +229,40 @@ export class ScriptHost {
       case "log":
         this.options.log?.(message.line);
         return;
+      case "fetched": {
+        const fetch = handle.fetches.get(message.id);
+        handle.fetches.delete(message.id);
+        if (!fetch) return;
+        if (message.error === undefined) fetch.resolve(message.value);
+        else fetch.reject(message.missing ? new MissingFetcher(message.error) : new Error(message.error));
+        return;
+      }
       case "ready":
         return;
     }
+  }
+
+  /**
+   * Runs the fetcher of `poll()` source `key` in the worker of one of `sids` (its readers, the
+   * first reader's worker first): one call for the whole process however many workers read it.
+   */
+  async runPoll(key: string, sids: string[]): Promise<unknown> {
+    const tried = new Set<WorkerHandle>();
+    for (const sid of sids) {
+      const handle = this.sessions.get(sid)?.worker;
+      if (!handle || handle.dead || tried.has(handle)) continue;
+      tried.add(handle);
+      try {
+        return await new Promise((resolve, reject) => {
+          const id = this.nextFetch++;
+          handle.fetches.set(id, { resolve, reject });
+          this.post(handle, { t: "fetch", id, key });
+        });
+      } catch (error) {
+        if (!(error instanceof MissingFetcher)) throw error;
+      }
+    }
+    throw new Error("no script worker holds this poll's fetcher (no session reads it)");
   }
 
   /**
@@ -234,6 +275,8 @@ export class ScriptHost {
       if (existing.expiry) clearTimeout(existing.expiry);
       existing.expiry = null;
       existing.client = client;
+      existing.hidden = hello.hidden ?? false;
+      if (!existing.hidden) this.options.onVisibility?.(existing.sid, false);
       client.sendText(JSON.stringify(this.helloMessage(existing, true)));
       this.post(existing.worker, { t: "attach", sid: existing.sid, version: hello.version });
       return existing.sid;
@@ -307,6 +350,7 @@ export class ScriptHost {
     if (!record || record.client !== client) return;
     record.client = null;
     this.post(record.worker, { t: "detach", sid });
+    this.options.onVisibility?.(sid, true); // nobody sees it: its sources need not poll for it
     record.expiry = setTimeout(() => this.closeSession(sid), this.options.sessionTtl ?? 10 * 60_000);
     record.expiry.unref();
   }
@@ -362,6 +406,8 @@ export class ScriptHost {
     handle.dead = true;
     void handle.worker.terminate();
     for (const waiter of handle.loads.splice(0)) waiter(null); // the fresh worker loads the app itself
+    for (const fetch of handle.fetches.values()) fetch.reject(new Error("the script worker running this fetch was stopped"));
+    handle.fetches.clear();
     const fresh = this.spawn();
     this.workers[this.workers.indexOf(handle)] = fresh;
     const seconds = Math.round(this.timeout / 100) / 10;
@@ -396,6 +442,7 @@ export class ScriptHost {
     await Promise.all(
       this.workers.map((handle) => {
         handle.dead = true;
+        for (const fetch of handle.fetches.values()) fetch.reject(new Error("the server is closing"));
         return handle.worker.terminate();
       }),
     );

@@ -81,6 +81,8 @@ export const hooks: {
   push?: (value: unknown) => void;
   /** An error no code handled came from `poll(key)`'s fetcher: true when its source took it as its error. */
   pollFailed?: (key: string, error: unknown) => boolean;
+  /** Run the fetcher of a `poll()` source (by source key) for the main thread's poller. */
+  fetch?: (key: string) => Promise<unknown>;
 } = { enter: () => {} };
 
 /** One execution of the script (or of one fragment) for a session. */

@@ -39,7 +39,9 @@ export type ToWorker =
   | { t: "close"; sid: string }
   /** Rerun these sessions; `push` (new source data) goes to `hooks.push` first. */
   | { t: "rerun"; sids: string[]; push?: unknown }
-  | { t: "reply"; id: number; value?: unknown; error?: string };
+  | { t: "reply"; id: number; value?: unknown; error?: string }
+  /** Run the fetcher of a `poll()` source (by source key) and answer with `fetched`. */
+  | { t: "fetch"; id: number; key: string };
 
 /** What a worker tells the main thread. */
 export type FromWorker =
@@ -54,6 +56,8 @@ export type FromWorker =
   | ({ t: "ran" } & RunReport)
   /** A line for the server's log. */
   | { t: "log"; line: string }
+  /** A fetch's value and version, or why not (`missing`: this worker holds no fetcher for the key). */
+  | { t: "fetched"; id: number; value?: unknown; error?: string; missing?: boolean }
   /** Messages posted in the same turn, in order: a run's data frames and patch travel together. */
   | { t: "batch"; messages: FromWorker[] };
 
@@ -155,10 +159,32 @@ export function serveWorker(): void {
   let queue: Promise<void> = Promise.resolve();
   port.on("message", (message: ToWorker) => {
     if (message.t === "reply") return handle(message);
+    if (message.t === "fetch") return void fetch(message);
     // Pushed data is taken in arrival order, like replies (a load may hold back the queue).
     if (message.t === "rerun" && message.push !== undefined) hooks.push?.(message.push);
     queue = queue.then(() => handle(message));
   });
+
+  /** Runs a poll fetcher now, beside runs (it is async, like a run awaiting data). */
+  async function fetch(message: Extract<ToWorker, { t: "fetch" }>): Promise<void> {
+    if (!port) return;
+    let answer: FromWorker;
+    try {
+      if (!hooks.fetch) throw Object.assign(new Error("no fetchers in this worker"), { name: "MissingFetcher" });
+      answer = { t: "fetched", id: message.id, value: await hooks.fetch(message.key) };
+    } catch (error) {
+      const missing = error instanceof Error && error.name === "MissingFetcher";
+      answer = { t: "fetched", id: message.id, error: error instanceof Error ? error.message : String(error), missing };
+    }
+    flushPosts();
+    try {
+      port.postMessage(answer);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      const reason = `the fetcher returned a value that cannot be shared between threads (${why}): return plain data (objects, arrays, strings, numbers, dates, Maps, typed arrays) or an Arrow table`;
+      port.postMessage({ t: "fetched", id: message.id, error: reason } satisfies FromWorker);
+    }
+  }
 
   /** Messages that arrived before the first build was loaded (a browser faster than the build). */
   const early: ToWorker[] = [];
@@ -211,6 +237,8 @@ export function serveWorker(): void {
         post({ t: "snapshot", sid: message.sid, snapshot: null });
         return;
       }
+      case "fetch":
+        return fetch(message);
       case "reply": {
         const request = pending.get(message.id);
         pending.delete(message.id);

@@ -1,21 +1,23 @@
 /**
  * Live data: `gcs`, `bigquery`, `file`, `poll` and `cache`.
  *
- * GCS, BigQuery and file sources are polled by the server's main thread, once per process however
- * many viewers read them; a script asks for the current value and gets an Arrow table. `poll`
- * runs the author's fetcher in the script's own thread, with the same sharing rules. When a
- * source's data changes, every session that read it in its last run reruns by itself.
+ * Every source is polled by the server's main thread, once per process however many viewers (in
+ * however many script workers) read it; a script asks for the current value and gets an Arrow
+ * table (or text, bytes, or a `poll` fetcher's value). `poll`'s fetcher is the author's closure,
+ * so it exists only in the script workers: the main thread asks one of them to run it on each
+ * tick (`hooks.fetch`) and shares the value with all. When a source's data changes, every
+ * session that read it in its last run reruns by itself.
  */
 import { Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import { cache as memoize, crossThread } from "@dash/runtime/cache.ts";
 import { hooks, type Run } from "@dash/runtime/session.ts";
 import { currentRun, scopeOf } from "@dash/runtime/scope.ts";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
-import type { Duration } from "@dash/runtime/sources/duration.ts";
+import { cache as memoize, contentHash, crossThread } from "@dash/runtime/cache.ts";
+import { parseDuration, type Duration } from "@dash/runtime/sources/duration.ts";
 import type { Format } from "@dash/runtime/sources/formats.ts";
-import { replyOf, SourceHub, sourceKey, type SourceReply, type SourceSpec } from "@dash/runtime/sources/hub.ts";
-import { pollSource } from "@dash/runtime/sources/poll.ts";
-import { SharedPoller, type SourceState } from "@dash/runtime/sources/poller.ts";
+import { replyOf, SourceHub, sourceKey, type LiveValue, type SourceReply, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import type { Fetched } from "@dash/runtime/sources/poller.ts";
+import { pollOrigin } from "@dash/runtime/sources/poll.ts";
 
 /** Why a source's data is old: the last poll failed. */
 export interface Staleness {
@@ -33,9 +35,12 @@ export function stalenessOf(data: unknown): Staleness | undefined {
   return data && typeof data === "object" ? staleTables.get(data) : undefined;
 }
 
-/** A source as the main thread answers: its key, version and value. */
+// Values that travel between threads (cache results, poll values): Arrow tables as IPC.
+const encode = (value: unknown): unknown => (value instanceof Table ? { $arrow: tableToIPC(value, "stream") } : value);
+const decode = (value: unknown): unknown =>
+  value && typeof value === "object" && "$arrow" in value ? tableFromIPC((value as { $arrow: Uint8Array }).$arrow) : value;
 /** Decoded values, by key, so an unchanged source gives the same Table object (and sends 0 bytes). */
-const decoded = new Map<string, { version: string; value: Table | string | Uint8Array }>();
+const decoded = new Map<string, { version: string; value: unknown }>();
 
 let localHub: SourceHub | null = null;
 /** Sessions of this thread by id, so a source that changed can rerun its readers. */
@@ -69,18 +74,19 @@ hooks.push = (value: unknown): void => {
 };
 
 function setReadKeys(session: string, keys: Set<string> | undefined): void {
-  for (const key of readKeys.get(session) ?? []) {
+  const previous = readKeys.get(session);
+  // The new keys count first, so a key read before and now stays known (and its fetcher kept).
+  for (const key of keys ?? []) readers.set(key, (readers.get(key) ?? 0) + 1);
+  if (keys === undefined) readKeys.delete(session);
+  else readKeys.set(session, keys);
+  for (const key of previous ?? []) {
     const n = (readers.get(key) ?? 1) - 1;
     if (n > 0) readers.set(key, n);
     else {
       readers.delete(key);
       known.delete(key);
+      fetchers.delete(key);
     }
-  }
-  if (keys === undefined) readKeys.delete(session);
-  else {
-    readKeys.set(session, keys);
-    for (const key of keys) readers.set(key, (readers.get(key) ?? 0) + 1);
   }
 }
 
@@ -96,7 +102,7 @@ async function ask(run: Run, spec: SourceSpec): Promise<SourceReply> {
     return reply;
   }
   // In-process (dash/testing): a hub in this thread.
-  localHub ??= new SourceHub({ onChange: rerunSessions, onStale: rerunSessions, onRecover: rerunSessions });
+  localHub ??= new SourceHub({ onChange: rerunSessions, onStale: rerunSessions, onRecover: rerunSessions, runPoll: runFetcher });
   sessionsById.set(run.session.id, run.session);
   const state = await localHub.read(run.session.id, spec);
   return replyOf(state);
@@ -109,6 +115,8 @@ export function labelOf(spec: SourceSpec): string {
       return spec.uri;
     case "file":
       return spec.path;
+    case "poll":
+      return `poll("${spec.key}")`;
     case "bigquery": {
       const sql = spec.sql.replace(/\s+/g, " ").trim();
       return `BigQuery query "${sql.length > 80 ? `${sql.slice(0, 77)}…` : sql}"`;
@@ -143,17 +151,21 @@ function remember(run: Run, key: string): void {
   keys.add(key);
 }
 
-function valueOf(reply: SourceReply): Table | string | Uint8Array {
+function valueOf(reply: SourceReply): unknown {
   const cached = decoded.get(reply.key);
   if (cached && cached.version === reply.version) return cached.value;
-  const value = reply.value.kind === "table" ? tableFromIPC(reply.value.ipc) : reply.value.kind === "text" ? reply.value.text : reply.value.bytes;
+  const held = reply.value;
+  const value = held.kind === "table" ? tableFromIPC(held.ipc) : held.kind === "text" ? held.text : held.kind === "bytes" ? held.bytes : decode(held.value);
   decoded.set(reply.key, { version: reply.version, value });
   return value;
 }
 
-async function read(spec: SourceSpec): Promise<Table | string | Uint8Array> {
+async function read(spec: SourceSpec): Promise<unknown> {
   const run = currentRun();
   run.check();
+  // Read even if this read fails: a source whose first load failed is retried for its readers,
+  // and they rerun when it loads.
+  remember(run, sourceKey(spec));
   let reply: SourceReply;
   try {
     reply = await run.guard(ask(run, spec));
@@ -162,10 +174,9 @@ async function read(spec: SourceSpec): Promise<Table | string | Uint8Array> {
     // Re-thrown here so the page points at the script line that read the source.
     throw new SourceError(error.message, { cause: error });
   }
-  remember(run, reply.key);
   const value = valueOf(reply);
-  if (typeof value === "object" && reply.stale) staleTables.set(value, reply.stale);
-  else if (typeof value === "object") staleTables.delete(value);
+  if (value && typeof value === "object" && reply.stale) staleTables.set(value, reply.stale);
+  else if (value && typeof value === "object") staleTables.delete(value);
   if (reply.stale) showStaleness(run, reply.key, labelOf(spec), reply.stale);
   return value;
 }
@@ -191,7 +202,7 @@ export function gcs(uri: string, options?: GcsOptions & { format?: Exclude<Forma
 export function gcs(uri: string, options: GcsOptions & { format: "text" }): Promise<string>;
 export function gcs(uri: string, options: GcsOptions & { format: "bytes" }): Promise<Uint8Array>;
 export function gcs(uri: string, options: GcsOptions = {}): Promise<Table | string | Uint8Array> {
-  return read({ kind: "gcs", uri, ...options });
+  return read({ kind: "gcs", uri, ...options }) as Promise<Table | string | Uint8Array>;
 }
 
 export interface BigQueryOptions {
@@ -230,64 +241,73 @@ export function file(path: string, options?: FileOptions & { format?: Exclude<Fo
 export function file(path: string, options: FileOptions & { format: "text" }): Promise<string>;
 export function file(path: string, options: FileOptions & { format: "bytes" }): Promise<Uint8Array>;
 export function file(path: string, options: FileOptions = {}): Promise<Table | string | Uint8Array> {
-  return read({ kind: "file", path, cwd: process.cwd(), ...options });
+  return read({ kind: "file", path, cwd: process.cwd(), ...options }) as Promise<Table | string | Uint8Array>;
 }
 
-let poller: SharedPoller<unknown> | null = null;
+/** `poll()` fetchers of this thread, by source key: the closure the latest run passed. */
+const fetchers = new Map<string, { name: string; fetcher: () => unknown }>();
 
-function workerPoller(): SharedPoller<unknown> {
-  poller ??= new SharedPoller<unknown>({ onChange: rerunSessions, onStale: rerunSessions, onRecover: rerunSessions });
-  return poller;
+/**
+ * Runs the fetcher of a `poll()` source for the main thread's poller (or the in-process hub). Its
+ * version is a hash of the value's content, so sessions rerun only when the data really changed.
+ */
+async function runFetcher(key: string): Promise<Fetched<LiveValue>> {
+  const held = fetchers.get(key);
+  if (!held) throw new MissingFetcher(key);
+  const value: unknown = await pollOrigin.run(held.name, held.fetcher);
+  return { value: { kind: "value", value: encode(value) }, version: contentHash(value) };
 }
+
+/** This thread has no fetcher for the key (none of its sessions reads it): ask another. */
+export class MissingFetcher extends Error {
+  constructor(key: string) {
+    super(`no fetcher for ${key} in this thread`);
+    this.name = "MissingFetcher";
+  }
+}
+hooks.fetch = runFetcher;
 
 /**
  * Any other source (an HTTP API, a database) with the same sharing and change rules: `fetcher`
- * runs once per `every` for all viewers, and sessions rerun when its result changes.
+ * runs once per `every` for all viewers of the server, and sessions rerun when its result
+ * changes. The value is shared between threads (and, with `DASH_REDIS_URL`, replicas), so return
+ * plain data: objects, arrays, strings, numbers, dates, Maps, typed arrays or an Arrow table.
  * @example const rates = await dash.poll("fx", () => fetch(FX_URL).then((r) => r.json()), { every: "5m" });
  */
-export async function poll<T>(key: string, fetcher: () => T | Promise<T>, options: { every?: Duration } = {}): Promise<T> {
-  const run = currentRun();
-  run.check();
-  const fullKey = `poll:${key}`;
-  sessionsById.set(run.session.id, run.session);
-  let state: SourceState<unknown>;
-  try {
-    state = await run.guard(workerPoller().read(run.session.id, fullKey, pollSource(key, fetcher, options)));
-  } catch (error) {
-    if (run.cancelled || !(error instanceof Error)) throw error;
-    throw new SourceError(error.message, { cause: error });
-  }
-  let keys = run.extra.get("polls") as Set<string> | undefined;
-  if (!keys) run.extra.set("polls", (keys = new Set()));
-  keys.add(fullKey);
-  const value = state.value as T;
-  if (value && typeof value === "object") {
-    if (state.stale) staleTables.set(value, state.stale);
-    else staleTables.delete(value);
-  }
-  if (state.stale) showStaleness(run, fullKey, `poll("${key}")`, state.stale);
-  return value;
+export async function poll<T>(key: string, fetcher: () => T | Promise<T>, options: { every?: Duration } = {}): Promise<Awaited<T>> {
+  if (options.every !== undefined) parseDuration(options.every); // a bad interval fails here, at the author's line
+  const spec: SourceSpec = { kind: "poll", key, ...(options.every === undefined ? {} : { every: options.every }) };
+  fetchers.set(sourceKey(spec), { name: key, fetcher });
+  return (await read(spec)) as Awaited<T>;
 }
 
 /** After each run: sources the run no longer reads stop being polled for its session. */
 hooks.runFinished = (run: Run): void => {
   if (run.fragment) return;
-  const keys = (run.extra.get("polls") as Set<string> | undefined) ?? new Set<string>();
-  poller?.release(run.session.id, keys);
   const sources = (run.extra.get("sources") as Set<string> | undefined) ?? new Set<string>();
   localHub?.release(run.session.id, sources);
   setReadKeys(run.session.id, sources);
 };
 hooks.sessionClosed = (id: string): void => {
-  poller?.release(id);
   localHub?.release(id);
   setReadKeys(id, undefined);
   sessionsById.delete(id);
 };
 hooks.visibility = (id: string, hidden: boolean): void => {
-  poller?.setHidden(id, hidden);
+  localHub?.setHidden(id, hidden);
 };
-hooks.pollFailed = (key: string, error: unknown): boolean => poller?.fail(`poll:${key}`, error) ?? false;
+/**
+ * An error no code handled came from what `poll(name)`'s fetcher left running (say, a pool's idle
+ * socket): it becomes the source's error, for the readers on every worker (see `SourceHub.fail`).
+ */
+hooks.pollFailed = (name: string, error: unknown): boolean => {
+  const key = sourceKey({ kind: "poll", key: name });
+  if (!hooks.request) return localHub?.fail(key, error) ?? false;
+  if (!readers.has(key)) return false;
+  const message = error instanceof Error ? error.message : String(error);
+  void hooks.request("", "pollFailed", { key, error: message }).catch(() => {});
+  return true;
+};
 
 /**
  * Memoize an expensive function across reruns and viewers: results are keyed by the arguments'
@@ -297,10 +317,7 @@ hooks.pollFailed = (key: string, error: unknown): boolean => poller?.fail(`poll:
 export const cache = memoize;
 
 // In a script worker, cached results are shared with the other workers through the main thread,
-// so one underlying call serves every session of the process. Arrow tables travel as IPC.
-const encode = (value: unknown): unknown => (value instanceof Table ? { $arrow: tableToIPC(value, "stream") } : value);
-const decode = (value: unknown): unknown =>
-  value && typeof value === "object" && "$arrow" in value ? tableFromIPC((value as { $arrow: Uint8Array }).$arrow) : value;
+// so one underlying call serves every session of the process.
 crossThread.shared = {
   async claim(key) {
     if (!hooks.request) return { hit: false };

@@ -1,11 +1,15 @@
 /**
- * The main thread's source hub: GCS, BigQuery and file sources, each polled once per process
- * however many sessions (in however many workers) read it.
+ * The main thread's source hub: GCS, BigQuery, file and `poll()` sources, each polled once per
+ * process however many sessions (in however many workers) read it.
  *
  * A worker asks `hub.read(session, spec)` (over its message channel) and gets the source's
  * current value: Arrow IPC bytes, text or bytes. Two reads with the same spec (same SQL and
  * params, same URI…) share one key, so one query or download serves every viewer. When a
  * source's data changes, `onChange` names the sessions that read it so the host reruns them.
+ *
+ * A `poll(key, fetcher)` source is scheduled here too, but its fetcher (the author's closure) only
+ * exists in the script workers: each tick asks one worker whose session reads the key to run it
+ * (`runPoll`), and every session of every worker shares the value it returns.
  *
  * Cloud clients are created on first use with the standard credentials. `STORAGE_EMULATOR_HOST`
  * is honoured by `@google-cloud/storage` itself; with `BIGQUERY_EMULATOR_HOST` (a base URL
@@ -17,7 +21,10 @@ import { stableStringify } from "../cache.ts";
 import type { ParamValue } from "./bigquery.ts";
 import { parseDuration, type Duration } from "./duration.ts";
 import type { Format, SourceValue } from "./formats.ts";
-import { SharedPoller, type Clock, type Source, type SourceState } from "./poller.ts";
+import { SharedPoller, type Clock, type Fetched, type Source, type SourceState } from "./poller.ts";
+
+/** What a source holds: decoded data (Arrow IPC, text, bytes) or a `poll()` fetcher's value. */
+export type LiveValue = SourceValue | { kind: "value"; value: unknown };
 
 /** What a script asked for: `dash.gcs(...)`, `dash.bigquery(...)` or `dash.file(...)`. */
 export type SourceSpec =
@@ -37,7 +44,8 @@ export type SourceSpec =
       maxBytesBilled?: number | bigint | string;
       location?: string;
     }
-  | { kind: "file"; path: string; format?: Format; cwd?: string };
+  | { kind: "file"; path: string; format?: Format; cwd?: string }
+  | { kind: "poll"; key: string; every?: Duration };
 
 export interface SourceHubOptions {
   clock?: Clock;
@@ -45,25 +53,30 @@ export interface SourceHubOptions {
   storage?: () => Storage;
   /** Makes the BigQuery client (called once, on first query). Default: see `defaultBigQuery`. */
   bigquery?: () => BigQuery | Promise<BigQuery>;
+  /**
+   * Runs the fetcher of a `poll()` source (by source key) once in a thread where it exists (a worker of one of
+   * `sessions`, the readers), and returns its value and content version.
+   */
+  runPoll?(key: string, sessions: string[]): Promise<Fetched<LiveValue>>;
   onChange(key: string, sessions: string[]): void;
-  onStale?(key: string, sessions: string[], state: SourceState<SourceValue>): void;
-  onRecover?(key: string, sessions: string[], state: SourceState<SourceValue>): void;
+  onStale?(key: string, sessions: string[], state: SourceState<LiveValue>): void;
+  onRecover?(key: string, sessions: string[], state: SourceState<LiveValue>): void;
   /** Poll interval when a spec gives none. Default 60 s. */
   defaultEvery?: Duration;
   /** Wraps each source to count its polls (`countPolls` from metrics.ts, in the server). */
-  counted?(source: Source<SourceValue>, kind: SourceSpec["kind"]): Source<SourceValue>;
+  counted?(source: Source<LiveValue>, kind: SourceSpec["kind"]): Source<LiveValue>;
 }
 
 /** A source's current value as the main thread answers a worker: key, version, value, staleness. */
 export interface SourceReply {
   key: string;
   version: string;
-  value: SourceValue;
-  stale?: SourceState<SourceValue>["stale"];
+  value: LiveValue;
+  stale?: SourceState<LiveValue>["stale"];
 }
 
 /** The reply for a source state. */
-export function replyOf(state: SourceState<SourceValue>): SourceReply {
+export function replyOf(state: SourceState<LiveValue>): SourceReply {
   return { key: state.key, version: state.version, value: state.value, stale: state.stale };
 }
 
@@ -102,16 +115,16 @@ export async function defaultBigQuery(env: NodeJS.ProcessEnv = process.env): Pro
   return new BigQuery({ projectId, authClient, maxRetries: clientRetries });
 }
 
-/** Runs GCS, BigQuery and file sources for all sessions of this process. */
+/** Runs GCS, BigQuery, file and poll sources for all sessions of this process. */
 export class SourceHub {
-  readonly #poller: SharedPoller<SourceValue>;
+  readonly #poller: SharedPoller<LiveValue>;
   readonly #options: SourceHubOptions;
   #storage?: Promise<Storage>;
   #bigquery?: Promise<BigQuery>;
 
   constructor(options: SourceHubOptions) {
     this.#options = options;
-    this.#poller = new SharedPoller<SourceValue>({
+    this.#poller = new SharedPoller<LiveValue>({
       clock: options.clock,
       onChange: options.onChange,
       onStale: options.onStale,
@@ -121,7 +134,7 @@ export class SourceHub {
   }
 
   /** The current value of `spec` for `session`; the first read loads it, later reads are instant. */
-  async read(session: string, spec: SourceSpec): Promise<SourceState<SourceValue>> {
+  async read(session: string, spec: SourceSpec): Promise<SourceState<LiveValue>> {
     const key = sourceKey(spec);
     const existing = this.#poller.peek(key);
     if (existing !== undefined && this.#poller.readers(key).includes(session)) return existing;
@@ -139,8 +152,16 @@ export class SourceHub {
     this.#poller.setHidden(session, hidden);
   }
 
+  /**
+   * An error reached `key` from outside a poll (one no code handled, in what a `poll` fetcher left
+   * running): its last good value is kept and marked stale. False when it has no value yet.
+   */
+  fail(key: string, error: unknown): boolean {
+    return this.#poller.fail(key, error);
+  }
+
   /** The current state of a key, if loaded. */
-  peek(key: string): SourceState<SourceValue> | undefined {
+  peek(key: string): SourceState<LiveValue> | undefined {
     return this.#poller.peek(key);
   }
 
@@ -158,9 +179,15 @@ export class SourceHub {
     this.#poller.close();
   }
 
-  async #source(spec: SourceSpec): Promise<Source<SourceValue>> {
+  async #source(spec: SourceSpec): Promise<Source<LiveValue>> {
     const every = "every" in spec && spec.every !== undefined ? parseDuration(spec.every) : undefined;
     switch (spec.kind) {
+      case "poll": {
+        const runPoll = this.#options.runPoll;
+        if (!runPoll) throw new Error("poll() needs a script thread to run its fetcher");
+        const key = sourceKey(spec);
+        return { label: `poll("${spec.key}")`, every, fetch: () => runPoll(key, this.#poller.readers(key)) };
+      }
       case "gcs": {
         this.#storage ??= this.#options.storage ? Promise.resolve(this.#options.storage()) : defaultStorage();
         const { gcsSource } = await import("./gcs.ts");

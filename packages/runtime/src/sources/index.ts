@@ -1,7 +1,6 @@
 /** The live-data layer: shared polling, connectors, formats and the main-thread hub. */
 export { parseDuration, type Duration } from "./duration.ts";
 export { SharedPoller, systemClock, type Clock, type Fetched, type PollerOptions, type Source, type SourceState } from "./poller.ts";
-export { pollSource, type PollOptions } from "./poll.ts";
 export { gcsSource, parseGcsUri, type GcsOptions } from "./gcs.ts";
 export { bigquerySource, parameterType, referencedTables, toArrow, type BigQueryOptions, type ParamValue } from "./bigquery.ts";
 export { fileSource, type FileOptions } from "./file.ts";

@@ -6,10 +6,11 @@
  * lastModifiedTime). Each tick runs `check()` and downloads only when the version moved. When
  * the data really changed, `onChange` names exactly the sessions that read it, so only they
  * rerun. A failed tick keeps the last good value, reports it as stale, and retries with
- * exponential backoff; the next good tick reports recovery.
+ * exponential backoff; the next good tick reports recovery. A first load that fails is retried
+ * the same way (its readers stay readers), and its readers rerun when it succeeds.
  *
- * The main thread uses one poller for GCS, BigQuery and files (see `hub.ts`); each worker uses
- * its own for `poll(key, fetcher)`, whose fetcher only exists there. Time comes in as a `Clock`
+ * The main thread uses one poller for every source of the process (see `hub.ts`), `poll()`
+ * included: its fetcher runs in a script worker when the poller asks. Time comes in as a `Clock`
  * so all of this is tested without sleeping.
  */
 
@@ -92,6 +93,9 @@ interface Entry<T> {
   state?: SourceState<T>;
   checkVersion?: string;
   loading?: Promise<SourceState<T>>;
+  /** The last first-load attempt failed (no value yet): why, and when (epoch ms). */
+  error?: Error;
+  failedAt?: number;
   refreshing?: Promise<void>;
   /** A watch event arrived while a fetch was under way: fetch again after it. */
   again: boolean;
@@ -107,6 +111,8 @@ const defaults = {
   defaultEvery: 60_000,
   maxBackoff: 300_000,
   watchRetry: 1_000,
+  /** A read of a source whose first load failed tries again at once if the last try is this old (ms). */
+  retryOnRead: 1_000,
 };
 
 /**
@@ -160,7 +166,20 @@ export class SharedPoller<T> {
     if (keys === undefined) this.#sessionKeys.set(session, (keys = new Set()));
     keys.add(key);
     if (entry.state !== undefined) return Promise.resolve(entry.state);
-    return (entry.loading ??= this.#load(entry));
+    if (entry.loading === undefined && entry.error !== undefined && this.#clock.now() - (entry.failedAt ?? 0) < defaults.retryOnRead) {
+      return Promise.reject(entry.error);
+    }
+    return this.#startLoad(entry);
+  }
+
+  /** A first load (or a retry of one): shared by concurrent readers; a retry timer waits for it. */
+  #startLoad(entry: Entry<T>): Promise<SourceState<T>> {
+    if (entry.loading !== undefined) return entry.loading;
+    if (entry.timer !== undefined) this.#clock.clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.loading = this.#load(entry);
+    entry.loading.catch(() => {}); // a retry nobody awaits: its error is kept in the entry
+    return entry.loading;
   }
 
   /**
@@ -199,7 +218,7 @@ export class SharedPoller<T> {
       const entry = this.#entries.get(key);
       if (entry?.paused) {
         entry.paused = false;
-        void this.#refresh(entry);
+        this.#tick(entry);
       }
     }
   }
@@ -264,6 +283,9 @@ export class SharedPoller<T> {
       entry.state = state;
       entry.checkVersion = fetched.check;
       entry.loading = undefined;
+      const retried = entry.error !== undefined;
+      entry.error = undefined;
+      entry.failures = 0;
       if (!entry.closed) {
         if (entry.again) {
           entry.again = false;
@@ -271,12 +293,20 @@ export class SharedPoller<T> {
         } else {
           this.#schedule(entry);
         }
+        // The sessions whose first read failed show an error: they rerun with the data.
+        if (retried) this.#options.onChange(entry.key, [...entry.readers]);
       }
       return state;
     } catch (error) {
       entry.loading = undefined;
-      this.#dispose(entry);
-      throw loadError(entry, error);
+      entry.failures++;
+      entry.error = loadError(entry, error);
+      entry.failedAt = this.#clock.now();
+      entry.again = false;
+      // Its readers keep it: retried with backoff until it loads or nobody reads it.
+      if (entry.readers.size === 0) this.#dispose(entry);
+      else this.#schedule(entry);
+      throw entry.error;
     }
   }
 
@@ -289,7 +319,7 @@ export class SharedPoller<T> {
       } else if (this.#allHidden(entry)) {
         entry.paused = true;
       } else {
-        void this.#refresh(entry);
+        this.#tick(entry);
       }
     });
   }
@@ -309,8 +339,14 @@ export class SharedPoller<T> {
     entry.timer = this.#clock.setTimeout(() => {
       entry.timer = undefined;
       if (this.#allHidden(entry)) entry.paused = true;
-      else void this.#refresh(entry);
+      else this.#tick(entry);
     }, delay);
+  }
+
+  /** Poll now: a refresh, or a retry of a first load that failed. */
+  #tick(entry: Entry<T>): void {
+    if (entry.state !== undefined) void this.#refresh(entry);
+    else void this.#startLoad(entry);
   }
 
   #allHidden(entry: Entry<T>): boolean {
