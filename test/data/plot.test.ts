@@ -300,3 +300,33 @@ describe("quick charts: bad input is a message in the element", () => {
     expect(app.bytesSent - before).toBeLessThan(2000);
   });
 });
+
+describe("links in charts", () => {
+  test("an href channel keeps http(s), mailto: and relative links and drops javascript:, data: and vbscript:", async () => {
+    const urls = [
+      "https://example.com/a",
+      "http://example.com/b",
+      "mailto:a@example.com",
+      "/relative/c",
+      "d?e=1",
+      "javascript:window.__xss=1",
+      " JavaScript:window.__xss=2",
+      "java\tscript:window.__xss=3",
+      "data:text/html,<script>window.__xss=4</script>",
+      "vbscript:msgbox(5)",
+    ];
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "dash-links-")), "app.ts");
+    writeFileSync(
+      file,
+      `import * as dash from "dash";\nimport { Plot } from "dash";\nconst urls = ${JSON.stringify(urls)};\ndash.plot(Plot.dot(urls.map((url, i) => ({ x: i, y: i, url })), { x: "x", y: "y", href: "url" }));\n`,
+    );
+    const app = await testApp(file, { timeout: 60 });
+    expect(app.exceptions).toEqual([]);
+    const { document } = parseHTML("<!doctype html><html><body></body></html>");
+    const resolve = (hash: string): unknown => tableFromIPC(app.data.get(hash)!);
+    const figure = renderPlot(app.get("plot").props.spec as never, resolve, { width: 300, height: 200, document: document as unknown as Document });
+    const links = [...figure.querySelectorAll("a")];
+    expect(links).toHaveLength(urls.length);
+    expect(links.map((a) => a.getAttribute("href"))).toEqual([...urls.slice(0, 5), null, null, null, null, null]);
+  });
+});

@@ -33,8 +33,13 @@ describe("security", () => {
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe(`Title <img src=x onerror="window.__xss='img'">`);
     await page.getByRole("slider", { name: `Slider <img src=x onerror="window.__xss='img'">` }).waitFor();
     await page.getByRole("tab", { name: `Tab <img src=x onerror="window.__xss='img'">` }).waitFor();
-    // …and markdown keeps harmless HTML while dropping handlers, scripts and javascript: URLs.
-    const markdown = page.locator(".dash-markdown").first();
+    // …markdown shows raw HTML as the text it is…
+    const escaped = page.locator(".dash-markdown").first();
+    expect(await escaped.innerText()).toContain(`Markdown <img src=x onerror="window.__xss='img'"> <script>window.__xss='script'</script>`);
+    expect(await escaped.locator("img, script, svg, iframe, div, a[href^='javascript']").count()).toBe(0);
+    // …and with unsafeAllowHtml keeps harmless HTML while dropping handlers, scripts and javascript: URLs.
+    const markdown = page.locator(".dash-markdown").nth(1);
+    await markdown.getByText("hover me").waitFor();
     expect(await markdown.locator("script, iframe, [onerror], [onload], [onmouseover]").count()).toBe(0);
     for (const link of await markdown.locator("a").all()) expect((await link.getAttribute("href")) ?? "").not.toMatch(/^javascript:/i);
     await markdown.getByText("hover me").hover();
@@ -52,6 +57,27 @@ describe("security", () => {
     expect(await xssFlag(page)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(await page.title()).toBe(`<img src=x onerror="window.__xss='img'"> page`);
+    await context.close();
+  });
+
+  test("a query parameter in markdown cannot lay a link over the page (raw HTML is text unless the author opts in)", async () => {
+    const app = await start(fixture("xss.ts"));
+    const context = await e2e.browser.newContext();
+    const page = await context.newPage();
+    const overlay = `<a href="https://evil.example/" style="position:fixed;inset:0;z-index:9999;background:red">You won</a> <img src="https://evil.example/track.png">`;
+    const remote: string[] = [];
+    await page.route("**/*", (route) => {
+      if (new URL(route.request().url()).hostname === "evil.example") remote.push(route.request().url());
+      return route.request().url().startsWith(app.url) ? route.continue() : route.abort();
+    });
+    await page.goto(`${app.url}/?q=${encodeURIComponent(overlay)}`);
+    const searched = page.locator(".dash-markdown", { hasText: "You searched for" });
+    await searched.waitFor();
+    expect(await searched.innerText()).toBe(`You searched for ${overlay}`);
+    expect(await searched.locator("a, img, [style]").count()).toBe(0);
+    expect(await page.locator("a[style*='fixed']").count()).toBe(0);
+    await page.screenshot({ path: path.join(root, "node_modules/.cache/xss-query-markdown.png") });
+    expect(remote).toEqual([]);
     await context.close();
   });
 

@@ -69,6 +69,12 @@ function titleOf(name: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** The folder an app reads its files from: the folder of its script, or its folder of pages. */
+function appFolderOf(entry: string): string {
+  const absolute = path.resolve(entry);
+  return existsSync(absolute) && statSync(absolute).isDirectory() ? absolute : path.dirname(absolute);
+}
+
 /** The pages of an app: one script, or every .ts/.js file of a folder (sorted by name). */
 export function findPages(entry: string): { pages: { name: string; source: string; title: string }[]; defaultPage: string } {
   const absolute = path.resolve(entry);
@@ -113,6 +119,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const host: ScriptHost = new ScriptHost({
     workerFile: path.join(dist, "worker.js"),
     workers: options.workers ?? 2,
+    appFolder: appFolderOf(options.entry),
     scriptTimeout: (options.scriptTimeout ?? 10) * 1000,
     sessionTtl: options.sessionTtl,
     log,

@@ -9,6 +9,7 @@
  * expect(app.get("metric", "Population").value).toBe(39_000_000);
  * ```
  */
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildScript } from "@dash/runtime/build.ts";
 import type { BinaryHeader, Json, Props, ServerMessage, WireNode } from "@dash/runtime/protocol.ts";
@@ -17,6 +18,7 @@ import { Session, type App } from "@dash/runtime/session.ts";
 import type { User } from "@dash/runtime/auth/common.ts";
 import { applyPatch, type Page } from "@dash/runtime/tree.ts";
 import { scriptApi } from "@dash/widgets";
+import { setAppFolder } from "@dash/widgets/image.ts";
 import { fakeSources } from "@dash/widgets/live.ts";
 import { fakeAnswer, type FakeSources } from "./fakes.ts";
 
@@ -116,6 +118,7 @@ let sessions = 0;
 /** Build and run a script once; returns a handle to drive it. */
 export async function testApp(file: string, options: TestAppOptions = {}): Promise<TestApp> {
   (globalThis as { __dashApi?: object }).__dashApi ??= scriptApi();
+  setAppFolder(path.dirname(path.resolve(file)));
   const built = await buildScript(file);
   const module = (await import(pathToFileURL(built.file).href)) as { default: () => unknown };
   const app: App = { pages: new Map([["main", { main: module.default, file, title: "main" }]]), defaultPage: "main" };

@@ -4,7 +4,12 @@ import nodeModule from "node:module";
 
 // Node 22+ caches compiled code between starts (a faster `dash run`); Node 20 has no such cache.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+import { workerData } from "node:worker_threads";
+import type { WorkerData } from "@dash/runtime/worker.ts";
 import { scriptApi } from "@dash/widgets";
+import { setAppFolder } from "@dash/widgets/image.ts";
 
+const { appFolder } = workerData as WorkerData;
+if (appFolder) setAppFolder(appFolder);
 (globalThis as { __dashApi?: object }).__dashApi = scriptApi();
 serveWorker();

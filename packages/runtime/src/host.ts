@@ -49,6 +49,8 @@ export interface HostOptions {
    * kept for a reconnect) or looks again. Sources read only by such sessions pause.
    */
   onVisibility?: (sid: string, hidden: boolean) => void;
+  /** The app's folder (see `WorkerData.appFolder`). */
+  appFolder?: string;
   /** Worker stderr/exit noise for logs. */
   log?: (line: string) => void;
   /** Where the page's "Sign out" goes, when the sign-in mode has one (`--auth`). */
@@ -133,7 +135,7 @@ export class ScriptHost {
 
   private spawn(): WorkerHandle {
     const shared = new SharedArrayBuffer(8);
-    const data: WorkerData = { beat: shared };
+    const data: WorkerData = { beat: shared, appFolder: this.options.appFolder };
     const worker = new Worker(this.options.workerFile, { workerData: data, stderr: false, stdout: false });
     metrics.workers.inc();
     worker.once("exit", () => metrics.workers.dec());

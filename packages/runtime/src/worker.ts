@@ -64,6 +64,8 @@ export type FromWorker =
 export interface WorkerData {
   /** Int32Array over a SharedArrayBuffer: [0] heartbeat counter, [1] slot of the session running now. */
   beat: SharedArrayBuffer;
+  /** The app's folder: the only one `image(path)` reads files from unless told otherwise. */
+  appFolder?: string | undefined;
 }
 
 /** Start serving the main thread. Called by the worker entry after it set `globalThis.__dashApi`. */

@@ -11,13 +11,13 @@ export const loadMarkdown = renderer.load;
  * `text` as sanitized HTML; `null` in the rare case the renderer has not arrived yet (the element
  * then fills in when it does).
  */
-export function useMarkdown(text: string, inline = false): string | null {
+export function useMarkdown(text: string, inline = false, allowHtml = false): string | null {
   const chunk = renderer.use();
-  return useMemo(() => chunk?.renderMarkdown(text, inline) ?? null, [chunk, text, inline]);
+  return useMemo(() => chunk?.renderMarkdown(text, inline, allowHtml) ?? null, [chunk, text, inline, allowHtml]);
 }
 
 export function Markdown({ node }: RendererProps) {
-  const html = useMarkdown(String(node.props.text));
+  const html = useMarkdown(String(node.props.text), false, node.props.html === true);
   return <div class="dash-markdown" dangerouslySetInnerHTML={{ __html: html ?? "" }} />;
 }
 

@@ -4,7 +4,7 @@
  * The page imports it once it has asked the server for its page (see `loadMarkdown`).
  */
 import DOMPurify from "dompurify";
-import { marked } from "marked";
+import { Marked } from "marked";
 
 // Links open safely in a new tab; DOMPurify strips scripts, event handlers and javascript: URLs.
 DOMPurify.addHook("afterSanitizeAttributes", (node) => {
@@ -17,8 +17,17 @@ DOMPurify.addHook("afterSanitizeAttributes", (node) => {
 // Set once: a config passed to each sanitize() call is parsed again on every call.
 DOMPurify.setConfig({ USE_PROFILES: { html: true }, FORBID_TAGS: ["style", "form", "input", "button", "iframe"] });
 
-/** Markdown to sanitized HTML (GitHub-flavoured). */
-export function renderMarkdown(text: string, inline = false): string {
-  const html = inline ? (marked.parseInline(text, { gfm: true, async: false }) as string) : (marked.parse(text, { gfm: true, async: false }) as string);
+const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => escapes[c]!);
+
+/** Raw HTML in the text is shown as the text it is (as Streamlit does without unsafe_allow_html). */
+const escaping = new Marked({ gfm: true, async: false, renderer: { html: ({ text }) => escapeHtml(text) } });
+/** The author opted in (`unsafeAllowHtml`): raw HTML is kept, then sanitized like the rest. */
+const allowing = new Marked({ gfm: true, async: false });
+
+/** Markdown to sanitized HTML (GitHub-flavoured); raw HTML is escaped unless `allowHtml`. */
+export function renderMarkdown(text: string, inline = false, allowHtml = false): string {
+  const marked = allowHtml ? allowing : escaping;
+  const html = (inline ? marked.parseInline(text) : marked.parse(text)) as string;
   return DOMPurify.sanitize(html);
 }

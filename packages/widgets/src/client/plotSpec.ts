@@ -91,11 +91,25 @@ export function renderPlot(spec: Json, resolve: Resolve, options: RenderOptions)
   const x = top.x as Record<string, unknown> | undefined;
   const fewest = x?.type === "utc" ? 4 : x?.type === "linear" ? 3 : 0;
   if (x && fewest && x.ticks === undefined) top.x = { ...x, ticks: Math.max(fewest, Math.round(options.width / 80)) };
-  return Plot.plot({
+  const figure = Plot.plot({
     width: options.width,
     ...(options.height ? { height: options.height } : {}),
     ...top,
     marks,
     ...(options.document ? { document: options.document } : {}),
   } as Plot.PlotOptions);
+  // An `href` channel's values may come from data a viewer controls: a link is kept only when it
+  // goes to an http(s), mailto: or relative address (never javascript:, data: or vbscript:).
+  figure.querySelectorAll("a[href]").forEach((link) => {
+    if (!safeLink(link.getAttribute("href")!)) link.removeAttribute("href");
+  });
+  return figure;
+}
+
+/** An address a link in a chart may go to: http(s), mailto:, or relative (no scheme). */
+export function safeLink(href: string): boolean {
+  // Browsers ignore tabs and newlines in a scheme and leading spaces or control characters.
+  const bare = [...href].filter((c) => c.charCodeAt(0) > 0x20 && c.charCodeAt(0) !== 0x7f).join("");
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(bare)?.[1];
+  return scheme === undefined ? true : /^(https?|mailto)$/i.test(scheme);
 }
