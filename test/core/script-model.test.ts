@@ -27,3 +27,50 @@ describe("the script model, as in Streamlit", () => {
     app.close();
   });
 });
+
+describe("one run at a time", () => {
+  const runLog = (): string[] => ((globalThis as { __runLog?: string[] }).__runLog ??= []);
+  const until = async (condition: () => boolean): Promise<void> => {
+    for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    if (!condition()) throw new Error("timed out waiting");
+  };
+
+  it("an interrupted run neither reads nor writes state, and the new run starts only after it has stopped", async () => {
+    runLog().length = 0;
+    const app = await testApp(fixture("concurrent.ts"));
+    expect(app.state.counter).toBe(10);
+    app.button("Go").click();
+    const interrupted = app.run();
+    await until(() => runLog().includes("run 2 counter 13")); // in its loop, between two plain awaits
+    app.button("Go").click();
+    await app.run();
+    await interrupted;
+    const shown = texts(app);
+    const first = shown.find((t) => String(t).startsWith("first:"));
+    expect(shown.find((t) => String(t).startsWith("second:"))).toBe(String(first).replace("first", "second"));
+    expect(app.state.counter).toBe(Number(String(first).slice("first: ".length)) + 10);
+    // Woken after its cancellation, the interrupted run could not change the counter any more.
+    expect(runLog()).toContain("run 2 counter 13");
+    expect(runLog()).not.toContain("run 2 counter 14");
+    // Each run ended before the next one began.
+    expect(runLog().filter((line) => !line.includes("counter"))).toEqual(["begin 1", "end 1", "begin 2", "end 2", "begin 3", "end 3"]);
+    app.close();
+  });
+});
+
+describe("a run that never stops", () => {
+  it("is left behind after 10 s: the next input still runs", async () => {
+    const app = await testApp(fixture("hang.ts"), { timeout: 30 });
+    app.checkbox("Hang").set(true);
+    const hung = app.run();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(texts(app)).toEqual(["hanging"]);
+    app.checkbox("Hang").set(false);
+    const started = Date.now();
+    await app.run();
+    await hung;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(9_000);
+    expect(texts(app)).toEqual(["done"]);
+    app.close();
+  }, 40_000);
+});

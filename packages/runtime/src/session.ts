@@ -51,6 +51,8 @@ interface RunRequest {
   trigger?: string | undefined;
 }
 
+/** A cancelled run that has not stopped after this long (ms) no longer holds back the next. */
+const abandonAfter = 10_000;
 /** Runs shorter than this (ms) never show "Running…". */
 const runningDelay = 40;
 /** How much data the page stopped showing a browser may keep (most recent first). */
@@ -220,6 +222,9 @@ export class Session {
   private keptBytes = 0;
   private deferred = new Set<string>();
   private pending: RunRequest | null = null;
+  /** The current run until it has thrown or finished, and the start waiting for that. */
+  private going: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
   private pendingTimer: ReturnType<typeof setImmediate> | null = null;
   private callbacks: (() => void)[] = [];
   private flushTimer: ReturnType<typeof setImmediate> | null = null;
@@ -370,19 +375,47 @@ export class Session {
     if (!this.pendingTimer) this.pendingTimer = setImmediate(() => this.startPending());
   }
 
-  /** Start the pending run now (also what `testApp().run()` uses). */
+  /**
+   * Start the pending run (also what `testApp().run()` uses); resolves when it is over. One run
+   * at a time: a run still going is cancelled, and the new one starts once it has thrown (at its
+   * next dash call or dash promise) or finished, so two runs never interleave their changes.
+   */
   startPending(): Promise<void> {
     if (this.pendingTimer) clearImmediate(this.pendingTimer);
     this.pendingTimer = null;
+    if (this.going) {
+      this.run?.cancel();
+      return (this.next ??= this.stopped(this.going).then(() => {
+        this.next = null;
+        return this.startPending();
+      }));
+    }
     const request = this.pending ?? {};
     this.pending = null;
     return this.start(request);
   }
 
+  /**
+   * When a cancelled run has stopped. One that ignores its cancellation for `abandonAfter` ms
+   * (awaiting a plain promise that does not settle) is left behind: it can no longer draw or touch
+   * `state`, and the session goes on without it.
+   */
+  private stopped(going: Promise<void>): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (this.going === going) this.going = null;
+        resolve();
+      }, abandonAfter);
+      void going.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   /** Run the script (or a fragment) now; resolves when this run is over. */
-  start(request: RunRequest = {}): Promise<void> {
+  private start(request: RunRequest): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.run?.cancel();
     const fragment = request.fragment ? this.fragments.get(request.fragment) : undefined;
     const run = new Run(this, request.trigger, fragment ? request.fragment : undefined);
     this.run = run;
@@ -396,7 +429,7 @@ export class Session {
     }, runningDelay);
     const callbacks = this.callbacks.splice(0);
     hooks.enter(this);
-    return current
+    const going: Promise<void> = current
       .run({ run, scope: run.scope }, async () => {
         let outcome: "done" | "error" | "interrupted" = "done";
         try {
@@ -414,7 +447,12 @@ export class Session {
         this.lastError = describeError(error);
         this.host.send({ t: "status", status: "error" });
         this.host.runEnded?.("error", (performance.now() - run.started) / 1000);
+      })
+      .then(() => {
+        if (this.going === going) this.going = null;
       });
+    this.going = going;
+    return going;
   }
 
   private settle(run: Run, error: unknown): "done" | "error" | "interrupted" {

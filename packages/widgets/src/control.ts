@@ -3,6 +3,7 @@
  */
 import type { User } from "@dash/runtime/auth/common.ts";
 import { current, currentRun, scopeOf } from "@dash/runtime/scope.ts";
+import type { Session } from "@dash/runtime/session.ts";
 
 /** The viewer, from the configured sign-in (`--auth`); `null` when there is none. */
 export type { User } from "@dash/runtime/auth/common.ts";
@@ -16,23 +17,29 @@ export type { User } from "@dash/runtime/auth/common.ts";
 export const state: Record<string, any> = new Proxy(
   {},
   {
-    get: (_, key) => (typeof key === "string" ? currentRun().session.state[key] : undefined),
+    get: (_, key) => (typeof key === "string" ? session().state[key] : undefined),
     set: (_, key, value) => {
-      if (typeof key === "string") currentRun().session.state[key] = value;
+      if (typeof key === "string") session().state[key] = value;
       return true;
     },
     deleteProperty: (_, key) => {
-      if (typeof key === "string") delete currentRun().session.state[key];
+      if (typeof key === "string") delete session().state[key];
       return true;
     },
-    has: (_, key) => typeof key === "string" && key in currentRun().session.state,
-    ownKeys: () => Reflect.ownKeys(currentRun().session.state),
+    has: (_, key) => typeof key === "string" && key in session().state,
+    ownKeys: () => Reflect.ownKeys(session().state),
     getOwnPropertyDescriptor: (_, key) =>
-      typeof key === "string" && key in currentRun().session.state
-        ? { value: currentRun().session.state[key], writable: true, enumerable: true, configurable: true }
-        : undefined,
+      typeof key === "string" && key in session().state ? { value: session().state[key], writable: true, enumerable: true, configurable: true } : undefined,
   },
 );
+
+/** The current run's session, once it is known that the run still goes: an interrupted run
+ * throws here rather than read or change what the run that replaced it uses. */
+function session(): Session {
+  const run = currentRun();
+  run.check();
+  return run.session;
+}
 
 /**
  * The URL's query parameters, two-way: `dash.query.state = "TX"` updates the address bar.
@@ -41,21 +48,19 @@ export const state: Record<string, any> = new Proxy(
 export const query: Record<string, string | undefined> = new Proxy(
   {},
   {
-    get: (_, key) => (typeof key === "string" ? currentRun().session.query[key] : undefined),
+    get: (_, key) => (typeof key === "string" ? session().query[key] : undefined),
     set: (_, key, value: unknown) => {
-      if (typeof key === "string") currentRun().session.setQuery(key, value === undefined || value === null ? undefined : String(value));
+      if (typeof key === "string") session().setQuery(key, value === undefined || value === null ? undefined : String(value));
       return true;
     },
     deleteProperty: (_, key) => {
-      if (typeof key === "string") currentRun().session.setQuery(key, undefined);
+      if (typeof key === "string") session().setQuery(key, undefined);
       return true;
     },
-    has: (_, key) => typeof key === "string" && key in currentRun().session.query,
-    ownKeys: () => Reflect.ownKeys(currentRun().session.query),
+    has: (_, key) => typeof key === "string" && key in session().query,
+    ownKeys: () => Reflect.ownKeys(session().query),
     getOwnPropertyDescriptor: (_, key) =>
-      typeof key === "string" && key in currentRun().session.query
-        ? { value: currentRun().session.query[key], writable: true, enumerable: true, configurable: true }
-        : undefined,
+      typeof key === "string" && key in session().query ? { value: session().query[key], writable: true, enumerable: true, configurable: true } : undefined,
   },
 );
 
