@@ -38,7 +38,7 @@ async function open(instance: number): Promise<{ change(code: string): Promise<n
     app,
   );
   session.attach(undefined);
-  await session.start({});
+  await session.startPending();
   return {
     async change(code) {
       const before = patches;

@@ -48,7 +48,7 @@ async function open(elements: number): Promise<Bench> {
     app,
   );
   session.attach(undefined);
-  await session.start({});
+  await session.startPending();
   const set = async (value: number): Promise<number> => {
     session.receive({ t: "set", id: "slider:N", value });
     await session.startPending();
