@@ -19,6 +19,8 @@ export interface ServedApp {
   /** Resident memory of the server process, MB. */
   rssMb(): number;
   stop(): Promise<void>;
+  /** Send a signal (SIGKILL: a crash; SIGTERM: a drain) and wait for the exit: its code and how long it took (ms). */
+  kill(signal: NodeJS.Signals): Promise<{ code: number; ms: number }>;
 }
 
 export async function serve(entry: string, args: string[] = [], env: Record<string, string> = {}): Promise<ServedApp> {
@@ -56,6 +58,12 @@ export async function serve(entry: string, args: string[] = [], env: Record<stri
       if (code !== null) return;
       child.kill("SIGTERM");
       await exited;
+    },
+    async kill(signal) {
+      const started = performance.now();
+      if (code === null) child.kill(signal);
+      await exited;
+      return { code: code ?? 0, ms: performance.now() - started };
     },
   };
 }

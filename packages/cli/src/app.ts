@@ -10,7 +10,9 @@ import { fileURLToPath } from "node:url";
 import { checkExposure, createAuth, type AuthConfig } from "@dash/runtime/auth/index.ts";
 import { buildScript, BuildError } from "@dash/runtime/build.ts";
 import { CacheCoordinator } from "@dash/runtime/cache.ts";
+import { drain } from "@dash/runtime/cluster/drain.ts";
 import { connectRedis, type RedisLink } from "@dash/runtime/cluster/redis.ts";
+import { RedisSnapshots } from "@dash/runtime/cluster/snapshots.ts";
 import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
 import { countPolls } from "@dash/runtime/metrics.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
@@ -47,6 +49,11 @@ export interface RunningApp extends RunningServer {
   hub: SourceHub;
   /** The link to the cluster's Redis, when `redisUrl` is set. */
   redis: RedisLink | null;
+  /**
+   * Drain (SIGTERM): `/healthz` → 503, snapshots written, sockets closed with 1012 so browsers
+   * resume elsewhere; resolves within `timeout` ms. Call `close()` after it.
+   */
+  drain(timeout: number): Promise<void>;
   /** Resolves when the first build is loaded and (in development) the file watcher is watching. */
   ready: Promise<void>;
   /** Rebuild now (what a file save does); resolves when browsers have been told. */
@@ -122,6 +129,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     appFolder: appFolderOf(options.entry),
     scriptTimeout: (options.scriptTimeout ?? 10) * 1000,
     sessionTtl: options.sessionTtl,
+    // With Redis, snapshots are shared: a browser resumes its session on any replica.
+    ...(redis ? { snapshots: new RedisSnapshots(redis, { ttl: options.sessionTtl, log }) } : {}),
     log,
     onRequest: async (sid, what, args) => {
       if (what === "cache") {
@@ -258,6 +267,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     hub,
     redis,
     reload,
+    drain: (timeout) => drain({ beginDrain: server.beginDrain, closeSockets: server.closeSockets, snapshots: host.snapshots }, timeout, log),
     ready: Promise.all([firstReload, watching]).then(() => undefined),
     async close() {
       await watcher?.close();

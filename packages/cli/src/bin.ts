@@ -24,6 +24,7 @@ Options:
   --workers <n>          script worker threads (env DASH_WORKERS; default 2)
   --allow-origin <url>   another origin allowed to open the WebSocket (repeatable)
   --redis-url <url>      Redis shared by the replicas of this app (env DASH_REDIS_URL)
+  --drain-timeout <s>    on SIGTERM, hand viewers to other replicas and exit within this (env DASH_DRAIN_TIMEOUT; default 10)
 
 Sign-in (docs/deploy.md; each flag's environment twin in brackets):
   --auth <mode>          none | header:NAME | iap | alb | oidc  [DASH_AUTH]
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
       "redis-url": { type: "string" },
       ...limitFlags,
       ...Object.fromEntries(Object.keys(authFlags).map((flag) => [flag, { type: "string" as const }])),
+      "drain-timeout": { type: "string" },
       "no-open": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -82,6 +84,9 @@ async function main(): Promise<void> {
   if (!entry) throw new Error(`Which script? e.g. npx dash ${command} app.ts`);
   const env = process.env;
   const production = command === "serve";
+  const drainTimeout = Number(values["drain-timeout"] ?? env.DASH_DRAIN_TIMEOUT ?? 10);
+  if (!Number.isFinite(drainTimeout) || drainTimeout < 0)
+    throw new Error(`--drain-timeout takes seconds (e.g. 10), not "${values["drain-timeout"] ?? env.DASH_DRAIN_TIMEOUT}".`);
   const app = await startApp({
     entry,
     port: Number(values.port ?? env.DASH_PORT ?? 8501),
@@ -99,8 +104,19 @@ async function main(): Promise<void> {
   const stop = (): void => {
     void app.close().then(() => process.exit(0));
   };
+  let draining = false;
+  // SIGTERM (a rolling deploy, a scale-down): hand the viewers over, then exit, within the timeout.
+  const drainAndStop = (): void => {
+    if (draining) return;
+    draining = true;
+    setTimeout(() => process.exit(0), drainTimeout * 1000).unref();
+    void app
+      .drain(drainTimeout * 1000)
+      .then(() => app.close())
+      .then(() => process.exit(0));
+  };
   process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  process.on("SIGTERM", drainAndStop);
 }
 
 main().catch((error: unknown) => {

@@ -8,18 +8,23 @@
  * terminates that worker (milliseconds), starts a fresh one, and reopens its sessions there from
  * their last snapshots (widget values, `state`, query). The runaway session is told why; the
  * others rerun and carry on. Sessions on the other workers never notice.
+ *
+ * The snapshots live in a `SnapshotStore` (`cluster/snapshots.ts`): with Redis, a browser that
+ * reconnects to another replica resumes its session there from the same snapshot.
  */
 import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { metrics, recordRun } from "./metrics.ts";
 import { sameUser, type User } from "./auth/common.ts";
 import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
-import type { Snapshot } from "./session.ts";
+import { LocalSnapshots, type SnapshotStore } from "./cluster/snapshots.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker.ts";
 
 export interface Client {
   sendText(text: string): void;
   sendBinary(frame: Uint8Array): void;
+  /** Close the socket (a session taken over elsewhere; a drain). */
+  close?(code: number, reason: string): void;
   /** Hold what is sent until the end of this turn, then write it to the socket at once. */
   hold?(): void;
 }
@@ -39,6 +44,8 @@ export interface HostOptions {
   scriptTimeout?: number;
   /** How long a disconnected session is kept for a reconnect (ms, default 10 min). */
   sessionTtl?: number;
+  /** Where session snapshots are kept (default: this process only). */
+  snapshots?: SnapshotStore;
   /** Requests from scripts that the main thread answers (connector data). */
   onRequest?: (sid: string, what: string, args: unknown) => Promise<unknown>;
   /** A run finished and read these sources. */
@@ -76,7 +83,6 @@ interface SessionRecord {
   slot: number;
   worker: WorkerHandle;
   client: Client | null;
-  snapshot: Snapshot | null;
   expiry: ReturnType<typeof setTimeout> | null;
   hidden: boolean;
   /** The signed-in viewer the session belongs to (`null` without `--auth`): only they resume it. */
@@ -95,6 +101,11 @@ export interface Hello {
 /** A worker holds no fetcher for a poll key (none of its sessions reads it any more). */
 class MissingFetcher extends Error {}
 
+/** Whom a snapshot belongs to: the signed-in user's stable id and email, "" without sign-in. */
+export function userKey(user: User | null): string {
+  return user ? `${user.sub}\n${user.email.toLowerCase()}` : "";
+}
+
 export class ScriptHost {
   private readonly workers: WorkerHandle[] = [];
   private readonly sessions = new Map<string, SessionRecord>();
@@ -105,11 +116,14 @@ export class ScriptHost {
   private readonly watchdog: ReturnType<typeof setInterval>;
   private readonly timeout: number;
   private closed = false;
+  readonly snapshots: SnapshotStore;
   /** Number of workers killed by the watchdog (for /metrics). */
   killed = 0;
 
   constructor(private readonly options: HostOptions) {
     this.timeout = options.scriptTimeout ?? 10_000;
+    this.snapshots = options.snapshots ?? new LocalSnapshots();
+    this.snapshots.onTaken((sid) => this.taken(sid));
     // The first worker starts at once; the others a second after it is ready, so that on 2 cores
     // they do not compete with it (and with the first build and run) for the first paint.
     const first = this.spawn();
@@ -196,7 +210,7 @@ export class ScriptHost {
         return;
       case "snapshot": {
         const record = this.sessions.get(message.sid);
-        if (record) record.snapshot = message.snapshot;
+        if (record) this.snapshots.save(message.sid, message.bytes, userKey(record.user));
         return;
       }
       case "runFinished":
@@ -268,32 +282,61 @@ export class ScriptHost {
   }
 
   /**
-   * A browser said hello: resume its session if we still have it (and it is this viewer's),
-   * else start one. Another user's session id starts a new session, with nothing of the other's.
+   * A browser said hello: resume its session if we still have it (and it is this viewer's), or
+   * take it over from another replica (with Redis), else start one. Another user's session id
+   * starts a new session, with nothing of the other's (the snapshot store checks `userKey`).
    */
   async connect(client: Client, hello: Hello, user: User | null = null): Promise<string> {
-    const existing = hello.session ? this.sessions.get(hello.session) : undefined;
+    const wanted = hello.session;
+    const existing = wanted ? this.sessions.get(wanted) : undefined;
     if (existing && !existing.client && sameUser(existing.user, user)) {
-      if (existing.expiry) clearTimeout(existing.expiry);
-      existing.expiry = null;
-      existing.client = client;
-      existing.hidden = hello.hidden ?? false;
-      if (!existing.hidden) this.options.onVisibility?.(existing.sid, false);
-      client.sendText(JSON.stringify(this.helloMessage(existing, true)));
-      this.post(existing.worker, { t: "attach", sid: existing.sid, version: hello.version });
-      return existing.sid;
+      // Another replica may have taken it over while its viewer was away: then ours is stale.
+      if (!(await this.snapshots.owns(existing.sid))) this.taken(existing.sid);
+      else if (!existing.client && this.sessions.get(existing.sid) === existing) {
+        if (existing.expiry) clearTimeout(existing.expiry);
+        existing.expiry = null;
+        existing.client = client;
+        existing.hidden = hello.hidden ?? false;
+        if (!existing.hidden) this.options.onVisibility?.(existing.sid, false);
+        this.snapshots.viewer(existing.sid, true);
+        client.sendText(JSON.stringify(this.helloMessage(existing, true)));
+        this.post(existing.worker, { t: "attach", sid: existing.sid, version: hello.version });
+        return existing.sid;
+      }
     }
-    const sid = randomBytes(12).toString("base64url");
+    if (wanted && !this.sessions.has(wanted)) {
+      const restore = await this.snapshots.claim(wanted, userKey(user));
+      if (restore && !this.sessions.has(wanted)) return this.open(client, hello, user, wanted, restore);
+    }
+    return this.open(client, hello, user, randomBytes(12).toString("base64url"), null);
+  }
+
+  private async open(client: Client, hello: Hello, user: User | null, sid: string, restore: Uint8Array | null): Promise<string> {
     const worker = this.leastLoaded();
     await worker.ready;
-    const record: SessionRecord = { sid, slot: this.nextSlot++, worker, client, snapshot: null, expiry: null, hidden: hello.hidden ?? false, user };
+    const record: SessionRecord = { sid, slot: this.nextSlot++, worker, client, expiry: null, hidden: hello.hidden ?? false, user };
     this.sessions.set(sid, record);
     metrics.sessions.inc();
     this.slots.set(record.slot, sid);
     worker.sessions.add(sid);
-    client.sendText(JSON.stringify(this.helloMessage(record, false)));
-    this.post(worker, { t: "open", sid, slot: record.slot, query: hello.query, page: hello.page, widgets: hello.widgets, hidden: record.hidden, user });
+    this.snapshots.viewer(sid, true);
+    client.sendText(JSON.stringify(this.helloMessage(record, restore !== null)));
+    const open: ToWorker = { t: "open", sid, slot: record.slot, query: hello.query, page: hello.page, widgets: hello.widgets, hidden: record.hidden, user };
+    if (restore) {
+      this.snapshots.save(sid, restore, userKey(user));
+      Object.assign(open, { restore, resume: true });
+    }
+    this.post(worker, open);
     return sid;
+  }
+
+  /** Another replica took this session over: close our copy (and a socket still on it). */
+  private taken(sid: string): void {
+    const record = this.sessions.get(sid);
+    if (!record) return;
+    const client = record.client;
+    this.closeSession(sid);
+    client?.close?.(4001, "session moved to another server");
   }
 
   private helloMessage({ sid, user }: SessionRecord, resumed: boolean): ServerMessage {
@@ -351,6 +394,7 @@ export class ScriptHost {
     const record = this.sessions.get(sid);
     if (!record || record.client !== client) return;
     record.client = null;
+    this.snapshots.viewer(sid, false);
     this.post(record.worker, { t: "detach", sid });
     this.options.onVisibility?.(sid, true); // nobody sees it: its sources need not poll for it
     record.expiry = setTimeout(() => this.closeSession(sid), this.options.sessionTtl ?? 10 * 60_000);
@@ -373,6 +417,7 @@ export class ScriptHost {
     const record = this.sessions.get(sid);
     if (!record) return;
     this.sessions.delete(sid);
+    this.snapshots.forget(sid);
     metrics.sessions.dec();
     this.slots.delete(record.slot);
     record.worker.sessions.delete(sid);
@@ -421,7 +466,8 @@ export class ScriptHost {
         fresh.sessions.add(sid);
         const quiet = sid === culprit;
         const open: ToWorker = { t: "open", sid, slot: record.slot, quiet, hidden: record.hidden, user: record.user };
-        if (record.snapshot) open.restore = record.snapshot;
+        const restore = this.snapshots.get(sid);
+        if (restore) open.restore = restore;
         this.post(fresh, open);
         if (!record.client) this.post(fresh, { t: "detach", sid });
         if (quiet) {
@@ -440,6 +486,7 @@ export class ScriptHost {
     if (!this.closed) metrics.sessions.dec(this.sessions.size);
     this.closed = true;
     clearInterval(this.watchdog);
+    this.snapshots.close();
     for (const record of this.sessions.values()) if (record.expiry) clearTimeout(record.expiry);
     await Promise.all(
       this.workers.map((handle) => {

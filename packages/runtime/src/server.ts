@@ -42,6 +42,10 @@ export interface ServerOptions {
 export interface RunningServer {
   url: string;
   port: number;
+  /** Start draining: `/healthz` answers 503 and new WebSocket upgrades are refused (503). */
+  beginDrain(): void;
+  /** Close every WebSocket with this code (1012 "service restart" on a drain): the browsers reconnect elsewhere. */
+  closeSockets(code: number, reason: string): void;
   close(): Promise<void>;
 }
 
@@ -145,7 +149,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return;
     }
     if (url.pathname === "/healthz") {
-      res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+      res.writeHead(draining ? 503 : 200, { "content-type": "text/plain" }).end(draining ? "draining\n" : "ok\n");
       return;
     }
     if (url.pathname === "/metrics") {
@@ -189,6 +193,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
   const respond = guardRequests(handle);
   const server = http.createServer(options.auth ? guardRequests((req, res) => options.auth!.http(req, res, () => respond(req, res))) : respond);
+  let draining = false;
 
   const limits = options.limits ?? defaultLimits;
   const addressSessions = new AddressSessions(limits.sessionsPerAddress, options.host);
@@ -201,6 +206,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!originAllowed(req.headers.origin, req.headers.host, options.allowedOrigins)) {
       metrics.refused.inc({ reason: "origin" });
       socket.write("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      socket.destroy();
+      return;
+    }
+    if (draining) {
+      socket.write("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       socket.destroy();
       return;
     }
@@ -224,6 +234,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const client: Client = {
       sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
       sendBinary: (frame) => ws.readyState === ws.OPEN && ws.send(frame),
+      close: (code, reason) => ws.close(code, reason),
       hold: () => {
         if (!(socket instanceof Socket)) return;
         socket.cork();
@@ -322,6 +333,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`,
     port,
+    beginDrain() {
+      draining = true;
+    },
+    closeSockets(code, reason) {
+      for (const ws of wss.clients) ws.close(code, reason);
+    },
     async close() {
       clearInterval(keepalive);
       for (const ws of wss.clients) ws.terminate();

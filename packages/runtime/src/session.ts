@@ -544,11 +544,12 @@ export class Session {
     if (spec.trigger) {
       value = (run.trigger === id) as T;
     } else {
-      if (spec.key !== undefined && spec.key in this.state && this.state[spec.key] !== this.widgets.get(id)) {
+      // What the browser shows comes first: after a move to another replica it may be newer than the snapshot.
+      if (id in this.wireWidgets) value = spec.parse(this.wireWidgets[id]!);
+      if (value === undefined && spec.key !== undefined && spec.key in this.state && this.state[spec.key] !== this.widgets.get(id)) {
         value = spec.coerce(this.state[spec.key]);
       }
       if (value === undefined && this.widgets.has(id)) value = spec.coerce(this.widgets.get(id));
-      if (value === undefined && id in this.wireWidgets) value = spec.parse(this.wireWidgets[id]!);
       if (value === undefined && spec.query && this.query[spec.query] !== undefined) {
         value = spec.fromQuery?.(this.query[spec.query]!);
         if (value === undefined)

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
 import { Session, hooks, type App, type Script, type Snapshot } from "./session.ts";
 import { describeError } from "./errors.ts";
+import { decodeSnapshot, encodeSnapshot, sameBytes, snapshotWarning } from "./cluster/snapshot-codec.ts";
 import { cacheCounts } from "./cache.ts";
 import type { RunReport } from "./metrics.ts";
 import { current } from "./scope.ts";
@@ -25,9 +26,12 @@ export type ToWorker =
       query?: Record<string, string>;
       page?: string;
       widgets?: Record<string, Json>;
-      restore?: Snapshot;
+      /** The session's last snapshot (`snapshot-codec.ts` bytes). */
+      restore?: Uint8Array;
       /** Restore without running or redrawing (the viewer keeps the page they have). */
       quiet?: boolean;
+      /** A viewer reconnected from another replica: run first, then send them the whole page. */
+      resume?: boolean;
       hidden?: boolean;
       /** The signed-in viewer (`dash.user`). */
       user?: User | null;
@@ -49,7 +53,8 @@ export type FromWorker =
   | { t: "loaded"; error: ErrorInfo | null }
   | { t: "send"; sid: string; text: string; kind: ServerMessage["t"] }
   | { t: "binary"; sid: string; frame: Uint8Array }
-  | { t: "snapshot"; sid: string; snapshot: Snapshot | null }
+  /** The session's snapshot changed (after a finished run): `snapshot-codec.ts` bytes. */
+  | { t: "snapshot"; sid: string; bytes: Uint8Array }
   | { t: "request"; id: number; sid: string; what: string; args: unknown }
   | { t: "runFinished"; sid: string; sources: string[] }
   /** A run ended (for /metrics), with the `cache()` calls since the last report. */
@@ -77,6 +82,11 @@ export function serveWorker(): void {
   setInterval(() => Atomics.add(beat, 0, 1), 50).unref();
 
   const sessions = new Map<string, Session>();
+  /** The last snapshot posted per session, and the last warning about one. */
+  const lastSnapshot = new Map<string, Uint8Array>();
+  const warned = new Map<string, string>();
+  /** Sessions taken over from another replica, waiting for their first run before the page is sent. */
+  const resuming = new Set<string>();
   const slots = new WeakMap<Session, number>();
   hooks.enter = (session) => Atomics.store(beat, 1, slots.get(session) ?? 0);
 
@@ -118,16 +128,17 @@ export function serveWorker(): void {
       post({ t: "binary", sid, frame: copy }, [copy.buffer as ArrayBuffer]);
     },
     snapshot(snapshot: Snapshot): void {
-      // Posted at once (after what is waiting), so that a snapshot that cannot be cloned fails here.
-      flushPosts();
-      try {
-        port.postMessage({ t: "snapshot", sid, snapshot } satisfies FromWorker);
-      } catch {
-        // State holding functions or class instances cannot be cloned: keep widgets at least.
-        port.postMessage({ t: "snapshot", sid, snapshot: { ...snapshot, state: {} } } satisfies FromWorker);
-      }
+      // Only a changed snapshot leaves the worker: a rerun that changes nothing costs no write.
+      const encoded = encodeSnapshot(snapshot);
+      const warning = snapshotWarning(encoded);
+      if (warning && warned.get(sid) !== warning) post({ t: "send", sid, text: JSON.stringify({ t: "warning", message: warning }), kind: "warning" });
+      if (warning) warned.set(sid, warning);
+      if (!encoded || sameBytes(lastSnapshot.get(sid), encoded.bytes)) return;
+      lastSnapshot.set(sid, encoded.bytes);
+      post({ t: "snapshot", sid, bytes: encoded.bytes });
     },
     runFinished(run: { extra: Map<string, unknown>; fragment: string | undefined }): void {
+      if (resuming.delete(sid)) sessions.get(sid)?.resume(undefined);
       if (run.fragment) return; // a fragment's run reads only part of what the script reads
       const sources = run.extra.get("sources");
       post({ t: "runFinished", sid, sources: sources instanceof Set ? [...sources] : [] });
@@ -209,13 +220,21 @@ export function serveWorker(): void {
           query: message.query,
           page: message.page,
           widgets: message.widgets,
-          restore: message.restore,
+          restore: message.restore && decodeSnapshot(message.restore),
           user: message.user ?? null,
         });
         session.hidden = message.hidden ?? false;
         slots.set(session, message.slot);
         sessions.set(message.sid, session);
+        if (message.restore) lastSnapshot.set(message.sid, message.restore);
         if (message.quiet) return;
+        if (message.resume) {
+          // The viewer still shows the page they had: they get the new one whole once it has run.
+          session.detach();
+          resuming.add(message.sid);
+          session.request({});
+          return;
+        }
         session.attach(undefined);
         session.request({});
         return;
@@ -236,7 +255,9 @@ export function serveWorker(): void {
         const session = sessions.get(message.sid);
         session?.dispose();
         sessions.delete(message.sid);
-        post({ t: "snapshot", sid: message.sid, snapshot: null });
+        lastSnapshot.delete(message.sid);
+        warned.delete(message.sid);
+        resuming.delete(message.sid);
         return;
       }
       case "fetch":

@@ -73,10 +73,13 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
   let attempts = 0;
   let hadSession = false;
   const queue: string[] = [];
+  /** Values the viewer set since the last finished run: if the server dies before it ran them, the next one gets them. */
+  const edits = new Map<string, Json>();
   const dash: Dash = {
     store,
     uploadErrors: new Map(),
     send(message: ClientMessage): void {
+      if (message.t === "set") edits.set(message.id, message.value);
       const text = JSON.stringify(message);
       if (socket?.readyState === WebSocket.OPEN && ui.connection === "connected") socket.send(text);
       else if (message.t !== "ping") queue.push(text);
@@ -95,7 +98,7 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
     for (const node of store.nodes.values()) {
       const { id, value } = node.props;
       if (typeof id === "string" && value !== undefined && node.type !== "button" && node.type !== "downloadButton" && node.type !== "fileUploader")
-        values[id] = value;
+        values[id] = edits.has(id) ? edits.get(id)! : value;
     }
     return values;
   };
@@ -130,6 +133,7 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
         return;
       case "status":
         if (message.status !== "running") finished++;
+        if (message.status === "idle") edits.clear();
         setUi({ running: message.status === "running", ...(message.status === "idle" ? { scriptError: null } : {}) });
         // After the frame that shows the run's update (replaceState takes the page a few ms).
         if (message.status === "idle") requestAnimationFrame(() => setTimeout(updateUrl, 0));
@@ -203,7 +207,11 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
       if ((event.code === 1008 || event.code === 1009) && !ui.toasts.some((t) => t.message === said)) toast(said, "warning");
       setUi({ connection: "reconnecting", running: false });
       if (!opened) void signInAgainIfRefused();
-      const delay = Math.min(5000, 200 * 2 ** attempts++) * (0.75 + Math.random() * 0.5);
+      // 1012: the server is draining (a deploy): another one takes the session over, so come back
+      // at once, spread over half a second so that its viewers do not all arrive together.
+      // 4001: the session moved to another tab or server: start afresh, with the values shown.
+      if (event.code === 4001) sessionStorage.removeItem(sessionKey);
+      const delay = event.code === 1012 || event.code === 4001 ? Math.random() * 500 : Math.min(5000, 200 * 2 ** attempts++) * (0.75 + Math.random() * 0.5);
       setTimeout(connect, delay);
     };
   };
