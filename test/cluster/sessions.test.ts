@@ -92,15 +92,29 @@ test("a viewer whose replica is killed resumes on another with widgets and state
   again.close();
 }, 60_000);
 
-test("another user's session id starts a new session", async () => {
-  // (the binding itself is in the store: see snapshots.test.ts; here, an unknown id is a new session)
-  const [a] = apps.filter((app) => app.exitCode() === null);
-  const v = await viewer(a!.url, { session: "not-a-session-anyone-has" });
+test("with --auth, a session resumes on another replica only for its own user", async () => {
+  const auth = ["--auth", "header:X-Forwarded-Email"];
+  const [a, b] = await Promise.all([replica(auth), replica(auth)]);
+  const ada = { "x-forwarded-email": "ada@example.com" };
+  const v = await Viewer.open(a.url, {}, ada);
+  viewers.push(v);
   await v.shows("clicks=0");
-  expect(v.session).not.toBe("not-a-session-anyone-has");
-  expect(v.resumed).toBe(false);
+  v.send({ t: "click", id: "button:Add" });
+  await v.shows("clicks=1");
+  await expect.poll(async () => (await stored(v.session))?.state.clicks, { timeout: 5000 }).toBe(1);
   v.close();
-});
+  const eve = await v.reconnect(b.url, { "x-forwarded-email": "eve@example.com" });
+  viewers.push(eve);
+  await eve.shows("clicks=0");
+  expect(eve.session).not.toBe(v.session);
+  expect(eve.resumed).toBe(false);
+  eve.close();
+  const back = await v.reconnect(b.url, ada);
+  viewers.push(back);
+  await back.shows("clicks=1");
+  expect(back.session).toBe(v.session);
+  back.close();
+}, 30_000);
 
 test("a rerun that changes nothing costs no Redis round trip; a changed one costs one write", async () => {
   const [a] = apps.filter((app) => app.exitCode() === null);

@@ -35,9 +35,9 @@ export class Viewer {
   }
 
   /** Open a socket to a dash server (or a balancer in front) and say hello. */
-  static open(url: string, hello: Omit<Extract<ClientMessage, { t: "hello" }>, "t"> = {}): Promise<Viewer> {
+  static open(url: string, hello: Omit<Extract<ClientMessage, { t: "hello" }>, "t"> = {}, headers: Record<string, string> = {}): Promise<Viewer> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${url.replace(/^http/, "ws")}/_dash/ws`, { origin: url, perMessageDeflate: false });
+      const ws = new WebSocket(`${url.replace(/^http/, "ws")}/_dash/ws`, { origin: url, perMessageDeflate: false, headers });
       const viewer = new Viewer(ws);
       ws.once("open", () => {
         ws.send(JSON.stringify({ t: "hello", query: {}, ...hello }));
@@ -48,8 +48,8 @@ export class Viewer {
   }
 
   /** Come back on another server, as the browser does after a dropped socket. */
-  reconnect(url: string): Promise<Viewer> {
-    return Viewer.open(url, { session: this.session, version: this.store.version, widgets: this.widgets() });
+  reconnect(url: string, headers?: Record<string, string>): Promise<Viewer> {
+    return Viewer.open(url, { session: this.session, version: this.store.version, widgets: this.widgets() }, headers);
   }
 
   private changed(): void {
