@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkExposure, createAuth, type AuthConfig } from "@dash/runtime/auth/index.ts";
-import { buildScript, BuildError } from "@dash/runtime/build.ts";
+import { staticAssets } from "@dash/runtime/assets.ts";
 import { CacheCoordinator } from "@dash/runtime/cache.ts";
 import { drain } from "@dash/runtime/cluster/drain.ts";
 import { connectRedis, type RedisLink } from "@dash/runtime/cluster/redis.ts";
@@ -20,6 +20,7 @@ import type { EdgeLimits } from "@dash/runtime/edge/limits.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
 import { replyOf, SourceHub, type LiveValue, type SourceSpec } from "@dash/runtime/sources/hub.ts";
 import type { Fetched } from "@dash/runtime/sources/poller.ts";
+import type { Built } from "./built.ts";
 
 export interface AppOptions {
   /** A script, or a folder of scripts (a multi-page app). */
@@ -36,6 +37,8 @@ export interface AppOptions {
   allowedOrigins?: string[];
   /** What one viewer may cost (message sizes, rate, sessions per address, uploads); defaults otherwise. */
   limits?: EdgeLimits;
+  /** A `dash build` output to serve as it is (nothing is compiled; `entry` only names it). */
+  built?: Built;
   /** Redis shared by the replicas of this app (`DASH_REDIS_URL`); without it, one process. */
   redisUrl?: string;
   /** Sign-in (`--auth` and its flags); without it, anyone who reaches the port may view. */
@@ -63,7 +66,7 @@ export interface RunningApp extends RunningServer {
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Where the built worker and browser client are (next to this file once built). */
-function distDir(): string {
+export function distDir(): string {
   for (const dir of [here, path.resolve(here, "../dist")]) if (existsSync(path.join(dir, "worker.js"))) return dir;
   throw new Error("dash is not built: run `npm install` (or `npm run build`) in the dash repository first.");
 }
@@ -106,6 +109,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const dist = distDir();
   if (options.production) checkExposure(options.host ?? "127.0.0.1", options.auth);
   const auth = options.auth ? createAuth(options.auth, log) : null;
+  // esbuild loads while the rest starts; a `dash build` output needs none of it.
+  const compiler = options.built ? null : import("@dash/runtime/build.ts");
   const redis = options.redisUrl ? await connectRedis({ url: options.redisUrl, app: path.basename(options.entry).replace(/\.[cm]?[jt]sx?$/, ""), log }) : null;
   // Live sources are polled here, once for the whole process; changed data reruns its readers.
   // The new state travels with the reruns, so they need not ask for it (see live.ts).
@@ -182,9 +187,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let watched = new Set<string>();
 
   const reload = async (): Promise<ErrorInfo | null> => {
+    if (options.built) return host.load(options.built.pages, options.built.defaultPage);
     const found = findPages(options.entry);
     const built: PageSpec[] = [];
     const inputs = new Set<string>();
+    const { buildScript, BuildError } = await compiler!;
     try {
       for (const page of found.pages) {
         const result = await buildScript(page.source);
@@ -214,7 +221,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const firstReload = reload();
   const serverStarting = startServer({
     host,
-    clientDir: path.join(dist, "client"),
+    clientDir: options.built?.staticDir ?? path.join(dist, "client"),
+    ...(options.built ? { statics: staticAssets(options.built.staticDir, options.built.entries, options.built.assetUrl) } : {}),
     port: options.port ?? 8501,
     hostname: options.host ?? "127.0.0.1",
     production: options.production ?? false,

@@ -4,6 +4,8 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import nodeModule from "node:module";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 // Node 22+ caches compiled code between starts (a faster `dash run`); Node 20 has no such cache.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
@@ -11,10 +13,12 @@ import { parseArgs } from "node:util";
 import { limitFlags, limitsFrom, limitUsage } from "@dash/runtime/edge/limits.ts";
 import { authConfigFrom, authFlags } from "@dash/runtime/auth/index.ts";
 import { startApp } from "./app.ts";
+import { findBuilt, readBuilt } from "./built.ts";
 
 const usage = `Usage:
   npx dash run <app.ts | folder/> [--port 8501] [--host 127.0.0.1] [--no-open]
-  npx dash serve <app.ts | folder/> [--port 8501] [--host 127.0.0.1]
+  npx dash serve <app.ts | folder/ | dist/> [--port 8501] [--host 127.0.0.1]
+  npx dash build <app.ts | folder/> [--out dist/] [--asset-url https://cdn.example.com/app/]
   npx dash new <app.ts>
 
 Options:
@@ -25,6 +29,9 @@ Options:
   --allow-origin <url>   another origin allowed to open the WebSocket (repeatable)
   --redis-url <url>      Redis shared by the replicas of this app (env DASH_REDIS_URL)
   --drain-timeout <s>    on SIGTERM, hand viewers to other replicas and exit within this (env DASH_DRAIN_TIMEOUT; default 10)
+  --out <dir>            build: the folder to write (env DASH_OUT; default dist)
+  --asset-url <url>      build, serve: load the page's files from this URL, a CDN or bucket
+                         holding dist/static/ (env DASH_ASSET_URL)
 
 Sign-in (docs/deploy.md; each flag's environment twin in brackets):
   --auth <mode>          none | header:NAME | iap | alb | oidc  [DASH_AUTH]
@@ -64,6 +71,8 @@ async function main(): Promise<void> {
       ...limitFlags,
       ...Object.fromEntries(Object.keys(authFlags).map((flag) => [flag, { type: "string" as const }])),
       "drain-timeout": { type: "string" },
+      out: { type: "string" },
+      "asset-url": { type: "string" },
       "no-open": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -80,15 +89,30 @@ async function main(): Promise<void> {
     console.log(`Wrote ${file}. Run it with: npx dash run ${file}`);
     return;
   }
-  if (command !== "run" && command !== "serve") throw new Error(`Unknown command "${command}".\n\n${usage}`);
+  if (command !== "run" && command !== "serve" && command !== "build") throw new Error(`Unknown command "${command}".\n\n${usage}`);
   if (!entry) throw new Error(`Which script? e.g. npx dash ${command} app.ts`);
   const env = process.env;
+  const assetUrl = values["asset-url"] ?? env.DASH_ASSET_URL;
+  if (command === "build") {
+    const out = values.out ?? env.DASH_OUT ?? "dist";
+    const { buildApp } = await import("./bundle.ts");
+    await buildApp({ entry, out, assetUrl, log: (line) => console.log(line) });
+    console.log(`  Serve it with: npx dash serve ${out}  (or: node ${path.join(out, "server/main.js")})`);
+    return;
+  }
   const production = command === "serve";
   const drainTimeout = Number(values["drain-timeout"] ?? env.DASH_DRAIN_TIMEOUT ?? 10);
   if (!Number.isFinite(drainTimeout) || drainTimeout < 0)
     throw new Error(`--drain-timeout takes seconds (e.g. 10), not "${values["drain-timeout"] ?? env.DASH_DRAIN_TIMEOUT}".`);
+  // A `dash build` output runs on the dash it was built with (its own copy of this file).
+  const built = production ? findBuilt(entry) : null;
+  if (built && path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..") !== built) {
+    await import(pathToFileURL(path.join(built, "main.js")).href);
+    return;
+  }
   const app = await startApp({
     entry,
+    ...(built ? { built: readBuilt(built, assetUrl) } : {}),
     port: Number(values.port ?? env.DASH_PORT ?? 8501),
     host: values.host ?? env.DASH_HOST ?? "127.0.0.1",
     watch: !production,

@@ -42,14 +42,26 @@ process.once("exit", () => rmSync(outDir, { recursive: true, force: true }));
 let buildCount = 0;
 const entryNamespace = "dash-entry";
 
+/**
+ * For `dash build`: a bundle that runs on another machine. Packages are bundled in (not imported
+ * from this machine's node_modules), and `apache-arrow` is imported from `arrow` (the built
+ * server's own Arrow, relative to `file`).
+ */
+export interface PortableBuild {
+  /** Where the bundle goes. */
+  file: string;
+  /** The import specifier of the server's Arrow, e.g. `../dash/arrow.js`. */
+  arrow: string;
+}
+
 /** Bundle a script. Throws `BuildError` with file and line on a syntax error. */
-export async function buildScript(entry: string): Promise<BuildResult> {
+export async function buildScript(entry: string, portable?: PortableBuild): Promise<BuildResult> {
   const started = performance.now();
   const absolute = path.resolve(entry);
   await init;
   // The bundle's own path, given to esbuild so that the inline source map's `sources` are relative
   // to where the bundle is written (stacks then name the author's real files, not temp paths).
-  const file = path.join(outDir, `${path.basename(absolute).replace(/\W/g, "_")}-${++buildCount}.mjs`);
+  const file = portable?.file ?? path.join(outDir, `${path.basename(absolute).replace(/\W/g, "_")}-${++buildCount}.mjs`);
   let result: esbuild.BuildResult<{ metafile: true; write: false }>;
   try {
     result = await esbuild.build({
@@ -64,12 +76,14 @@ export async function buildScript(entry: string): Promise<BuildResult> {
       sourcesContent: true,
       metafile: true,
       logLevel: "silent",
-      plugins: [scriptPlugin(absolute)],
+      plugins: [scriptPlugin(absolute, portable?.arrow)],
+      // Bundled CommonJS packages call require(): give them Node's.
+      ...(portable ? { banner: { js: "import { createRequire as __dashRequire } from 'node:module'; const require = __dashRequire(import.meta.url);" } } : {}),
     });
   } catch (error) {
     throw new BuildError(buildErrorInfo(error));
   }
-  await mkdir(outDir, { recursive: true });
+  await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, result.outputFiles[0]!.contents);
   const inputs = Object.keys(result.metafile.inputs)
     .filter((input) => !input.startsWith(entryNamespace) && !input.includes("node_modules"))
@@ -93,7 +107,8 @@ function buildErrorInfo(error: unknown): ErrorInfo {
   return info;
 }
 
-function scriptPlugin(entry: string): esbuild.Plugin {
+/** `portableArrow`: bundle packages in, and import Arrow from there (see `PortableBuild`). */
+function scriptPlugin(entry: string, portableArrow?: string): esbuild.Plugin {
   return {
     name: "dash-script",
     setup(build) {
@@ -107,6 +122,7 @@ function scriptPlugin(entry: string): esbuild.Plugin {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === "inner" || args.path.startsWith("node:")) return undefined;
         if (isBuiltin(args.path)) return { path: args.path, external: true };
+        if (portableArrow) return args.path === "apache-arrow" ? { path: portableArrow, external: true } : undefined;
         // Built dash bundles Arrow: scripts must use that same Arrow (one Table class).
         if (args.path === "apache-arrow" && bundledArrow) return { path: bundledArrow, external: true };
         const resolved = await build.resolve(args.path, {

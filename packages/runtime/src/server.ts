@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import type { Auth, User } from "./auth/index.ts";
 import type { Client, ScriptHost } from "./host.ts";
 import { metrics, scrape, trackSocket } from "./metrics.ts";
+import type { EntryNames, StaticAssets } from "./assets.ts";
 import type { ServerMessage } from "./protocol.ts";
 import { guardRequests, guardUpgrades } from "./edge/guard.ts";
 import { defaultLimits, type EdgeLimits } from "./edge/limits.ts";
@@ -23,6 +24,8 @@ export interface ServerOptions {
   host: ScriptHost;
   /** Folder holding the built browser client (`client.js`, `client.css`). */
   clientDir: string;
+  /** A `dash build`'s hashed, precompressed client (then `clientDir` is not read for the page). */
+  statics?: StaticAssets;
   port?: number;
   hostname?: string;
   /** Extra origins allowed to open the WebSocket (the page's own origin always is). */
@@ -72,7 +75,7 @@ function gzipped(asset: Asset): Buffer {
   return (asset.gzip ??= gzipSync(asset.body));
 }
 
-function shell(version: string): string {
+function shell(urls: EntryNames): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -80,9 +83,9 @@ function shell(version: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>dash</title>
-<link rel="stylesheet" href="/_dash/client.css?v=${version}">
-<script type="module" src="/_dash/client.js?v=${version}"></script>
-<link rel="modulepreload" href="/_dash/markdown.js">
+<link rel="stylesheet" href="${urls.css}">
+<script type="module" src="${urls.js}"></script>
+<link rel="modulepreload" href="${urls.markdown}">
 </head>
 <body><div id="app"></div></body>
 </html>`;
@@ -134,9 +137,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   };
   listAssets();
+  const statics = options.statics;
   loadAssets("/_dash/client.js");
-  const version = assets.get("/_dash/client.js")!.etag.slice(1, 9);
-  const page = shell(version);
+  const version = statics ? "" : assets.get("/_dash/client.js")!.etag.slice(1, 9);
+  const page = shell(statics?.urls ?? { css: `/_dash/client.css?v=${version}`, js: `/_dash/client.js?v=${version}`, markdown: "/_dash/markdown.js" });
+  const assetOrigin = statics?.origin ? ` ${statics.origin}` : "";
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = targetUrl(req.url);
@@ -159,6 +164,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       );
       return;
     }
+    if (statics?.serve(req, res, url.pathname)) return;
     if (!production && url.pathname.startsWith("/_dash/") && !files.has(url.pathname)) listAssets(); // a rebuild's new chunks
     if (!production || !assets.has(url.pathname)) loadAssets(url.pathname);
     const fresh = assets.get(url.pathname);
@@ -186,8 +192,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       "cache-control": "no-cache",
       "x-content-type-options": "nosniff",
       "referrer-policy": "same-origin",
-      "content-security-policy":
-        "default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'",
+      "content-security-policy": `default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'${assetOrigin}; script-src 'self'${assetOrigin}; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'`,
     });
     res.end(page);
   };
