@@ -113,6 +113,7 @@ export class RedisSnapshots extends LocalSnapshots {
     super();
     this.ttl = options.ttl ?? 10 * 60_000;
     this.binary = link.client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
+    options.log?.(`dash: sessions are shared through Redis; this replica owns its sessions as ${this.id}`);
     this.channel = `${link.prefix}taken`;
     void link.subscriber
       .subscribe(this.channel, (message) => {
