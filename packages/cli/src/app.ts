@@ -32,6 +32,8 @@ export interface AppOptions {
   production?: boolean;
   /** Seconds a run may block its thread before it is stopped. */
   scriptTimeout?: number;
+  /** Heap limit of each script worker, in MB (default 2048). */
+  workerMemory?: number;
   workers?: number;
   sessionTtl?: number;
   allowedOrigins?: string[];
@@ -106,6 +108,8 @@ export function findPages(entry: string): { pages: { name: string; source: strin
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const log = options.log ?? ((line: string) => console.error(line));
+  if (options.workerMemory !== undefined && !(options.workerMemory >= 32))
+    throw new Error(`--worker-memory is the heap limit of a script worker in MB (at least 32), not ${JSON.stringify(options.workerMemory)}.`);
   const dist = distDir();
   if (options.production) checkExposure(options.host ?? "127.0.0.1", options.auth);
   const auth = options.auth ? createAuth(options.auth, log) : null;
@@ -133,6 +137,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     workers: options.workers ?? 2,
     appFolder: appFolderOf(options.entry),
     scriptTimeout: (options.scriptTimeout ?? 10) * 1000,
+    ...(options.workerMemory ? { workerMemory: options.workerMemory } : {}),
     sessionTtl: options.sessionTtl,
     // With Redis, snapshots are shared: a browser resumes its session on any replica.
     ...(redis ? { snapshots: new RedisSnapshots(redis, { ttl: options.sessionTtl, log }) } : {}),

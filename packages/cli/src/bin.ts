@@ -26,6 +26,8 @@ Options:
   --host <addr>          address to bind (env DASH_HOST; default 127.0.0.1)
   --script-timeout <s>   stop a run that blocks longer than this (env DASH_SCRIPT_TIMEOUT; default 10)
   --workers <n>          script worker threads (env DASH_WORKERS; default 2)
+  --worker-memory <MB>   heap limit of each script worker; a script past it is stopped and
+                         its viewer told (env DASH_WORKER_MEMORY; default 2048)
   --allow-origin <url>   another origin allowed to open the WebSocket (repeatable)
   --redis-url <url>      Redis shared by the replicas of this app (env DASH_REDIS_URL)
   --drain-timeout <s>    on SIGTERM, hand viewers to other replicas and exit within this (env DASH_DRAIN_TIMEOUT; default 10)
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
       host: { type: "string" },
       "script-timeout": { type: "string" },
       workers: { type: "string" },
+      "worker-memory": { type: "string" },
       "allow-origin": { type: "string", multiple: true },
       "redis-url": { type: "string" },
       ...limitFlags,
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
     production,
     scriptTimeout: Number(values["script-timeout"] ?? env.DASH_SCRIPT_TIMEOUT ?? 10),
     workers: Number(values.workers ?? env.DASH_WORKERS ?? 2),
+    workerMemory: Number(values["worker-memory"] ?? env.DASH_WORKER_MEMORY ?? 2048),
     allowedOrigins: values["allow-origin"] ?? env.DASH_ALLOWED_ORIGINS?.split(",").filter(Boolean),
     redisUrl: values["redis-url"] ?? env.DASH_REDIS_URL,
     limits: limitsFrom(values, env),

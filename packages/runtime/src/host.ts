@@ -19,6 +19,10 @@ import { sameUser, type User } from "./auth/common.ts";
 import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
 import { LocalSnapshots, type SnapshotStore } from "./cluster/snapshots.ts";
 import type { FromWorker, ToWorker, WorkerData } from "./worker.ts";
+import { InputLog } from "./replay.ts";
+
+/** Heap limit of a script worker (MB) unless --worker-memory says otherwise. */
+const defaultWorkerMemory = 2048;
 
 export interface Client {
   sendText(text: string): void;
@@ -58,6 +62,8 @@ export interface HostOptions {
   onVisibility?: (sid: string, hidden: boolean) => void;
   /** The app's folder (see `WorkerData.appFolder`). */
   appFolder?: string;
+  /** Heap limit of each script worker (MB, default 2048); a script that needs more is stopped. */
+  workerMemory?: number;
   /** Worker stderr/exit noise for logs. */
   log?: (line: string) => void;
   /** Where the page's "Sign out" goes, when the sign-in mode has one (`--auth`). */
@@ -110,6 +116,9 @@ export class ScriptHost {
   private readonly workers: WorkerHandle[] = [];
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly slots = new Map<number, string>();
+  private readonly inputs = new InputLog();
+  /** Sessions reopened on a fresh worker: inputs to send once their first run there is over. */
+  private readonly replays = new Map<string, ClientMessage[]>();
   private nextSlot = 1;
   private nextFetch = 1;
   private pages: { pages: PageSpec[]; defaultPage: string } | null = null;
@@ -148,9 +157,14 @@ export class ScriptHost {
   }
 
   private spawn(): WorkerHandle {
-    const shared = new SharedArrayBuffer(8);
+    const shared = new SharedArrayBuffer(12);
     const data: WorkerData = { beat: shared, appFolder: this.options.appFolder };
-    const worker = new Worker(this.options.workerFile, { workerData: data, stderr: false, stdout: false });
+    const worker = new Worker(this.options.workerFile, {
+      workerData: data,
+      stderr: false,
+      stdout: false,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemory ?? defaultWorkerMemory },
+    });
     metrics.workers.inc();
     worker.once("exit", () => metrics.workers.dec());
     let ready!: () => void;
@@ -169,9 +183,17 @@ export class ScriptHost {
       if (message.t === "ready") ready();
       this.fromWorker(handle, message);
     });
-    worker.on("error", (error) => this.options.log?.(`script worker failed: ${error.stack ?? error.message}`));
+    let outOfMemory = false;
+    worker.on("error", (error) => {
+      outOfMemory ||= (error as { code?: string }).code === "ERR_WORKER_OUT_OF_MEMORY";
+      this.options.log?.(`script worker failed: ${error.stack ?? error.message}`);
+    });
     worker.on("exit", () => {
-      if (!handle.dead && !this.closed) this.replace(handle, null);
+      if (handle.dead || this.closed) return;
+      // Out of memory: the session that was running is the one that grew (and is told so).
+      const culprit = outOfMemory ? (this.slots.get(Atomics.load(handle.beat, 1)) ?? null) : null;
+      if (outOfMemory) metrics.workersKilled.inc();
+      this.replace(handle, culprit, outOfMemory ? "memory" : "timeout");
     });
     if (this.pages) {
       handle.loads.push((error) => error && this.broadcast({ t: "buildError", error }));
@@ -213,9 +235,18 @@ export class ScriptHost {
         if (record) this.snapshots.save(message.sid, message.bytes, userKey(record.user));
         return;
       }
-      case "runFinished":
-        this.options.onRunFinished?.(message.sid, message.sources);
+      case "handled":
+        this.inputs.covered(message.sid, message.seq);
         return;
+      case "runFinished": {
+        this.options.onRunFinished?.(message.sid, message.sources);
+        const missed = this.sessions.get(message.sid)?.worker === handle ? this.replays.get(message.sid) : undefined;
+        if (missed) {
+          this.replays.delete(message.sid);
+          for (const input of missed) this.message(message.sid, input);
+        }
+        return;
+      }
       case "ran":
         recordRun(message);
         return;
@@ -363,7 +394,9 @@ export class ScriptHost {
       record.hidden = message.hidden;
       this.options.onVisibility?.(sid, message.hidden);
     }
-    this.post(record.worker, { t: "message", sid, message });
+    const waiting = this.replays.get(sid);
+    if (waiting) return void waiting.push(message); // after the inputs being replayed, in order
+    this.post(record.worker, { t: "message", sid, message, seq: this.inputs.note(sid, message) });
   }
 
   upload(sid: string, file: { id: string; name: string; type: string; bytes: Uint8Array; index: number; count: number }): void {
@@ -418,6 +451,8 @@ export class ScriptHost {
     if (!record) return;
     this.sessions.delete(sid);
     this.snapshots.forget(sid);
+    this.inputs.forget(sid);
+    this.replays.delete(sid);
     metrics.sessions.dec();
     this.slots.delete(record.slot);
     record.worker.sessions.delete(sid);
@@ -448,9 +483,11 @@ export class ScriptHost {
   }
 
   /** Terminate a worker and reopen its sessions on a fresh one. */
-  private replace(handle: WorkerHandle, culprit: string | null): void {
+  private replace(handle: WorkerHandle, culprit: string | null, why: "timeout" | "memory" = "timeout"): void {
     if (handle.dead) return;
     handle.dead = true;
+    // The last message the worker handled: the culprit's inputs up to it brought the worker down.
+    const handled = Atomics.load(handle.beat, 2);
     void handle.worker.terminate();
     for (const waiter of handle.loads.splice(0)) waiter(null); // the fresh worker loads the app itself
     for (const fetch of handle.fetches.values()) fetch.reject(new Error("the script worker running this fetch was stopped"));
@@ -470,11 +507,23 @@ export class ScriptHost {
         if (restore) open.restore = restore;
         this.post(fresh, open);
         if (!record.client) this.post(fresh, { t: "detach", sid });
+        // Inputs the old worker never acted on (sent while it was frozen) are not lost: the
+        // culprit's now (it does not run until one comes), the others' after their first run
+        // there (then their widgets are known again, and buttons' callbacks run).
+        const missed = this.inputs.take(sid, quiet ? handled : 0);
+        if (quiet) for (const input of missed) this.message(sid, input);
+        else if (missed.length) this.replays.set(sid, [...missed, ...(this.replays.get(sid) ?? [])]);
         if (quiet) {
-          const error: ErrorInfo = {
-            name: "ScriptTimeout",
-            message: `The script ran longer than ${seconds} s without yielding and was stopped. The page shows its last good output; change an input to run it again.`,
-          };
+          const error: ErrorInfo =
+            why === "memory"
+              ? {
+                  name: "OutOfMemory",
+                  message: `The script used more than the ${this.options.workerMemory ?? defaultWorkerMemory} MB of memory a script may use and was stopped (the limit is set with --worker-memory). The page shows its last good output; change an input to run it again.`,
+                }
+              : {
+                  name: "ScriptTimeout",
+                  message: `The script ran longer than ${seconds} s without yielding and was stopped. The page shows its last good output; change an input to run it again.`,
+                };
           record.client?.sendText(JSON.stringify({ t: "scriptError", error } satisfies ServerMessage));
           record.client?.sendText(JSON.stringify({ t: "status", status: "error" } satisfies ServerMessage));
         }

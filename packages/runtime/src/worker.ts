@@ -38,7 +38,8 @@ export type ToWorker =
     }
   | { t: "attach"; sid: string; version: number | undefined }
   | { t: "detach"; sid: string }
-  | { t: "message"; sid: string; message: ClientMessage }
+  /** `seq` numbers inputs for replay after a restart (see replay.ts). */
+  | { t: "message"; sid: string; message: ClientMessage; seq: number }
   | { t: "upload"; sid: string; id: string; name: string; type: string; bytes: Uint8Array; index: number; count: number }
   | { t: "close"; sid: string }
   /** Rerun these sessions; `push` (new source data) goes to `hooks.push` first. */
@@ -55,6 +56,8 @@ export type FromWorker =
   | { t: "binary"; sid: string; frame: Uint8Array }
   /** The session's snapshot changed (after a finished run): `snapshot-codec.ts` bytes. */
   | { t: "snapshot"; sid: string; bytes: Uint8Array }
+  /** After each completed run, changed snapshot or not: the last message the worker had handled (see replay.ts). */
+  | { t: "handled"; sid: string; seq: number }
   | { t: "request"; id: number; sid: string; what: string; args: unknown }
   | { t: "runFinished"; sid: string; sources: string[] }
   /** A run ended (for /metrics), with the `cache()` calls since the last report. */
@@ -67,7 +70,8 @@ export type FromWorker =
   | { t: "batch"; messages: FromWorker[] };
 
 export interface WorkerData {
-  /** Int32Array over a SharedArrayBuffer: [0] heartbeat counter, [1] slot of the session running now. */
+  /** Int32Array over a SharedArrayBuffer: [0] heartbeat counter, [1] slot of the session running
+   * now, [2] number of the last message handled (see replay.ts). */
   beat: SharedArrayBuffer;
   /** The app's folder: the only one `image(path)` reads files from unless told otherwise. */
   appFolder?: string | undefined;
@@ -133,9 +137,13 @@ export function serveWorker(): void {
       const warning = snapshotWarning(encoded);
       if (warning && warned.get(sid) !== warning) post({ t: "send", sid, text: JSON.stringify({ t: "warning", message: warning }), kind: "warning" });
       if (warning) warned.set(sid, warning);
-      if (!encoded || sameBytes(lastSnapshot.get(sid), encoded.bytes)) return;
-      lastSnapshot.set(sid, encoded.bytes);
-      post({ t: "snapshot", sid, bytes: encoded.bytes });
+      if (!encoded) return;
+      if (!sameBytes(lastSnapshot.get(sid), encoded.bytes)) {
+        lastSnapshot.set(sid, encoded.bytes);
+        post({ t: "snapshot", sid, bytes: encoded.bytes });
+      }
+      // The inputs handled so far are in the snapshot kept (changed or not): no replay needed.
+      post({ t: "handled", sid, seq: Atomics.load(beat, 2) });
     },
     runFinished(run: { extra: Map<string, unknown>; fragment: string | undefined }): void {
       if (resuming.delete(sid)) sessions.get(sid)?.resume(undefined);
@@ -246,6 +254,7 @@ export function serveWorker(): void {
         sessions.get(message.sid)?.detach();
         return;
       case "message":
+        Atomics.store(beat, 2, message.seq);
         sessions.get(message.sid)?.receive(message.message);
         return;
       case "upload":

@@ -1,0 +1,70 @@
+/**
+ * Faults inside the server: a script worker frozen by `while (true) {}` or out of memory is
+ * replaced; the viewer whose run brought it down is told why, the other viewers on that worker
+ * carry on from their snapshots and lose none of the inputs they sent meanwhile.
+ */
+import { describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { chromiumAndApps, fixture, open, see } from "./harness.ts";
+
+const e2e = chromiumAndApps();
+
+const typeName = async (page: Page, text: string): Promise<void> => {
+  await page.getByLabel("Name").click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.type(text);
+  await page.keyboard.press("Enter");
+};
+
+const setN = (page: Page, value: number): Promise<void> =>
+  page.evaluate((v) => (window as unknown as { __dash: { send(m: unknown): void } }).__dash.send({ t: "set", id: "slider:N", value: v }), value);
+
+describe("faults in a script worker", () => {
+  test("inputs sent while the worker is frozen are replayed after it is replaced; the frozen viewer is told", async () => {
+    // One worker: both viewers' sessions live on the worker that freezes.
+    const app = await e2e.start({ entry: fixture("faults.ts"), workers: 1, scriptTimeout: 3 });
+    const context = await e2e.browser.newContext();
+    const frozen = await open(context, app.url);
+    const other = await open(context, app.url);
+    await typeName(other, "before");
+    await other.getByRole("button", { name: "Add" }).click();
+    await see(other, "Hello before, N=0, added=1");
+
+    const killed = app.host.killed;
+    await frozen.getByRole("button", { name: "Freeze" }).click();
+    await other.waitForTimeout(300); // the freeze has begun
+    await typeName(other, "during");
+    await setN(other, 42);
+    for (let i = 0; i < 3; i++) await other.getByRole("button", { name: "Add" }).click();
+    expect(app.host.killed).toBe(killed); // all of it was sent while the worker was frozen
+
+    const banner = frozen.getByRole("alert").filter({ hasText: "ran longer than 3 s" });
+    await banner.waitFor({ timeout: 15_000 });
+    await see(other, "Hello during, N=42, added=4", 15_000);
+    // The frozen viewer keeps its page and runs again on its next input.
+    await typeName(frozen, "again");
+    await see(frozen, "Hello again, N=0, added=0");
+    await context.close();
+  });
+
+  test("a script that allocates until it dies: the worker is replaced, its viewer is told, the others keep their values and state", async () => {
+    const app = await e2e.start({ entry: fixture("faults.ts"), workers: 1, workerMemory: 96 });
+    const context = await e2e.browser.newContext();
+    const other = await open(context, app.url);
+    const grower = await open(context, app.url);
+    await typeName(other, "kept");
+    await setN(other, 7);
+    for (let i = 0; i < 2; i++) await other.getByRole("button", { name: "Add" }).click();
+    await see(other, "Hello kept, N=7, added=2");
+
+    await grower.getByRole("button", { name: "Grow" }).click();
+    const banner = grower.getByRole("alert").filter({ hasText: "used more than the 96 MB of memory a script may use and was stopped" });
+    await banner.waitFor({ timeout: 30_000 });
+    // The other viewer's session moved to the fresh worker with its widget values and state.
+    await other.getByRole("button", { name: "Add" }).click();
+    await see(other, "Hello kept, N=7, added=3", 15_000);
+    await typeName(grower, "recovered");
+    await see(grower, "Hello recovered, N=0, added=0");
+    await context.close();
+  });
+});
