@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   if (command !== "run" && command !== "serve" && command !== "build") throw new Error(`Unknown command "${command}".\n\n${usage}`);
   if (!entry) throw new Error(`Which script? e.g. npx dash ${command} app.ts`);
   const env = process.env;
-  const assetUrl = values["asset-url"] ?? env.DASH_ASSET_URL;
+  const assetUrl = (values["asset-url"] ?? env.DASH_ASSET_URL) || undefined;
   if (command === "build") {
     const out = values.out ?? env.DASH_OUT ?? "dist";
     const { buildApp } = await import("./bundle.ts");
