@@ -80,8 +80,14 @@ await import("./dash/bin.js");
 `,
   );
   const ms = performance.now() - started;
-  log(`dash: built ${found.pages.length} page${found.pages.length === 1 ? "" : "s"} into ${path.relative(process.cwd(), out) || "."}/ in ${Math.round(ms)} ms`);
+  log(`dash: built ${found.pages.length} page${found.pages.length === 1 ? "" : "s"} into ${displayed(out)}/ in ${Math.round(ms)} ms`);
   return { pages: pages.map((page) => page.name), statics, ms };
+}
+
+/** `dist` for a folder under the working directory, else the absolute path. */
+function displayed(folder: string): string {
+  const relative = path.relative(process.cwd(), folder);
+  return relative === "" ? "." : relative.startsWith("..") ? folder : relative;
 }
 
 function checkAssetUrl(url: string): void {
