@@ -14,6 +14,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser } from "playwright-core";
 import { fixture, launch, see, snapshotDist, waitIdle } from "./harness.ts";
@@ -191,6 +192,37 @@ describe("dash build", () => {
     const csp = (await fetch(server.url)).headers.get("content-security-policy")!;
     expect(csp).toContain(`script-src 'self' ${new URL(assetUrl).origin}`);
     await page.close();
+  });
+
+  test("dash serve app.ts (no build): the versioned client is immutable, chunks by plain name are revalidated; brotli or gzip", async () => {
+    const server = await start([bin, "serve", fixture("build/app.ts"), "--port", "0"]);
+    const html = await (await fetch(server.url)).text();
+    const script = /src="(\/_dash\/client\.js\?v=[0-9a-f]{8})"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    expect(html).toMatch(/href="\/_dash\/client\.css\?v=[0-9a-f]{8}"/);
+    const raw = (target: string, headers: Record<string, string>): Promise<http.IncomingMessage & { body: Buffer }> =>
+      new Promise((resolve, reject) => {
+        http
+          .get(`${server.url}${target}`, { headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.on("end", () => resolve(Object.assign(res, { body: Buffer.concat(chunks) })));
+          })
+          .on("error", reject);
+      });
+    const plain = await raw(script!, {});
+    const br = await raw(script!, { "accept-encoding": "gzip, br" });
+    expect(br.headers["content-encoding"]).toBe("br");
+    expect(br.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    const gz = await raw(script!, { "accept-encoding": "gzip" });
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    expect(gz.headers.etag).not.toBe(br.headers.etag);
+    // lazy.js is imported by that plain name: an upgrade of dash must reach browsers that cached it.
+    const lazy = await raw("/_dash/lazy.js", { "accept-encoding": "br" });
+    expect(lazy.statusCode).toBe(200);
+    expect(lazy.headers["cache-control"]).toBe("no-cache");
+    expect((await raw("/_dash/lazy.js", { "accept-encoding": "br", "if-none-match": lazy.headers.etag! })).statusCode).toBe(304);
   });
 
   test("a bad --asset-url is refused before anything is built", async () => {

@@ -8,12 +8,12 @@ import http from "node:http";
 import { Socket, type AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import path from "node:path";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Auth, User } from "./auth/index.ts";
 import type { Client, ScriptHost } from "./host.ts";
 import { metrics, scrape, trackSocket } from "./metrics.ts";
-import type { EntryNames, StaticAssets } from "./assets.ts";
+import { immutable, pickEncoding, type EntryNames, type StaticAssets } from "./assets.ts";
 import type { ServerMessage } from "./protocol.ts";
 import { guardRequests, guardUpgrades } from "./edge/guard.ts";
 import { defaultLimits, type EdgeLimits } from "./edge/limits.ts";
@@ -54,7 +54,7 @@ export interface RunningServer {
 
 interface Asset {
   body: Buffer;
-  gzip: Buffer | null;
+  compressed: { br?: Buffer; gzip?: Buffer };
   type: string;
   etag: string;
 }
@@ -67,12 +67,14 @@ const assetTypes: Record<string, string> = {
 
 function loadAsset(file: string, type: string): Asset {
   const body = readFileSync(file);
-  return { body, gzip: null, type, etag: `"${createHash("sha1").update(body).digest("hex").slice(0, 16)}"` };
+  return { body, compressed: {}, type, etag: `"${createHash("sha1").update(body).digest("hex").slice(0, 16)}"` };
 }
 
 /** Compressed on first request, then kept (production only). */
-function gzipped(asset: Asset): Buffer {
-  return (asset.gzip ??= gzipSync(asset.body));
+function compress(asset: Asset, encoding: "br" | "gzip"): Buffer {
+  // A quick brotli (tens of ms, once per file); `dash build` writes the best one ahead of time.
+  return (asset.compressed[encoding] ??=
+    encoding === "br" ? brotliCompressSync(asset.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) : gzipSync(asset.body));
 }
 
 function shell(urls: EntryNames): string {
@@ -139,8 +141,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   listAssets();
   const statics = options.statics;
   loadAssets("/_dash/client.js");
-  const version = statics ? "" : assets.get("/_dash/client.js")!.etag.slice(1, 9);
-  const page = shell(statics?.urls ?? { css: `/_dash/client.css?v=${version}`, js: `/_dash/client.js?v=${version}`, markdown: "/_dash/markdown.js" });
+  loadAssets("/_dash/client.css");
+  const version = (name: string): string => assets.get(name)?.etag.slice(1, 9) ?? "";
+  const page = shell(
+    statics?.urls ?? {
+      css: `/_dash/client.css?v=${version("/_dash/client.css")}`,
+      js: `/_dash/client.js?v=${version("/_dash/client.js")}`,
+      markdown: "/_dash/markdown.js",
+    },
+  );
   const assetOrigin = statics?.origin ? ` ${statics.origin}` : "";
 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -169,18 +178,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!production || !assets.has(url.pathname)) loadAssets(url.pathname);
     const fresh = assets.get(url.pathname);
     if (fresh) {
-      const gzip = production && /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""));
-      if (req.headers["if-none-match"] === fresh.etag) {
+      const encoding = production ? pickEncoding(req.headers["accept-encoding"], { br: true, gzip: true }) : null;
+      const etag = encoding ? `${fresh.etag.slice(0, -1)}-${encoding}"` : fresh.etag;
+      if (req.headers["if-none-match"] === etag) {
         res.writeHead(304).end();
         return;
       }
       res.writeHead(200, {
         "content-type": fresh.type,
-        etag: fresh.etag,
-        "cache-control": production ? "public, max-age=31536000, immutable" : "no-cache",
-        ...(gzip ? { "content-encoding": "gzip" } : {}),
+        etag,
+        // Only a URL that names its version may be kept for good; the chunks the client imports
+        // by plain name are revalidated (a 304 when unchanged).
+        "cache-control": production && url.searchParams.has("v") ? immutable : "no-cache",
+        vary: "accept-encoding",
+        ...(encoding ? { "content-encoding": encoding } : {}),
       });
-      res.end(gzip ? gzipped(fresh) : fresh.body);
+      res.end(encoding ? compress(fresh, encoding) : fresh.body);
       return;
     }
     if (url.pathname.startsWith("/_dash/")) {
