@@ -10,9 +10,11 @@ import { fileURLToPath } from "node:url";
 import { checkExposure, createAuth, type AuthConfig } from "@dash/runtime/auth/index.ts";
 import { staticAssets } from "@dash/runtime/assets.ts";
 import { CacheCoordinator } from "@dash/runtime/cache.ts";
+import { ClusterCache } from "@dash/runtime/cluster/cache.ts";
 import { drain } from "@dash/runtime/cluster/drain.ts";
 import { connectRedis, type RedisLink } from "@dash/runtime/cluster/redis.ts";
 import { RedisSnapshots } from "@dash/runtime/cluster/snapshots.ts";
+import { sharedSource } from "@dash/runtime/cluster/sources.ts";
 import { ScriptHost, type PageSpec } from "@dash/runtime/host.ts";
 import { countPolls } from "@dash/runtime/metrics.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
@@ -124,6 +126,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   };
   // `dash.cache` results, shared by the script workers (one underlying call per process).
   const sharedCache = new CacheCoordinator();
+  // With Redis, one call per key for the whole cluster (the coordinator still answers first).
+  const clusterCache = redis ? new ClusterCache(redis, sharedCache, log) : null;
   const hub: SourceHub = new SourceHub({
     onChange: rerun,
     onStale: rerun,
@@ -131,6 +135,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // A poll's fetcher runs in a worker of one of its readers; the value serves every worker.
     runPoll: (key, sessions) => host.runPoll(key, sessions) as Promise<Fetched<LiveValue>>,
     counted: countPolls,
+    // With Redis, one replica of the cluster polls each source and the others read what it found.
+    ...(redis ? { shared: (key, source) => sharedSource(redis, key, source, { every: source.every ?? (source.watch ? 5000 : 60_000) }) } : {}),
   });
   const host: ScriptHost = new ScriptHost({
     workerFile: path.join(dist, "worker.js"),
@@ -145,8 +151,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     onRequest: async (sid, what, args) => {
       if (what === "cache") {
         const request = args as { op: "claim"; key: string } | { op: "settle"; key: string; result: Parameters<CacheCoordinator["settle"]>[1] };
-        if (request.op === "claim") return sharedCache.claim(request.key);
-        sharedCache.settle(request.key, request.result);
+        if (request.op === "claim") return (clusterCache ?? sharedCache).claim(request.key);
+        (clusterCache ?? sharedCache).settle(request.key, request.result);
         return null;
       }
       if (what === "pollFailed") {
@@ -289,6 +295,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await server.close();
       await host.close();
       hub.close();
+      clusterCache?.close();
       await redis?.close();
     },
   };

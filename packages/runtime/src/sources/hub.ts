@@ -63,6 +63,11 @@ export interface SourceHubOptions {
   onRecover?(key: string, sessions: string[], state: SourceState<LiveValue>): void;
   /** Poll interval when a spec gives none. Default 60 s. */
   defaultEvery?: Duration;
+  /**
+   * Wraps each source so that the replicas of a cluster poll it once between them (`sharedSource`
+   * from cluster/sources.ts, with `DASH_REDIS_URL`).
+   */
+  shared?(key: string, source: Source<LiveValue>): Source<LiveValue>;
   /** Wraps each source to count its polls (`countPolls` from metrics.ts, in the server). */
   counted?(source: Source<LiveValue>, kind: SourceSpec["kind"]): Source<LiveValue>;
 }
@@ -119,6 +124,7 @@ export async function defaultBigQuery(env: NodeJS.ProcessEnv = process.env): Pro
 export class SourceHub {
   readonly #poller: SharedPoller<LiveValue>;
   readonly #options: SourceHubOptions;
+  readonly #sources = new Map<string, Source<LiveValue>>();
   #storage?: Promise<Storage>;
   #bigquery?: Promise<BigQuery>;
 
@@ -138,13 +144,24 @@ export class SourceHub {
     const key = sourceKey(spec);
     const existing = this.#poller.peek(key);
     if (existing !== undefined && this.#poller.readers(key).includes(session)) return existing;
-    const source = await this.#source(spec);
-    return this.#poller.read(session, key, this.#options.counted ? this.#options.counted(source, spec.kind) : source);
+    // One source object per key while it is polled (a shared source holds a lease and a subscription).
+    let source = this.#sources.get(key);
+    if (source === undefined || !this.#poller.keys().includes(key)) {
+      source = await this.#source(spec);
+      if (this.#options.counted) source = this.#options.counted(source, spec.kind);
+      if (this.#options.shared) source = this.#options.shared(key, source);
+      this.#sources.set(key, source);
+    }
+    return this.#poller.read(session, key, source);
   }
 
   /** After a run: keep only the sources in `keep` (keys from `sourceKey`) for `session`; without `keep`, the session ended. */
   release(session: string, keep?: ReadonlySet<string>): void {
     this.#poller.release(session, keep);
+    if (this.#sources.size > this.#poller.keys().length) {
+      const polled = new Set(this.#poller.keys());
+      for (const key of this.#sources.keys()) if (!polled.has(key)) this.#sources.delete(key);
+    }
   }
 
   /** A session's tab went to the background (or came back). */
