@@ -31,7 +31,10 @@ describe("validation at the edge", () => {
   });
 
   it("accepts upload frames and refuses other binary frames", () => {
-    const upload = encodeBinary({ kind: "upload", id: "fileUploader:Data", name: "a.csv", type: "text/csv", index: 0, count: 1 }, new Uint8Array([1, 2, 3]));
+    const upload = encodeBinary(
+      { kind: "upload", id: "fileUploader:Data", name: "a.csv", type: "text/csv", index: 0, count: 1, size: 3, offset: 0 },
+      new Uint8Array([1, 2, 3]),
+    );
     const parsed = parseUpload(upload);
     expect(parsed.ok && [...parsed.message.payload]).toEqual([1, 2, 3]);
     expect(parseUpload(encodeBinary({ kind: "data", blobs: [{ hash: "x", size: 1 }] }, new Uint8Array(1))).ok).toBe(false);

@@ -136,7 +136,7 @@ describe("security", () => {
     const page = await open(context, app.url);
     await page.evaluate(() => {
       const header = new TextEncoder().encode(
-        JSON.stringify({ kind: "upload", id: "fileUploader:Upload a CSV", name: "huge.csv", type: "text/csv", index: 0, count: 1 }),
+        JSON.stringify({ kind: "upload", id: "fileUploader:Upload a CSV", name: "huge.csv", type: "text/csv", index: 0, count: 1, size: 5000, offset: 0 }),
       );
       const frame = new Uint8Array(4 + header.length + 5000);
       new DataView(frame.buffer).setUint32(0, header.length);

@@ -402,7 +402,8 @@ export class ScriptHost {
   upload(sid: string, file: { id: string; name: string; type: string; bytes: Uint8Array; index: number; count: number }): void {
     const record = this.sessions.get(sid);
     if (!record) return;
-    const bytes = file.bytes.slice();
+    // A file in a buffer of its own moves to the worker as it is; a view into a larger one is copied.
+    const bytes = file.bytes.byteOffset === 0 && file.bytes.byteLength === file.bytes.buffer.byteLength ? file.bytes : file.bytes.slice();
     this.post(record.worker, { t: "upload", sid, ...file, bytes }, [bytes.buffer as ArrayBuffer]);
   }
 

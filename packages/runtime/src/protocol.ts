@@ -105,7 +105,22 @@ export type ClientMessage =
  * Browser → server: `{ kind: "upload", id, name, type, index, count }` with a file's bytes.
  */
 export type BinaryHeader =
-  { kind: "data"; blobs: { hash: string; size: number }[] } | { kind: "upload"; id: string; name: string; type: string; index: number; count: number };
+  | { kind: "data"; blobs: { hash: string; size: number }[] }
+  | {
+      kind: "upload";
+      id: string;
+      name: string;
+      type: string;
+      /** This file's place among the files of one upload, and their number. */
+      index: number;
+      count: number;
+      /** The file's size in bytes, and where in it this chunk starts (chunks of `uploadChunkBytes`). */
+      size: number;
+      offset: number;
+    };
+
+/** Uploads travel in chunks of this many bytes (a message after hello may be larger: limits.ts). */
+export const uploadChunkBytes = 512 * 1024;
 
 export function encodeBinary(header: BinaryHeader, ...payloads: Uint8Array[]): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(header));

@@ -18,6 +18,7 @@ import type { ServerMessage } from "./protocol.ts";
 import { guardRequests, guardUpgrades } from "./edge/guard.ts";
 import { defaultLimits, type EdgeLimits } from "./edge/limits.ts";
 import { AddressSessions, SocketLimits } from "./edge/sockets.ts";
+import { Uploads } from "./edge/uploads.ts";
 import { targetUrl } from "./edge/target.ts";
 
 export interface ServerOptions {
@@ -248,6 +249,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const edge = new SocketLimits(ws, limits, (socket as Socket).remoteAddress ?? "", addressSessions);
     let sid: string | null = null;
     let helloing = false;
+    const uploads = new Uploads(limits.uploadBytes);
     let strikes = 0;
     const client: Client = {
       sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
@@ -270,8 +272,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const upload = parseUpload(new Uint8Array(data as Buffer));
         if (!upload.ok) return refuse(upload.error);
         if (!sid) return refuse("say hello first");
-        const { id, name, type, index, count } = upload.message.header;
-        options.host.upload(sid, { id, name, type, index, count, bytes: upload.message.payload });
+        const arrived = uploads.add(upload.message.header, upload.message.payload);
+        if (arrived && "error" in arrived) {
+          client.sendText(JSON.stringify({ t: "uploadError", id: arrived.id, message: arrived.error } satisfies ServerMessage));
+          options.host.message(sid, { t: "clearUpload", id: arrived.id });
+        } else if (arrived) options.host.upload(sid, arrived.file);
         return;
       }
       const parsed = parseClientMessage(String(data));

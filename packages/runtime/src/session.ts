@@ -294,6 +294,7 @@ export class Session {
         this.page = message.page;
         return this.request({});
       case "clearUpload":
+        this.uploads.delete(message.id);
         if (!this.records.has(message.id)) return;
         this.widgets.set(message.id, null);
         return this.request({ fragment: this.records.get(message.id)?.fragment });
@@ -788,6 +789,7 @@ export class Session {
 
   detach(): void {
     this.connected = false;
+    this.uploads.clear(); // the rest of an unfinished upload will not come on another connection
   }
 
   dispose(): void {

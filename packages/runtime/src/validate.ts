@@ -46,6 +46,8 @@ const uploadHeader = z.object({
   type: z.string().max(200),
   index: z.number().int().nonnegative().max(1000),
   count: z.number().int().positive().max(1000),
+  size: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  offset: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
 });
 
 export type Parsed<T> = { ok: true; message: T } | { ok: false; error: string };

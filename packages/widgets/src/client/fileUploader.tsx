@@ -1,6 +1,6 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useDash } from "@dash/runtime/client/context.ts";
-import { encodeBinary } from "@dash/runtime/protocol.ts";
+import { encodeBinary, uploadChunkBytes } from "@dash/runtime/protocol.ts";
 import { useState } from "preact/hooks";
 import { domId, Label } from "./common.tsx";
 
@@ -26,9 +26,13 @@ export function FileUploader({ id, node }: RendererProps) {
       return;
     }
     setError(null);
+    // In chunks: the server bounds each message, and puts each file together as it arrives.
     for (const [index, file] of chosen.entries()) {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      sendBinary(encodeBinary({ kind: "upload", id: widget, name: file.name, type: file.type, index, count: chosen.length }, bytes));
+      for (let offset = 0; offset < file.size || offset === 0; offset += uploadChunkBytes) {
+        const bytes = new Uint8Array(await file.slice(offset, offset + uploadChunkBytes).arrayBuffer());
+        const header = { kind: "upload", id: widget, name: file.name, type: file.type, index, count: chosen.length, size: file.size, offset } as const;
+        sendBinary(encodeBinary(header, bytes));
+      }
     }
   };
   return (
