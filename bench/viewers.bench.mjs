@@ -1,0 +1,235 @@
+/**
+ * Many viewers (issue 13): how one replica, and three replicas on Redis, keep up with viewers of a
+ * live page, and how fast viewers resume when their replica dies.
+ *
+ *   node scripts/build.mjs && npm run bench -- viewers
+ *
+ * Each replica is `npx dash serve` in a process of its own (from packages/cli/dist) with a
+ * 20-element page that reads one `poll()` source every second (its value is the time it was
+ * fetched); viewers are raw `ws` clients speaking dash's protocol, in two worker threads.
+ * - poll→frame: ms from the fetch to each viewer receiving the patch that shows it, p50/p99, with
+ *   the server's CPU share (of one core) and RSS, for 100, 1,000 and 10,000 viewers on one replica
+ *   and 3 × 1,000 on three replicas sharing a redis-server (target: 10,000 at p99 ≤ 250 ms and
+ *   RSS ≤ 1.5 GB; the cluster's p99 ≤ 1.5× one replica's at the same viewers per replica);
+ * - Redis round trips per rerun that changes nothing but the data (expect 0);
+ * - resume: 1,000 viewers, each with its own slider value, on a replica that is SIGKILLed; they
+ *   reconnect to another (as the browser does, after 150–250 ms) and get their page back from the
+ *   snapshot: ms from the kill to the page, p99 ≤ 3 s.
+ * BENCH_VIEWERS="100 1000" runs a shorter list.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import WebSocket from "ws";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+if (!isMainThread) {
+  // ---- viewers: raw WebSocket sessions ------------------------------------------------------
+  const viewers = [];
+  let latencies = null;
+  let resumes = null;
+  let killedAt = 0;
+  const outcomes = { resumed: 0, fresh: 0, failed: 0 };
+  const open = (url, hello, viewer = { ws: null, session: "", version: 0, seen: 0, level: 0 }) =>
+    new Promise((resolve, reject) => {
+      const ws = new WebSocket(`${url.replace("http", "ws")}/_dash/ws`, { origin: url, perMessageDeflate: false });
+      viewer.ws = ws;
+      let ready = false;
+      ws.on("open", () => ws.send(JSON.stringify({ t: "hello", query: {}, ...hello })));
+      ws.on("message", (data, binary) => {
+        if (binary) return;
+        const text = String(data);
+        const at = text.indexOf("tick:");
+        if (at >= 0) {
+          const tick = Number(text.slice(at + 5, text.indexOf(":", at + 5)));
+          if (tick > viewer.seen) {
+            viewer.seen = tick;
+            latencies?.push(Date.now() - tick);
+          }
+        }
+        if (text.startsWith('{"t":"hello"')) {
+          const hello = JSON.parse(text);
+          if (resumes && viewer.session) outcomes[hello.session === viewer.session && hello.resumed ? "resumed" : "fresh"]++;
+          viewer.session = hello.session;
+        }
+        const version = /"version":(\d+)/.exec(text);
+        if (version) viewer.version = Number(version[1]);
+        if (resumes && text.startsWith('{"t":"full"') && text.includes(`"value":${viewer.level}`)) resumes.push(Date.now() - killedAt);
+        if (!ready && text.includes('"status":"idle"')) {
+          ready = true;
+          resolve(viewer);
+        }
+      });
+      ws.on("close", () => {
+        if (!resumes || viewer.ws !== ws) return;
+        // The browser's reconnect after a dropped socket: 200 ms with ±25% jitter, to another replica.
+        const again = () =>
+          void open(workerData.fallback ?? url, { session: viewer.session, version: viewer.version }, viewer).catch(() => {
+            outcomes.failed++;
+            setTimeout(again, 500);
+          });
+        setTimeout(again, 150 + Math.random() * 100);
+      });
+      ws.on("error", reject);
+    });
+  parentPort.on("message", async (message) => {
+    if (message.t === "open") {
+      const target = viewers.length + message.n;
+      while (viewers.length < target) {
+        const batch = Math.min(100, target - viewers.length);
+        viewers.push(...(await Promise.all(Array.from({ length: batch }, () => open(message.url, {})))));
+      }
+      parentPort.postMessage({ t: "opened" });
+    } else if (message.t === "measure") {
+      latencies = [];
+      await sleep(message.ms);
+      parentPort.postMessage({ t: "latencies", latencies });
+      latencies = null;
+    } else if (message.t === "levels") {
+      // Each viewer moves its slider: snapshots that differ, as real sessions do.
+      await Promise.all(
+        viewers.map(async (viewer, i) => {
+          viewer.level = 1 + ((i + message.offset) % 9);
+          viewer.ws.send(JSON.stringify({ t: "set", id: "slider:Level", value: viewer.level }));
+        }),
+      );
+      await sleep(message.settle);
+      parentPort.postMessage({ t: "levelsSet" });
+    } else if (message.t === "killed") {
+      resumes = [];
+      killedAt = message.at;
+      workerData.fallback = message.fallback;
+      await sleep(message.ms);
+      parentPort.postMessage({ t: "resumes", resumes, n: viewers.length, outcomes });
+      resumes = null;
+    } else if (message.t === "close") {
+      resumes = null;
+      for (const viewer of viewers) viewer.ws.terminate();
+      viewers.length = 0;
+      parentPort.postMessage({ t: "closed" });
+    }
+  });
+} else {
+  const { line, report, root, summarize } = await import("./lib/stats.mjs");
+  const { startRedis } = await import("./lib/redis.mjs");
+
+  const dir = mkdtempSync(path.join(tmpdir(), "dash-viewers-bench-"));
+  const app = path.join(dir, "viewers.ts");
+  writeFileSync(
+    app,
+    `import * as dash from "dash";
+const tick = await dash.poll("tick", () => Date.now(), { every: 1000 });
+dash.title("Viewers");
+const level = dash.slider("Level", { min: 0, max: 10, value: 0 });
+dash.text(\`tick:\${tick}: level \${level}\`);
+for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
+`,
+  );
+
+  /** `npx dash serve` in its own process; resolves once it listens. */
+  async function replica(redisUrl) {
+    const args = ["serve", app, "--port", "0", "--host", "127.0.0.1", "--sessions-per-address", "100000", "--messages-per-second", "1000"];
+    if (redisUrl) args.push("--redis-url", redisUrl);
+    const child = spawn(process.execPath, [path.join(root, "packages/cli/dist/bin.js"), ...args], { cwd: root, stdio: ["ignore", "pipe", "ignore"] });
+    const url = await new Promise((resolve, reject) => {
+      let out = "";
+      child.stdout.on("data", (chunk) => {
+        out += String(chunk);
+        const found = /➜\s+(http:\/\/\S+)/.exec(out);
+        if (found) resolve(found[1]);
+      });
+      child.once("exit", (code) => reject(new Error(`dash serve exited with ${code}`)));
+    });
+    const cpu = () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, seconds
+    };
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) / 1024;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    return { url, cpu, rss, kill: (signal = "SIGTERM") => (child.kill(signal), exited) };
+  }
+
+  const drivers = [0, 1].map(() => new Worker(new URL(import.meta.url), { workerData: {} }));
+  const ask = (driver, message, reply) =>
+    new Promise((resolve) => {
+      const listener = (answer) => {
+        if (answer.t !== reply) return;
+        driver.off("message", listener);
+        resolve(answer);
+      };
+      driver.on("message", listener);
+      driver.postMessage(message);
+    });
+  const all = (message, reply) => Promise.all(drivers.map((driver) => ask(driver, message, reply)));
+  /** Open `n` viewers on `url`, split over the drivers. */
+  const openOn = (url, n) => Promise.all(drivers.map((driver, i) => ask(driver, { t: "open", url, n: Math.floor(n / 2) + (i < n % 2 ? 1 : 0) }, "opened")));
+  const closeAll = () => all({ t: "close" }, "closed");
+
+  async function measure(replicas, ms = 5000) {
+    const cpu0 = replicas.map((r) => r.cpu());
+    const started = performance.now();
+    const answers = await all({ t: "measure", ms }, "latencies");
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = replicas.map((r, i) => (r.cpu() - cpu0[i]) / seconds);
+    return { latencies: answers.flatMap((a) => a.latencies), cpu, rss: replicas.map((r) => r.rss()) };
+  }
+
+  const counts = (process.env.BENCH_VIEWERS ?? "100 1000 10000").split(/\s+/).map(Number);
+  const p99s = new Map();
+  for (const n of counts) {
+    const server = await replica(null);
+    const opening = performance.now();
+    await openOn(server.url, n);
+    const openSeconds = (performance.now() - opening) / 1000;
+    await sleep(2500); // let the opening burst settle
+    const { latencies, cpu, rss } = await measure([server]);
+    const s = report(`one replica, ${n.toLocaleString("en")} viewers: poll→frame`, latencies, "ms", n >= 10000 ? (x) => x.p99 <= 250 : undefined, 0);
+    p99s.set(n, s.p99);
+    line(
+      `  server CPU ${(cpu[0] * 100).toFixed(0)}% of a core · RSS ${rss[0].toFixed(0)} MB · ${openSeconds.toFixed(1)} s to open`,
+      "",
+      n >= 10000 ? rss[0] <= 1536 : undefined,
+    );
+    await closeAll();
+    await server.kill();
+  }
+
+  // ---- three replicas on Redis, 1,000 viewers each -----------------------------------------
+  const redis = await startRedis();
+  const perReplica = 1000;
+  const cluster = await Promise.all([0, 1, 2].map(() => replica(redis.url)));
+  for (const server of cluster) await openOn(server.url, perReplica);
+  await sleep(2500);
+  const commands0 = await redis.commands();
+  const { latencies, cpu, rss } = await measure(cluster);
+  const commands = (await redis.commands()) - commands0;
+  const single = p99s.get(perReplica) ?? summarize(latencies).p99;
+  report(`3 replicas on Redis, ${perReplica.toLocaleString("en")} viewers each: poll→frame`, latencies, "ms", (x) => x.p99 <= 1.5 * single, 0);
+  line(`  p99 vs one replica at ${perReplica.toLocaleString("en")} viewers (${single} ms)`, `${(summarize(latencies).p99 / single).toFixed(2)}×`);
+  line(`  server CPU ${cpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} of a core · RSS ${rss.map((r) => r.toFixed(0)).join(" / ")} MB`, "");
+  line(`  Redis commands per rerun that changed only the data (${latencies.length} reruns seen)`, (commands / latencies.length).toFixed(4), commands === 0);
+  await closeAll();
+  await Promise.all(cluster.map((server) => server.kill()));
+
+  // ---- resume after a kill ----------------------------------------------------------------
+  await redis.flush();
+  const [a, b] = await Promise.all([replica(redis.url), replica(redis.url)]);
+  await openOn(a.url, 1000);
+  await all({ t: "levels", offset: 0, settle: 3000 }, "levelsSet");
+  const at = Date.now();
+  const resuming = all({ t: "killed", at, fallback: b.url, ms: 15000 }, "resumes");
+  await a.kill("SIGKILL");
+  const answers = await resuming;
+  const resumes = answers.flatMap((answer) => answer.resumes);
+  const sum = (key) => answers.reduce((total, answer) => total + answer.outcomes[key], 0);
+  line("  reconnects", `${sum("resumed")} resumed their session, ${sum("fresh")} got a new one, ${sum("failed")} attempts refused`);
+  report(`resume: 1,000 viewers after their replica was SIGKILLed, kill → page with their own slider`, resumes, "ms", (x) => x.p99 <= 3000 && x.n === 1000, 0);
+  await closeAll();
+  await b.kill();
+  await redis.stop();
+  for (const driver of drivers) await driver.terminate();
+  rmSync(dir, { recursive: true, force: true });
+}
