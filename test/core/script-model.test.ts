@@ -74,3 +74,26 @@ describe("a run that never stops", () => {
     app.close();
   }, 40_000);
 });
+
+describe("rerun() and stop() inside try/catch", () => {
+  it("a rerun the script asked for happens even when the author's catch took the signal", async () => {
+    const app = await testApp(fixture("rerun-in-try.ts"));
+    expect(texts(app)).toEqual(["count 1", "end"]);
+    app.checkbox("Rerun until 4").set(true);
+    await app.run();
+    for (let i = 0; i < 200 && app.state.count !== 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // (and no fifth run)
+    expect(app.state.count).toBe(4);
+    expect(texts(app)).toEqual(["count 4", "after the catch", "end"]);
+    app.close();
+  });
+
+  it("stop() ends the run even when the author's catch took the signal", async () => {
+    const app = await testApp(fixture("rerun-in-try.ts"));
+    app.checkbox("Stop").set(true);
+    await app.run();
+    expect(texts(app)).toEqual(["count 2"]);
+    expect(app.exceptions).toHaveLength(0);
+    app.close();
+  });
+});

@@ -137,9 +137,13 @@ export class Run {
     }
   }
 
-  /** Throw if this run has been replaced; every dash call starts here. */
+  /** A `stop()` or `rerun()` the script asked for: it holds even if the script catches its signal. */
+  ending: StopSignal | RerunSignal | null = null;
+
+  /** Throw if this run has been replaced or asked to end; every dash call starts here. */
   check(): void {
     if (this.cancelled) throw new Interrupted();
+    if (this.ending) throw this.ending;
     hooks.enter(this.session);
   }
 
@@ -175,11 +179,11 @@ export class Run {
   }
 
   stop(): never {
-    throw new StopSignal();
+    throw (this.ending ??= new StopSignal());
   }
 
   rerun(fragment?: string): never {
-    throw new RerunSignal(fragment);
+    throw (this.ending ??= new RerunSignal(fragment));
   }
 }
 
@@ -432,14 +436,15 @@ export class Session {
     hooks.enter(this);
     const going: Promise<void> = current
       .run({ run, scope: run.scope }, async () => {
-        let outcome: "done" | "error" | "interrupted" = "done";
+        let thrown: { error: unknown } | undefined;
         try {
           for (const callback of callbacks) callback();
           if (fragment) await fragment.fn();
           else await this.script.main();
         } catch (error) {
-          outcome = this.settle(run, error);
+          thrown = { error };
         }
+        const outcome = this.settle(run, thrown);
         if (outcome !== "interrupted") this.finish(run, outcome);
         this.host.runEnded?.(outcome, (performance.now() - run.started) / 1000);
       })
@@ -456,14 +461,13 @@ export class Session {
     return going;
   }
 
-  private settle(run: Run, error: unknown): "done" | "error" | "interrupted" {
-    if (error instanceof Interrupted || run.cancelled) return "interrupted";
-    if (error instanceof StopSignal) return "done";
-    if (error instanceof RerunSignal) {
-      queueMicrotask(() => this.request({ fragment: error.fragment }));
-      return "done";
-    }
-    this.lastError = describeError(error);
+  /** How a run ended: what it threw (if it threw), and what it asked for with `stop()`/`rerun()`. */
+  private settle(run: Run, thrown: { error: unknown } | undefined): "done" | "error" | "interrupted" {
+    if (run.cancelled || thrown?.error instanceof Interrupted) return "interrupted";
+    const ending = run.ending;
+    if (ending instanceof RerunSignal) queueMicrotask(() => this.request({ fragment: ending.fragment }));
+    if (ending || !thrown) return "done";
+    this.lastError = describeError(thrown.error);
     return "error";
   }
 
