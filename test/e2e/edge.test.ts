@@ -78,3 +78,15 @@ describe("the edge", () => {
     await viewer.close();
   });
 });
+
+describe("headers", () => {
+  test("every response says nosniff, no framing and the referrer policy; the page's CSP forbids framing", async () => {
+    for (const route of ["/", "/_dash/client.js", "/_dash/client.css", "/_dash/nothing.js", "/healthz", "/metrics", "/some/page"]) {
+      const res = await fetch(`${app.url}${route}`);
+      expect(res.headers.get("x-content-type-options"), route).toBe("nosniff");
+      expect(res.headers.get("x-frame-options"), route).toBe("DENY");
+      expect(res.headers.get("referrer-policy"), route).toBe("same-origin");
+    }
+    expect((await fetch(app.url)).headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+  });
+});

@@ -19,6 +19,7 @@ import { guardRequests, guardUpgrades } from "./edge/guard.ts";
 import { defaultLimits, type EdgeLimits } from "./edge/limits.ts";
 import { AddressSessions, SocketLimits } from "./edge/sockets.ts";
 import { Uploads } from "./edge/uploads.ts";
+import { securityHeaders } from "./edge/headers.ts";
 import { targetUrl } from "./edge/target.ts";
 
 export interface ServerOptions {
@@ -206,12 +207,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       "cache-control": "no-cache",
       "x-content-type-options": "nosniff",
       "referrer-policy": "same-origin",
-      "content-security-policy": `default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'${assetOrigin}; script-src 'self'${assetOrigin}; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'`,
+      "content-security-policy": `default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'${assetOrigin}; script-src 'self'${assetOrigin}; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
     });
     res.end(page);
   };
   const respond = guardRequests(handle);
   const server = http.createServer(options.auth ? guardRequests((req, res) => options.auth!.http(req, res, () => respond(req, res))) : respond);
+  server.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => securityHeaders(res)); // every response, sign-in's too
   let draining = false;
 
   const limits = options.limits ?? defaultLimits;
