@@ -6,6 +6,7 @@
 import { describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
 import { chromiumAndApps, fixture, open, see } from "./harness.ts";
+import { serve } from "../support/dash-serve.ts";
 
 const e2e = chromiumAndApps();
 
@@ -66,5 +67,38 @@ describe("faults in a script worker", () => {
     await typeName(grower, "recovered");
     await see(grower, "Hello recovered, N=0, added=0");
     await context.close();
+  });
+
+  test("the server process stopped (SIGSTOP) under a page: the viewer sees Reconnecting…, then it carries on with values, state and what was entered", async () => {
+    const stopFor = Number(process.env.DASH_FAULT_STOP_SECONDS ?? 8) * 1000;
+    const server = await serve(fixture("faults.ts"));
+    try {
+      const context = await e2e.browser.newContext();
+      const page = await open(context, server.url);
+      await typeName(page, "before");
+      await setN(page, 5);
+      await page.getByRole("button", { name: "Add" }).click();
+      await see(page, "Hello before, N=5, added=1");
+      const indicator = page.getByText(/^(Connected|Reconnecting…|Connecting…)$/);
+      expect(await indicator.innerText()).toBe("Connected");
+
+      process.kill(server.pid, "SIGSTOP");
+      const stoppedAt = Date.now();
+      try {
+        await page.getByText("Reconnecting…").waitFor({ timeout: stopFor });
+        // Entered while the server is stopped: held by the page, sent when it answers again.
+        await setN(page, 9);
+        await page.getByRole("button", { name: "Add" }).click();
+        await page.waitForTimeout(Math.max(0, stopFor - (Date.now() - stoppedAt)));
+      } finally {
+        process.kill(server.pid, "SIGCONT");
+      }
+      await page.getByText("Connected", { exact: true }).waitFor({ timeout: 15_000 });
+      await see(page, "Hello before, N=9, added=2", 15_000);
+      expect(server.exitCode()).toBeNull();
+      await context.close();
+    } finally {
+      await server.stop();
+    }
   });
 });

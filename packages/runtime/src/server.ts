@@ -306,6 +306,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           });
         return;
       }
+      // Answered here, not by the script worker: the browser's heartbeat asks whether the server
+      // process is alive (a script busy for seconds is not a lost connection).
+      if (message.t === "ping") return void client.sendText(JSON.stringify({ t: "pong", at: message.at } satisfies ServerMessage));
       if (!sid) return refuse("say hello first");
       options.host.message(sid, message);
     };

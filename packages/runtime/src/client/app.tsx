@@ -7,6 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Account, BinaryHeader, ClientMessage, ErrorInfo, Json, PageInfo, ServerMessage, WireNode } from "../protocol.ts";
 import { decodeBinary, splitData } from "../protocol.ts";
 import { DashContext, useDash, useNode, type Dash } from "./context.ts";
+import { Heartbeat } from "./heartbeat.ts";
 import { Store } from "./store.ts";
 
 export interface RendererProps {
@@ -116,6 +117,33 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
     pendingUrl = null;
   };
 
+  /** The server said hello on this socket (pings go only then). */
+  let greeted = false;
+  const beat = new Heartbeat(
+    (at) => {
+      if (!greeted || socket?.readyState !== WebSocket.OPEN) return false;
+      socket.send(JSON.stringify({ t: "ping", at } satisfies ClientMessage));
+      return true;
+    },
+    {
+      silent: () => setUi({ connection: "reconnecting", running: false }),
+      heard: () => {
+        setUi({ connection: "connected" });
+        for (const text of queue.splice(0)) socket?.send(text);
+      },
+      lost: () => {
+        // Give the socket up without waiting for a close the server cannot send, and reconnect.
+        const old = socket;
+        if (!old) return;
+        const closed = old.onclose;
+        old.onclose = null;
+        old.close();
+        closed?.call(old, new CloseEvent("close", { code: 1006 }));
+      },
+    },
+  );
+  setInterval(() => beat.tick(), 1000);
+
   const handle = (message: ServerMessage): void => {
     switch (message.t) {
       case "hello":
@@ -123,6 +151,7 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
         hadSession = true;
         attempts = 0;
         setUi({ connection: "connected", pages: message.pages, page: pageName() ?? message.page, account: message.account ?? null });
+        greeted = true;
         for (const text of queue.splice(0)) socket?.send(text);
         return;
       case "full":
@@ -179,6 +208,8 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
     let opened = false;
     ws.onopen = () => {
       opened = true;
+      beat.reset();
+      greeted = false;
       const session = sessionStorage.getItem(sessionKey) ?? undefined;
       const query = Object.fromEntries(new URLSearchParams(location.search));
       const hello: ClientMessage = { t: "hello", query, hidden: document.hidden };
@@ -193,6 +224,7 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
       options.afterHello?.();
     };
     ws.onmessage = (event) => {
+      beat.heard();
       if (typeof event.data === "string") handle(JSON.parse(event.data) as ServerMessage);
       else {
         const frame = decodeBinary(new Uint8Array(event.data as ArrayBuffer));
