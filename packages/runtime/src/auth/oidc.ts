@@ -116,7 +116,7 @@ export function oidc(options: OidcOptions): Oidc {
     if (url.searchParams.get("state") !== state) return failed(req, res, "callback: the state does not match the sign-in this browser started");
     const providerError = url.searchParams.get("error");
     if (providerError) return failed(req, res, `callback: the provider answered ${providerError.slice(0, 100)}`, 403);
-    let claims: Record<string, unknown> | undefined;
+    let claims: client.IDToken | undefined;
     try {
       const tokens = await client.authorizationCodeGrant(await config(), new URL(`${redirectUri}${url.search}`), {
         pkceCodeVerifier: verifier,
@@ -125,6 +125,12 @@ export function oidc(options: OidcOptions): Oidc {
         idTokenExpected: true,
       });
       claims = tokens.claims();
+      // Providers that put only `sub` in the ID token (Okta, oidc-provider by default) give the
+      // rest at the userinfo endpoint: one call, at sign-in only.
+      if (claims && typeof claims.email !== "string" && tokens.access_token) {
+        const info = await client.fetchUserInfo(await config(), tokens.access_token, claims.sub);
+        claims = { ...info, ...claims, email: info.email, name: info.name ?? claims.name, groups: info.groups ?? claims.groups };
+      }
     } catch (error) {
       return failed(req, res, `callback: ${describe(error)}`);
     }
