@@ -1,7 +1,7 @@
 import * as dash from "dash";
 import { cities } from "./lib/cities.ts";
 
-dash.page({ title: "Explore · Cities" });
+dash.page({ title: "Explore · Cities", icon: "🔎" });
 dash.title("Explore");
 const min = dash.slider("Minimum population (millions)", { min: 0, max: 10, step: 0.5, value: 1, query: "min" });
 const picked = cities.filter((city) => city.population >= min * 1e6);

@@ -57,7 +57,7 @@ const color = c2.colorPicker("Accent", { value: "#3366ff" });
 c2.text(`Color: ${color}`);
 
 tabWidgets.subheader("Files");
-const file = tabWidgets.fileUploader("Upload a CSV", { accept: [".csv", ".txt"], maxBytes: 1024 });
+const file = tabWidgets.fileUploader("Upload a CSV", { accept: [".csv", ".txt"], maxBytes: 1000 });
 tabWidgets.text(file ? `Uploaded: ${file.name} (${file.size} bytes, ${file.text().split("\n").length} lines)` : "Uploaded: nothing");
 const csv = `fruit,count\n${fruit},${quantity}\n`;
 if (tabWidgets.downloadButton("Download CSV", csv, { fileName: "order.csv", mime: "text/csv" })) dash.toast("Saved order.csv", { icon: "💾" });

@@ -56,6 +56,7 @@ describe("widgets", () => {
     await see(page, "Multiselect: Cheese, Olives");
     await page.getByRole("button", { name: "Remove Cheese" }).click();
     await see(page, "Multiselect: Olives");
+    await box.click(); // the options drop down
     await page.getByRole("option", { name: "Ham" }).click();
     await see(page, "Multiselect: Ham, Olives");
     await page.context().close();
@@ -149,7 +150,7 @@ describe("widgets", () => {
     await expect(page.locator(".dash-files").innerText()).resolves.toContain("small.csv");
 
     await input.setInputFiles({ name: "big.csv", mimeType: "text/csv", buffer: Buffer.alloc(4096, 97) });
-    await see(page, "big.csv is 4.0 KB; the limit is 1.0 KB.");
+    await see(page, "big.csv is 4.1 kB; the limit is 1 kB.");
     expect(await textStartingWith(page, "Uploaded:")).toBe("Uploaded: small.csv (11 bytes, 3 lines)");
 
     await page.getByRole("button", { name: "Remove", exact: true }).click();

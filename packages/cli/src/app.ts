@@ -3,7 +3,7 @@
  * development watches every file the build read and hot-reloads on save.
  */
 import { watch, type FSWatcher } from "chokidar";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,6 +87,21 @@ function titleOf(name: string): string {
 function appFolderOf(entry: string): string {
   const absolute = path.resolve(entry);
   return existsSync(absolute) && statSync(absolute).isDirectory() ? absolute : path.dirname(absolute);
+}
+
+/**
+ * The icon a page's script gives in `dash.page({ icon: "📈" })` (a string literal), for the
+ * navigation, which lists every page before any of them runs.
+ */
+export function iconOf(source: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(source, "utf8");
+  } catch {
+    return undefined;
+  }
+  const match = /\bpage\(\s*\{[^}]*?\bicon\s*:\s*(["'`])([^"'`\n]{1,16})\1/.exec(text);
+  return match?.[2];
 }
 
 /** The pages of an app: one script, or every .ts/.js file of a folder (sorted by name). */
@@ -206,7 +221,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     try {
       for (const page of found.pages) {
         const result = await buildScript(page.source);
-        built.push({ name: page.name, file: result.file, title: page.title });
+        const icon = iconOf(page.source);
+        built.push({ name: page.name, file: result.file, title: page.title, ...(icon ? { icon } : {}) });
         for (const input of result.inputs) inputs.add(input);
       }
     } catch (error) {

@@ -37,6 +37,8 @@ export interface PageSpec {
   name: string;
   file: string;
   title: string;
+  /** What the page gives `page({ icon })`, shown beside its title in the navigation. */
+  icon?: string;
 }
 
 export interface HostOptions {
@@ -378,7 +380,15 @@ export class ScriptHost {
       session: sid,
       resumed,
       ...(user ? { account: { name: user.name, email: user.email, ...(signOut ? { signOut } : {}) } } : {}),
-      pages: pages.length > 1 ? pages.map((p) => ({ name: p.name, title: p.title, path: p.name === this.pages?.defaultPage ? "/" : `/${p.name}` })) : [],
+      pages:
+        pages.length > 1
+          ? pages.map((p) => ({
+              name: p.name,
+              title: p.title,
+              ...(p.icon ? { icon: p.icon } : {}),
+              path: p.name === this.pages?.defaultPage ? "/" : `/${p.name}`,
+            }))
+          : [],
       ...(this.pages ? { page: this.pages.defaultPage } : {}),
     };
   }

@@ -52,6 +52,7 @@ export type ServerMessage =
 export interface PageInfo {
   name: string;
   title: string;
+  icon?: string;
   path: string;
 }
 
@@ -95,6 +96,13 @@ export type ClientMessage =
   | { t: "visibility"; hidden: boolean }
   | { t: "clearUpload"; id: string }
   | { t: "ping"; at: number };
+
+/** A size in bytes as people read it, in decimal units: 5,000,000 bytes is "5 MB" (as file managers and disks say). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const [value, unit] = n < 1e6 ? [n / 1e3, "kB"] : n < 1e9 ? [n / 1e6, "MB"] : [n / 1e9, "GB"];
+  return `${Number(value.toFixed(1))} ${unit}`;
+}
 
 /**
  * Binary frames, both directions: a 4-byte big-endian header length, a UTF-8 JSON header (padded

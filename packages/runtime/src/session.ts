@@ -8,7 +8,7 @@
  * again. Inputs that arrive together merge into one pending run.
  */
 import type { ClientMessage, ErrorInfo, Json, Props, ServerMessage } from "./protocol.ts";
-import { encodeData } from "./protocol.ts";
+import { encodeData, formatBytes } from "./protocol.ts";
 import { current, Interrupted, Scope, type WidgetRecord, type WidgetSpec } from "./scope.ts";
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
 import { describeError, callSite } from "./errors.ts";
@@ -866,10 +866,4 @@ export function mergeStale(previous: Node, running: Node): Node {
     if (!seen.has(child.key)) children.push({ ...child, stale: true });
   }
   return { ...running, children };
-}
-
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

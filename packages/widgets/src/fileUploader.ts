@@ -26,7 +26,7 @@ interface RawFile {
   bytes: Uint8Array;
 }
 
-const defaults = { maxBytes: 200 * 1024 * 1024 };
+const defaults = { maxBytes: 200_000_000 };
 
 /** The session keeps either what arrived ({name, type, bytes}) or an `Upload` (or its structured clone). */
 function rawOf(value: unknown): RawFile | undefined {

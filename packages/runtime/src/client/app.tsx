@@ -423,11 +423,20 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
           <aside class="dash-sidebar" aria-label="Sidebar" hidden={isCollapsed}>
             {state.pages.length > 1 ? (
               <nav class="dash-pages" aria-label="Pages">
-                {state.pages.map((page) => (
-                  <a href={page.path} aria-current={page.name === state.page ? "page" : undefined} onClick={navigate(page)}>
-                    {page.title}
-                  </a>
-                ))}
+                {state.pages.map((page) => {
+                  // The page being shown gives its icon as it runs; the others as the server read it.
+                  const icon = page.name === state.page && typeof props.icon === "string" ? props.icon : page.icon;
+                  return (
+                    <a href={page.path} aria-current={page.name === state.page ? "page" : undefined} onClick={navigate(page)}>
+                      {icon ? (
+                        <span class="dash-page-icon" aria-hidden="true">
+                          {icon}
+                        </span>
+                      ) : null}
+                      {page.title}
+                    </a>
+                  );
+                })}
               </nav>
             ) : null}
             {sidebarId !== undefined ? <NodeView id={sidebarId} /> : null}

@@ -1,12 +1,8 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useDash } from "@dash/runtime/client/context.ts";
-import { encodeBinary, uploadChunkBytes } from "@dash/runtime/protocol.ts";
+import { encodeBinary, formatBytes as size, uploadChunkBytes } from "@dash/runtime/protocol.ts";
 import { useState } from "preact/hooks";
 import { domId, Label } from "./common.tsx";
-
-function size(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
-}
 
 /** A drop zone and file button; files over the limit are refused here (and again on the server). */
 export function FileUploader({ id, node }: RendererProps) {

@@ -14,14 +14,19 @@ export function Metric({ node }: RendererProps) {
   const direction = Number.isNaN(numeric) || numeric === 0 ? "flat" : numeric > 0 ? "up" : "down";
   const good = p.deltaColor === "off" || direction === "flat" ? "neutral" : (direction === "up") !== (p.deltaColor === "inverse") ? "good" : "bad";
   const options = p.format as Intl.NumberFormatOptions | undefined;
-  const deltaText = typeof delta === "number" ? `${delta > 0 ? "+" : ""}${format(delta, options)}` : String(delta ?? "");
+  const deltaOptions = (p.deltaFormat as Intl.NumberFormatOptions | undefined) ?? options;
+  const deltaText = typeof delta === "number" ? `${delta > 0 ? "+" : ""}${format(delta, deltaOptions)}` : String(delta ?? "");
+  const value = format(p.value, options);
   return (
     <div class="dash-metric" role="group" aria-label={String(p.label)}>
       <div class="dash-metric-label">
         {String(p.label)}
         <Help text={p.help as string | undefined} />
       </div>
-      <div class="dash-metric-value">{format(p.value, options)}</div>
+      {/* A value wider than its column ends in an ellipsis; the whole value is its title. */}
+      <div class="dash-metric-value" title={value}>
+        {value}
+      </div>
       {delta !== undefined ? (
         <div class={`dash-metric-delta ${good}`}>
           <span aria-hidden="true">{direction === "up" ? "▲" : direction === "down" ? "▼" : "●"}</span> {deltaText}
