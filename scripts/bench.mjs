@@ -22,7 +22,7 @@ for (const pkg of ["runtime", "widgets", "cli"]) {
   const json = JSON.parse(readFileSync(path.join(root, "packages", pkg, "package.json"), "utf8"));
   for (const name of Object.keys(json.dependencies ?? {})) if (!name.startsWith("@dash/")) deps.add(name);
 }
-const external = [...deps, "playwright-core", "ws"].flatMap((name) => [name, `${name}/*`]);
+const external = [...deps, "playwright-core", "ws", "oidc-provider"].flatMap((name) => [name, `${name}/*`]);
 
 mkdirSync(outDir, { recursive: true });
 console.log(`dash benchmarks · ${new Date().toISOString()} · Node ${process.version} · ${(await import("node:os")).cpus().length} cores\n`);
