@@ -143,7 +143,7 @@ describe("security", () => {
       frame.set(header, 4);
       (window as unknown as { __dash: { socket(): WebSocket } }).__dash.socket().send(frame);
     });
-    await see(page, "huge.csv is 4.9 KB; the limit is 1.0 KB.");
+    await see(page, "huge.csv is 5 kB; the limit is 1 kB.");
     await see(page, "Uploaded: nothing");
     await context.close();
   });
