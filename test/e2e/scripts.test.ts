@@ -95,7 +95,21 @@ describe("the script model", () => {
     const context = await e2e.browser.newContext();
     const page = await open(context, app.url);
     const nav = page.getByRole("navigation", { name: "Pages" });
-    expect(await nav.getByRole("link").allInnerTexts()).toEqual(["Overview", "Explore", "About"]);
+    // Each link reads as its page's title; a page's icon stands before it, hidden from screen readers.
+    const links = await nav.getByRole("link").evaluateAll((elements) =>
+      elements.map((a) => ({
+        name: [...a.childNodes]
+          .filter((n) => !(n instanceof Element && n.getAttribute("aria-hidden") === "true"))
+          .map((n) => n.textContent)
+          .join(""),
+        icon: a.querySelector(".dash-page-icon")?.textContent ?? null,
+      })),
+    );
+    expect(links).toEqual([
+      { name: "Overview", icon: "🏙️" },
+      { name: "Explore", icon: "🔎" },
+      { name: "About", icon: null },
+    ]);
     expect(await nav.getByRole("link", { name: "Overview" }).getAttribute("aria-current")).toBe("page");
     await page.evaluate(() => ((window as unknown as { __marker: number }).__marker = 7));
 
