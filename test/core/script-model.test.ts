@@ -97,3 +97,25 @@ describe("rerun() and stop() inside try/catch", () => {
     app.close();
   });
 });
+
+describe("expanders and tabs are known by their label, not their position", () => {
+  it("another button's expander in the same place is a different element; equal labels are told apart", async () => {
+    const app = await testApp(fixture("expander-identity.ts"));
+    const first = app.get("expander", "Details A").id;
+    const firstTabs = app.get("tabs").id;
+    const firstTab = app.get("tab", "One").id;
+    app.button("Show B").click();
+    await app.run();
+    expect(texts(app)).toContain("inside B");
+    expect(app.get("expander", "Details B").id).not.toBe(first);
+    expect(app.get("tabs").id).not.toBe(firstTabs);
+    expect(app.get("tab", "Uno").id).not.toBe(firstTab);
+    const same = app.getAll("expander", "Same").map((e) => e.id);
+    expect(same).toHaveLength(2);
+    expect(same[0]).not.toBe(same[1]);
+    app.button("Show A").click();
+    await app.run();
+    expect(app.get("expander", "Details A").id).toBe(first);
+    app.close();
+  });
+});

@@ -26,6 +26,8 @@ export type { FakeData, FakeSources } from "./fakes.ts";
 
 /** An element of the rendered page. */
 export interface TestElement {
+  /** The element's identity on the page (from its key path): the browser keeps DOM state by it. */
+  id: number;
   type: string;
   props: Props;
   /** The element's main value: a widget's value as the browser holds it, a metric's value… */
@@ -170,6 +172,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     const node = page.get(id) as WireNode;
     const key = valueKeys.find((k) => k in node.props);
     return {
+      id,
       type: node.type,
       props: node.props,
       value: key ? node.props[key] : undefined,

@@ -104,6 +104,14 @@ export class Scope {
     this.run.changed();
   }
 
+  /** A key taken from what the author wrote (a label, a `key`), made unique within this container:
+   * the element keeps its identity (and the browser its open/selected state) when others move. */
+  uniqueKey(base: string): string {
+    const n = this.counts.get(base) ?? 0;
+    this.counts.set(base, n + 1);
+    return n === 0 ? base : `${base}#${n}`;
+  }
+
   nextKey(type: string): string {
     const n = this.counts.get(type) ?? 0;
     this.counts.set(type, n + 1);
