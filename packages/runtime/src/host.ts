@@ -333,7 +333,7 @@ export class ScriptHost {
         if (!existing.hidden) this.options.onVisibility?.(existing.sid, false);
         this.snapshots.viewer(existing.sid, true);
         client.sendText(JSON.stringify(this.helloMessage(existing, true)));
-        this.post(existing.worker, { t: "attach", sid: existing.sid, version: hello.version });
+        this.post(existing.worker, { t: "attach", sid: existing.sid, version: hello.version, query: hello.query });
         return existing.sid;
       }
     }

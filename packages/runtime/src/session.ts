@@ -785,10 +785,27 @@ export class Session {
     if (Object.keys(this.query).length) this.host.send({ t: "query", query: { ...this.query } });
   }
 
-  /** A browser back on this session (a reconnect, a reload): what it missed, and whether a run is going. */
-  resume(version: number | undefined): void {
+  /** A browser back on this session (a reconnect, a reload): what it missed, and whether a run is going.
+   * A page loaded at another URL brings its query, which wins over the one the session had. */
+  resume(version: number | undefined, query?: Record<string, string>): void {
+    const moved = query !== undefined && this.adoptQuery(query);
     this.attach(version);
-    this.host.send({ t: "status", status: this.run ? "running" : this.lastError ? "error" : "idle" });
+    if (moved) this.request({});
+    else this.host.send({ t: "status", status: this.run ? "running" : this.lastError ? "error" : "idle" });
+  }
+
+  /** Take the URL's query: widgets bound to a name that changed forget their values and read it. */
+  private adoptQuery(query: Record<string, string>): boolean {
+    const names = new Set([...Object.keys(query), ...Object.keys(this.query)]);
+    const changed = new Set([...names].filter((name) => query[name] !== this.query[name]));
+    if (changed.size === 0) return false;
+    for (const [id, record] of this.records) {
+      if (!record.spec.query || !changed.has(record.spec.query)) continue;
+      this.widgets.delete(id);
+      if (record.spec.key !== undefined) delete this.state[record.spec.key];
+    }
+    this.query = { ...query };
+    return true;
   }
 
   detach(): void {

@@ -36,7 +36,7 @@ export type ToWorker =
       /** The signed-in viewer (`dash.user`). */
       user?: User | null;
     }
-  | { t: "attach"; sid: string; version: number | undefined }
+  | { t: "attach"; sid: string; version: number | undefined; query?: Record<string, string> | undefined }
   | { t: "detach"; sid: string }
   /** `seq` numbers inputs for replay after a restart (see replay.ts). */
   | { t: "message"; sid: string; message: ClientMessage; seq: number }
@@ -248,7 +248,7 @@ export function serveWorker(): void {
         return;
       }
       case "attach":
-        sessions.get(message.sid)?.resume(message.version);
+        sessions.get(message.sid)?.resume(message.version, message.query);
         return;
       case "detach":
         sessions.get(message.sid)?.detach();

@@ -211,7 +211,9 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
       beat.reset();
       greeted = false;
       const session = sessionStorage.getItem(sessionKey) ?? undefined;
-      const query = Object.fromEntries(new URLSearchParams(location.search));
+      // (A query update not yet in the address bar is what the session has: a reconnect keeps it.)
+      const search = pendingUrl?.path === location.pathname ? pendingUrl.search : location.search;
+      const query = Object.fromEntries(new URLSearchParams(search));
       const hello: ClientMessage = { t: "hello", query, hidden: document.hidden };
       if (session) hello.session = session;
       if (hadSession) hello.version = store.version;
