@@ -36,10 +36,10 @@ async function commands(name: string): Promise<number> {
 }
 
 /** The session's snapshot as Redis holds it. */
-async function stored(sid: string): Promise<Snapshot | null> {
+async function stored(sid: string, app = "cluster"): Promise<Snapshot | null> {
   const client = createClient({ url: redis.url }).withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer });
   await client.connect();
-  const data = await client.hGet(`dash:cluster:session:${sid}`, "data");
+  const data = await client.hGet(`dash:${app}:session:${sid}`, "data");
   await client.close();
   return data ? decodeSnapshot(data) : null;
 }
@@ -161,6 +161,24 @@ test("a rerun that changes nothing costs no Redis round trip (every command coun
   expect(writes[0]).toMatch(/"EVAL"[^]*session:/);
   v.close();
 });
+
+test("a session taken over by a page loaded at another URL reads that URL's query, not the snapshot's", async () => {
+  const urlApp = path.join(root, "test/e2e/fixtures/url-query.ts");
+  const [a, b] = await Promise.all([serve(urlApp, ["--redis-url", redis.url]), serve(urlApp, ["--redis-url", redis.url])]);
+  apps.push(a, b);
+  const v = await viewer(a.url, { query: { x: "1" } });
+  await v.shows('widget \\"1\\"'); // (the page as JSON)
+  await expect.poll(async () => (await stored(v.session, "url-query"))?.query.x, { timeout: 5000 }).toBe("1");
+  v.close();
+  // The same tab loads ?x=2 and lands on the other replica: a page load sends no version and no widget values.
+  const back = await viewer(b.url, { session: v.session, query: { x: "2" } });
+  await back.shows('query {\\"x\\":\\"2\\"}');
+  await back.shows('widget \\"2\\"');
+  expect(back.session).toBe(v.session);
+  expect(back.resumed).toBe(true);
+  await expect.poll(async () => (await stored(v.session, "url-query"))?.query.x, { timeout: 5000 }).toBe("2");
+  back.close();
+}, 30_000);
 
 test("state that cannot be cloned is named in a warning; the rest is kept", async () => {
   const [a] = apps.filter((app) => app.exitCode() === null);

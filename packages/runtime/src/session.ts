@@ -236,6 +236,8 @@ export class Session {
   private runningTimer: ReturnType<typeof setTimeout> | null = null;
   private fragments = new Map<string, Fragment>();
   private wireWidgets: Record<string, Json> = {};
+  /** Query names whose widgets read the URL again at their next render (see the constructor). */
+  private unreadQuery = new Set<string>();
   private uploads = new Map<string, { files: { name: string; type: string; bytes: Uint8Array }[]; count: number }>();
   lastError: ErrorInfo | null = null;
   runs = 0;
@@ -255,6 +257,12 @@ export class Session {
       this.state = options.restore.state;
       this.query = options.restore.query;
       this.page = app.pages.has(options.restore.page) ? options.restore.page : this.page;
+      // Taken over by a page that brought its URL (another replica's session): the URL wins, as
+      // in `resume`; its widgets are not known before the first run, so they forget there.
+      if (options.query) {
+        this.unreadQuery = changedNames(this.query, options.query);
+        this.query = { ...options.query };
+      }
     }
     this.wireWidgets = { ...(options.widgets ?? {}) };
     this.user = options.user ?? null;
@@ -549,6 +557,10 @@ export class Session {
     if (spec.trigger) {
       value = (run.trigger === id) as T;
     } else {
+      if (spec.query && this.unreadQuery.delete(spec.query)) {
+        this.widgets.delete(id);
+        if (spec.key !== undefined) delete this.state[spec.key];
+      }
       // What the browser shows comes first: after a move to another replica it may be newer than the snapshot.
       if (id in this.wireWidgets) value = spec.parse(this.wireWidgets[id]!);
       if (value === undefined && spec.key !== undefined && spec.key in this.state && this.state[spec.key] !== this.widgets.get(id)) {
@@ -796,8 +808,7 @@ export class Session {
 
   /** Take the URL's query: widgets bound to a name that changed forget their values and read it. */
   private adoptQuery(query: Record<string, string>): boolean {
-    const names = new Set([...Object.keys(query), ...Object.keys(this.query)]);
-    const changed = new Set([...names].filter((name) => query[name] !== this.query[name]));
+    const changed = changedNames(this.query, query);
     if (changed.size === 0) return false;
     for (const [id, record] of this.records) {
       if (!record.spec.query || !changed.has(record.spec.query)) continue;
@@ -825,6 +836,12 @@ export class Session {
     for (const fragment of this.fragments.values()) if (fragment.timer) clearInterval(fragment.timer);
     this.fragments.clear();
   }
+}
+
+/** The names whose values differ between two queries. */
+function changedNames(before: Record<string, string>, after: Record<string, string>): Set<string> {
+  const names = new Set([...Object.keys(after), ...Object.keys(before)]);
+  return new Set([...names].filter((name) => after[name] !== before[name]));
 }
 
 function setWidgetValue(node: Node | null, id: string, value: Json): void {
