@@ -99,6 +99,44 @@ describe("security", () => {
     expect(await status(app.url)).toBe("open");
   });
 
+  test("DNS rebinding: a page on a name that resolves to 127.0.0.1 cannot open the WebSocket", async () => {
+    const app = await start(path.join(root, "examples/hello/app.ts"));
+    const wsUrl = `${app.url.replace("http", "ws")}/_dash/ws`;
+    // What a browser sends for a page on evil.example whose DNS now answers 127.0.0.1: Host and Origin agree.
+    const status = (host: string, origin: string): Promise<number | "open"> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(wsUrl, { origin, headers: { host } });
+        ws.on("open", () => {
+          ws.close();
+          resolve("open");
+        });
+        ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on("error", reject);
+      });
+    expect(await status(`evil.example:${app.port}`, `http://evil.example:${app.port}`)).toBe(403);
+    expect(await status(`evil.example:${app.port}`, `https://evil.example:${app.port}`)).toBe(403);
+    expect(await status(`localhost:${app.port}`, `http://localhost:${app.port}`)).toBe("open");
+    expect(await status(`127.0.0.1:${app.port}`, `http://127.0.0.1:${app.port}`)).toBe("open");
+    expect(await status(`127.0.0.1:${app.port}`, `http://localhost:${app.port}`)).toBe(403);
+
+    // With --public-url, that origin and no other (not even the loopback page's).
+    const behind = await e2e.start({ entry: path.join(root, "examples/hello/app.ts"), publicUrl: "https://dash.example.com" });
+    const behindUrl = `${behind.url.replace("http", "ws")}/_dash/ws`;
+    const statusBehind = (host: string, origin: string): Promise<number | "open"> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(behindUrl, { origin, headers: { host } });
+        ws.on("open", () => {
+          ws.close();
+          resolve("open");
+        });
+        ws.on("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on("error", reject);
+      });
+    expect(await statusBehind("dash.example.com", "https://dash.example.com")).toBe("open");
+    expect(await statusBehind("dash.example.com", "http://dash.example.com")).toBe(403);
+    expect(await statusBehind(`127.0.0.1:${behind.port}`, behind.url)).toBe(403);
+  });
+
   test("malformed, oversized and unknown messages are refused with a warning; the session keeps working", async () => {
     const app = await start(path.join(root, "examples/hello/app.ts"));
     const context = await e2e.browser.newContext();

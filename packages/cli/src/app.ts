@@ -8,6 +8,8 @@ import { Worker } from "node:worker_threads";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkExposure, createAuth, type AuthConfig } from "@dash/runtime/auth/index.ts";
+import { isLoopback } from "@dash/runtime/auth/common.ts";
+import { publicOrigin } from "@dash/runtime/edge/origin.ts";
 import { staticAssets } from "@dash/runtime/assets.ts";
 import { CacheCoordinator } from "@dash/runtime/cache.ts";
 import { ClusterCache } from "@dash/runtime/cluster/cache.ts";
@@ -39,6 +41,8 @@ export interface AppOptions {
   workers?: number;
   sessionTtl?: number;
   allowedOrigins?: string[];
+  /** The address viewers open (`--public-url`): the one origin allowed to open the WebSocket. */
+  publicUrl?: string | undefined;
   /** What one viewer may cost (message sizes, rate, sessions per address, uploads); defaults otherwise. */
   limits?: EdgeLimits;
   /** A `dash build` output to serve as it is (nothing is compiled; `entry` only names it). */
@@ -129,6 +133,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     throw new Error(`--worker-memory is the heap limit of a script worker in MB (at least 32), not ${JSON.stringify(options.workerMemory)}.`);
   const dist = distDir();
   if (options.production) checkExposure(options.host ?? "127.0.0.1", options.auth);
+  const publicUrl = options.publicUrl ?? options.auth?.publicUrl;
+  if (publicUrl)
+    publicOrigin(publicUrl); // a malformed --public-url stops the start, with its reason
+  else if (!isLoopback(options.host ?? "127.0.0.1") && !options.allowedOrigins?.length)
+    log(
+      `dash: no --public-url: browsers may open the WebSocket only from http://<an IP address>:port; set --public-url https://your.host to serve a host name.`,
+    );
   const auth = options.auth ? createAuth(options.auth, log) : null;
   // esbuild loads while the rest starts; a `dash build` output needs none of it.
   const compiler = options.built ? null : import("@dash/runtime/build.ts");
@@ -256,7 +267,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     allowedOrigins: options.allowedOrigins,
     limits: options.limits,
     auth,
-    publicUrl: options.auth?.publicUrl,
+    publicUrl,
     greeting: (): ServerMessage[] => [
       ...(buildError ? [{ t: "buildError", error: buildError } as const] : []),
       ...(typeErrors.length ? [{ t: "typeError", errors: typeErrors } as const] : []),

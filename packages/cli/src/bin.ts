@@ -28,6 +28,9 @@ Options:
   --workers <n>          script worker threads (env DASH_WORKERS; default 2)
   --worker-memory <MB>   heap limit of each script worker; a script past it is stopped and
                          its viewer told (env DASH_WORKER_MEMORY; default 2048)
+  --public-url <url>     the address viewers open, e.g. https://dash.example.com: the only origin
+                         whose pages may open the WebSocket; without it, only localhost or an
+                         IP address that the page was loaded from (env DASH_PUBLIC_URL)
   --allow-origin <url>   another origin allowed to open the WebSocket (repeatable)
   --redis-url <url>      Redis shared by the replicas of this app (env DASH_REDIS_URL)
   --drain-timeout <s>    on SIGTERM, hand viewers to other replicas and exit within this (env DASH_DRAIN_TIMEOUT; default 10)
@@ -45,7 +48,7 @@ Sign-in (docs/deploy.md; each flag's environment twin in brackets):
   --alb-region <region>  alb: its region, e.g. eu-west-1  [DASH_ALB_REGION]
   --oidc-issuer <url>    oidc: the provider, e.g. https://accounts.google.com  [DASH_OIDC_ISSUER]
   --oidc-client-id <id>  oidc: the client id (secret in DASH_OIDC_CLIENT_SECRET)  [DASH_OIDC_CLIENT_ID]
-  --public-url <url>     the address viewers open, e.g. https://dash.example.com  [DASH_PUBLIC_URL]
+  --public-url <url>     oidc: the address viewers open (see above)  [DASH_PUBLIC_URL]
   --session-max-age <d>  oidc: how long a sign-in lasts (default 8h)  [DASH_SESSION_MAX_AGE]
                          oidc also needs DASH_COOKIE_SECRET (at least 32 bytes, the same on every replica)
   --no-open              do not open a browser
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
       "redis-url": { type: "string" },
       ...limitFlags,
       ...Object.fromEntries(Object.keys(authFlags).map((flag) => [flag, { type: "string" as const }])),
+      "public-url": { type: "string" },
       "drain-timeout": { type: "string" },
       out: { type: "string" },
       "asset-url": { type: "string" },
@@ -124,6 +128,7 @@ async function main(): Promise<void> {
     workers: Number(values.workers ?? env.DASH_WORKERS ?? 2),
     workerMemory: Number(values["worker-memory"] ?? env.DASH_WORKER_MEMORY ?? 2048),
     allowedOrigins: values["allow-origin"] ?? env.DASH_ALLOWED_ORIGINS?.split(",").filter(Boolean),
+    publicUrl: values["public-url"] ?? env.DASH_PUBLIC_URL,
     redisUrl: values["redis-url"] ?? env.DASH_REDIS_URL,
     limits: limitsFrom(values, env),
     auth: authConfigFrom(values as Record<string, string | undefined>, env),

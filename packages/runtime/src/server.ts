@@ -21,6 +21,7 @@ import { AddressSessions, SocketLimits } from "./edge/sockets.ts";
 import { Uploads } from "./edge/uploads.ts";
 import { securityHeaders } from "./edge/headers.ts";
 import { targetUrl } from "./edge/target.ts";
+import { checkOrigin } from "./edge/origin.ts";
 
 export interface ServerOptions {
   host: ScriptHost;
@@ -30,7 +31,7 @@ export interface ServerOptions {
   statics?: StaticAssets;
   port?: number;
   hostname?: string;
-  /** Extra origins allowed to open the WebSocket (the page's own origin always is). */
+  /** Extra origins allowed to open the WebSocket (besides `publicUrl`'s, or a loopback page's; edge/origin.ts). */
   allowedOrigins?: string[];
   /** Production: long-lived cache headers and gzip. */
   production?: boolean;
@@ -93,17 +94,6 @@ function shell(urls: EntryNames): string {
 </head>
 <body><div id="app"></div></body>
 </html>`;
-}
-
-/** Is this WebSocket upgrade from the page's own origin (or an allowed one)? */
-export function originAllowed(origin: string | undefined, hostHeader: string | undefined, allowed: string[] = []): boolean {
-  if (!origin) return true; // not a browser: browsers always send Origin on WebSocket upgrades
-  if (allowed.includes(origin)) return true;
-  try {
-    return new URL(origin).host === hostHeader;
-  } catch {
-    return false;
-  }
 }
 
 type Validation = typeof import("./validate.ts");
@@ -219,13 +209,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const limits = options.limits ?? defaultLimits;
   const addressSessions = new AddressSessions(limits.sessionsPerAddress, options.host);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.messageBytes });
+  const refusedOrigins = new Set<string>(); // each logged once
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (targetUrl(req.url)?.pathname !== "/_dash/ws") {
       socket.destroy();
       return;
     }
-    if (!originAllowed(req.headers.origin, req.headers.host, options.allowedOrigins)) {
+    const origin = checkOrigin(req.headers.origin, req.headers.host, { publicUrl: options.publicUrl, allowed: options.allowedOrigins });
+    if (!origin.ok) {
       metrics.refused.inc({ reason: "origin" });
+      if (refusedOrigins.size < 100 && !refusedOrigins.has(req.headers.origin!)) {
+        refusedOrigins.add(req.headers.origin!);
+        console.error(`dash: refused a WebSocket from ${JSON.stringify(req.headers.origin)}: ${origin.why}`);
+      }
       socket.write("HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       socket.destroy();
       return;
