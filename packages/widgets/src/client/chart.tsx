@@ -4,11 +4,12 @@
  * A downsampled chart reports its width back (its widget value) when it differs enough from the
  * columns the server used, so the server can downsample to the new width.
  */
-import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import type { Json } from "@dash/runtime/protocol.ts";
 import { useDash } from "@dash/runtime/client/context.ts";
-import { useChunk, useDataArrivals } from "./data.ts";
+import { tableOf, useChunk, useDataArrivals } from "./data.ts";
+import { SeriesTip, seriesLinesOf } from "./seriesTip.tsx";
 
 /** A quick chart (line, area, bar, scatter). */
 export function Chart({ node }: RendererProps) {
@@ -27,7 +28,11 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
   const [width, setWidth] = useState(0);
   const [failure, setFailure] = useState<string | null>(null);
   const [waiting, setWaiting] = useState(true);
-  const spec = p.spec;
+  // A line chart of several series gets a tooltip listing them all at the x under the pointer
+  // (seriesTip.tsx), drawn over a figure without Plot's own tooltip for the nearest point.
+  const lines = useMemo(() => (p.chart === "line" ? seriesLinesOf(p.spec) : null), [p.chart, p.spec]);
+  const spec = useMemo(() => (lines && p.spec ? (withoutTips(p.spec) ?? p.spec) : p.spec), [lines, p.spec]);
+  const linesTable = useCallback(() => (lines && chunk ? tableOf(store, chunk, lines.data) : undefined), [lines, chunk, store]);
   const height = typeof p.height === "number" ? p.height : undefined;
 
   useLayoutEffect(() => {
@@ -114,6 +119,7 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
       {!error && waiting ? <div class="dash-chart-loading" aria-hidden="true" style={{ height: `${height ?? 300}px` }} /> : null}
       {/* Observable Plot owns this box's children. */}
       <div class="dash-chart-plot" ref={box} hidden={!!error} />
+      {lines && !error ? <SeriesTip box={box} lines={lines} table={linesTable} /> : null}
       {typeof p.note === "string" ? <div class="dash-chart-note">{p.note}</div> : null}
     </div>
   );
