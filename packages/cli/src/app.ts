@@ -22,7 +22,7 @@ import { countPolls } from "@dash/runtime/metrics.ts";
 import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
 import type { EdgeLimits } from "@dash/runtime/edge/limits.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
-import { replyOf, SourceHub, type LiveValue, type SourceSpec } from "@dash/runtime/sources/hub.ts";
+import { replyOf, SourceHub, type LiveValue } from "@dash/runtime/sources/hub.ts";
 import type { Fetched } from "@dash/runtime/sources/poller.ts";
 import type { Built } from "./built.ts";
 
@@ -174,19 +174,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // With Redis, snapshots are shared: a browser resumes its session on any replica.
     ...(redis ? { snapshots: new RedisSnapshots(redis, { ttl: options.sessionTtl, log }) } : {}),
     log,
-    onRequest: async (sid, what, args) => {
-      if (what === "cache") {
-        const request = args as { op: "claim"; key: string } | { op: "settle"; key: string; result: Parameters<CacheCoordinator["settle"]>[1] };
-        if (request.op === "claim") return (clusterCache ?? sharedCache).claim(request.key);
-        (clusterCache ?? sharedCache).settle(request.key, request.result);
-        return null;
-      }
-      if (what === "pollFailed") {
-        const failed = args as { key: string; error: string };
-        return hub.fail(failed.key, new Error(failed.error));
-      }
-      if (what !== "source") throw new Error(`unknown request ${what}`);
-      return replyOf(await hub.read(sid, args as SourceSpec));
+    onRequest: {
+      source: async (sid, spec) => replyOf(await hub.read(sid, spec)),
+      cacheClaim: (_sid, { key }) => (clusterCache ?? sharedCache).claim(key),
+      cacheSettle: (_sid, { key, result }) => {
+        (clusterCache ?? sharedCache).settle(key, result);
+        return Promise.resolve(null);
+      },
+      pollFailed: (_sid, { key, error }) => Promise.resolve(hub.fail(key, new Error(error))),
     },
     onRunFinished: (sid, sources) => hub.release(sid, new Set(sources)),
     onSessionClosed: (sid) => hub.release(sid),

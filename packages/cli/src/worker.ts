@@ -5,7 +5,7 @@ import nodeModule from "node:module";
 // Node 22+ caches compiled code between starts (a faster `dash run`); Node 20 has no such cache.
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 import { workerData } from "node:worker_threads";
-import type { WorkerData } from "@dash/runtime/worker.ts";
+import type { WorkerData } from "@dash/runtime/thread.ts";
 import { scriptApi } from "@dash/widgets";
 import { setAppFolder } from "@dash/widgets/image.ts";
 

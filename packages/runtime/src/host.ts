@@ -16,9 +16,9 @@ import { randomBytes } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { metrics, recordRun } from "./metrics.ts";
 import { sameUser, type User } from "./auth/common.ts";
-import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
+import type { ClientMessage, ErrorInfo, ServerMessage } from "./protocol.ts";
 import { LocalSnapshots, type SnapshotStore } from "./cluster/snapshots.ts";
-import type { FromWorker, ToWorker, WorkerData } from "./worker.ts";
+import type { FromWorker, Hello, RequestHandlers, RequestMessage, SourcePush, ToWorker, WorkerData } from "./thread.ts";
 import { InputLog } from "./replay.ts";
 
 /** Heap limit of a script worker (MB) unless --worker-memory says otherwise. */
@@ -52,8 +52,8 @@ export interface HostOptions {
   sessionTtl?: number;
   /** Where session snapshots are kept (default: this process only). */
   snapshots?: SnapshotStore;
-  /** Requests from scripts that the main thread answers (connector data). */
-  onRequest?: (sid: string, what: string, args: unknown) => Promise<unknown>;
+  /** Requests from scripts that the main thread answers (connector data), by kind (`thread.ts`). */
+  onRequest?: RequestHandlers;
   /** A run finished and read these sources. */
   onRunFinished?: (sid: string, sources: string[]) => void;
   onSessionClosed?: (sid: string) => void;
@@ -97,13 +97,12 @@ interface SessionRecord {
   user: User | null;
 }
 
-export interface Hello {
-  session?: string | undefined;
-  version?: number | undefined;
-  query?: Record<string, string> | undefined;
-  widgets?: Record<string, Json> | undefined;
-  page?: string | undefined;
-  hidden?: boolean | undefined;
+/** The main thread's answer to a worker's request (each kind has its handler; see `ThreadRequests`). */
+function answer(handlers: RequestHandlers | undefined, message: RequestMessage): Promise<unknown> {
+  if (!handlers) return Promise.reject(new Error(`no handler for ${message.what}`));
+  // `what` and `args` agree by construction (`RequestMessage`); TypeScript cannot follow the pair through the index.
+  const handler = handlers[message.what] as (sid: string, args: RequestMessage["args"]) => Promise<unknown>;
+  return handler(message.sid, message.args);
 }
 
 /** A worker holds no fetcher for a poll key (none of its sessions reads it any more). */
@@ -253,10 +252,7 @@ export class ScriptHost {
         recordRun(message);
         return;
       case "request": {
-        const answer = this.options.onRequest
-          ? this.options.onRequest(message.sid, message.what, message.args)
-          : Promise.reject(new Error(`no handler for ${message.what}`));
-        answer.then(
+        answer(this.options.onRequest, message).then(
           (value) => this.post(handle, { t: "reply", id: message.id, value }),
           (error: unknown) => this.post(handle, { t: "reply", id: message.id, error: error instanceof Error ? error.message : String(error) }),
         );
@@ -421,7 +417,7 @@ export class ScriptHost {
    * Rerun these sessions (their data changed): one message per worker. `push` (the changed
    * source's new state) reaches each such worker first, so the reruns read it without asking.
    */
-  rerun(sids: Iterable<string>, push?: unknown): void {
+  rerun(sids: Iterable<string>, push?: SourcePush): void {
     const byWorker = new Map<WorkerHandle, string[]>();
     for (const sid of sids) {
       const record = this.sessions.get(sid);

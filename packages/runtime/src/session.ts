@@ -13,6 +13,7 @@ import { current, Interrupted, Scope, type WidgetRecord, type WidgetSpec } from 
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
 import { describeError, callSite } from "./errors.ts";
 import type { User } from "./auth/common.ts";
+import type { Ask, SourcePush } from "./thread.ts";
 
 /** A script the session can run: the entry file's body as a function. */
 export interface Script {
@@ -75,12 +76,12 @@ interface Fragment {
 /** Hooks a host installs: the watchdog's "who runs now" marker, and requests to the main thread. */
 export const hooks: {
   enter(session: Session): void;
-  request?: (sid: string, what: string, args: unknown) => Promise<unknown>;
+  request?: Ask;
   runFinished?: (run: Run) => void;
   sessionClosed?: (id: string) => void;
   visibility?: (id: string, hidden: boolean) => void;
   /** Data the main thread sent along with reruns (a changed source's new state). */
-  push?: (value: unknown) => void;
+  push?: (value: SourcePush) => void;
   /** An error no code handled came from `poll(key)`'s fetcher: true when its source took it as its error. */
   pollFailed?: (key: string, error: unknown) => boolean;
   /** Run the fetcher of a `poll()` source (by source key) for the main thread's poller. */

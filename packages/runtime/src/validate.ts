@@ -1,7 +1,7 @@
 /**
  * The server's edge: every message from a browser is checked here before anything else sees it.
  * The schemas mirror `ClientMessage` and `BinaryHeader` in protocol.ts; the type assertions at the
- * bottom fail the build if the two ever drift apart.
+ * bottom compare them message by message and field by field, and fail the build if they drift apart.
  */
 import { z } from "zod";
 import type { BinaryHeader, ClientMessage, Json } from "./protocol.ts";
@@ -82,5 +82,13 @@ export function parseUpload(frame: Uint8Array): Parsed<{ header: Extract<BinaryH
 // The schemas and the protocol's types must describe the same messages.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const check = <T extends true>(): T => true as T;
+// Message by message and field by field (names, optionality and types), not only the `t`s.
+/** Exactly the same type (an optional field on one side only counts as a difference). */
+type Exact<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+type Each<T extends { t: string }> = { [K in T["t"]]: Extract<T, { t: K }> };
+type Agree<A extends { t: string }, B extends { t: string }> = {
+  [K in A["t"] | B["t"]]: K extends A["t"] ? (K extends B["t"] ? Exact<Each<A>[K], Each<B>[K]> : false) : false;
+};
 check<Same<z.infer<typeof clientMessage>["t"], ClientMessage["t"]>>();
-check<Same<z.infer<typeof uploadHeader>, Extract<BinaryHeader, { kind: "upload" }>>>();
+check<Agree<z.infer<typeof clientMessage>, ClientMessage>[ClientMessage["t"]]>();
+check<Exact<z.infer<typeof uploadHeader>, Extract<BinaryHeader, { kind: "upload" }>>>();

@@ -6,7 +6,8 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
-import type { ClientMessage, ErrorInfo, Json, ServerMessage } from "./protocol.ts";
+import type { ServerMessage } from "./protocol.ts";
+import type { Ask, FromWorker, ToWorker, WorkerData } from "./thread.ts";
 import { Session, hooks, type App, type Script, type Snapshot } from "./session.ts";
 import { describeError } from "./errors.ts";
 import { decodeSnapshot, encodeSnapshot, sameBytes, snapshotWarning } from "./cluster/snapshot-codec.ts";
@@ -14,68 +15,6 @@ import { cacheCounts } from "./cache.ts";
 import type { RunReport } from "./metrics.ts";
 import { current } from "./scope.ts";
 import { pollOrigin } from "./sources/poll.ts";
-import type { User } from "./auth/common.ts";
-
-/** What the main thread tells a worker. */
-export type ToWorker =
-  | { t: "load"; pages: { name: string; file: string; title: string }[]; defaultPage: string }
-  | {
-      t: "open";
-      sid: string;
-      slot: number;
-      query?: Record<string, string>;
-      page?: string;
-      widgets?: Record<string, Json>;
-      /** The session's last snapshot (`snapshot-codec.ts` bytes). */
-      restore?: Uint8Array;
-      /** Restore without running or redrawing (the viewer keeps the page they have). */
-      quiet?: boolean;
-      /** A viewer reconnected from another replica: run first, then send them the whole page. */
-      resume?: boolean;
-      hidden?: boolean;
-      /** The signed-in viewer (`dash.user`). */
-      user?: User | null;
-    }
-  | { t: "attach"; sid: string; version: number | undefined; query?: Record<string, string> | undefined }
-  | { t: "detach"; sid: string }
-  /** `seq` numbers inputs for replay after a restart (see replay.ts). */
-  | { t: "message"; sid: string; message: ClientMessage; seq: number }
-  | { t: "upload"; sid: string; id: string; name: string; type: string; bytes: Uint8Array; index: number; count: number }
-  | { t: "close"; sid: string }
-  /** Rerun these sessions; `push` (new source data) goes to `hooks.push` first. */
-  | { t: "rerun"; sids: string[]; push?: unknown }
-  | { t: "reply"; id: number; value?: unknown; error?: string }
-  /** Run the fetcher of a `poll()` source (by source key) and answer with `fetched`. */
-  | { t: "fetch"; id: number; key: string };
-
-/** What a worker tells the main thread. */
-export type FromWorker =
-  | { t: "ready" }
-  | { t: "loaded"; error: ErrorInfo | null }
-  | { t: "send"; sid: string; text: string; kind: ServerMessage["t"] }
-  | { t: "binary"; sid: string; frame: Uint8Array }
-  /** The session's snapshot changed (after a finished run): `snapshot-codec.ts` bytes. */
-  | { t: "snapshot"; sid: string; bytes: Uint8Array }
-  /** After each completed run, changed snapshot or not: the last message the worker had handled (see replay.ts). */
-  | { t: "handled"; sid: string; seq: number }
-  | { t: "request"; id: number; sid: string; what: string; args: unknown }
-  | { t: "runFinished"; sid: string; sources: string[] }
-  /** A run ended (for /metrics), with the `cache()` calls since the last report. */
-  | ({ t: "ran" } & RunReport)
-  /** A line for the server's log. */
-  | { t: "log"; line: string }
-  /** A fetch's value and version, or why not (`missing`: this worker holds no fetcher for the key). */
-  | { t: "fetched"; id: number; value?: unknown; error?: string; missing?: boolean }
-  /** Messages posted in the same turn, in order: a run's data frames and patch travel together. */
-  | { t: "batch"; messages: FromWorker[] };
-
-export interface WorkerData {
-  /** Int32Array over a SharedArrayBuffer: [0] heartbeat counter, [1] slot of the session running
-   * now, [2] number of the last message handled (see replay.ts). */
-  beat: SharedArrayBuffer;
-  /** The app's folder: the only one `image(path)` reads files from unless told otherwise. */
-  appFolder?: string | undefined;
-}
 
 /** Start serving the main thread. Called by the worker entry after it set `globalThis.__dashApi`. */
 export function serveWorker(): void {
@@ -116,12 +55,13 @@ export function serveWorker(): void {
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextRequest = 1;
   /** Ask the main thread for something (connector data); used by connectors through `hooks.request`. */
-  hooks.request = (sid, what, args) =>
+  const request: Ask = (sid, what, args) =>
     new Promise((resolve, reject) => {
       const id = nextRequest++;
-      pending.set(id, { resolve, reject });
-      post({ t: "request", id, sid, what, args });
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      post({ t: "request", id, sid, what, args } as FromWorker);
     });
+  hooks.request = request;
 
   const hostFor = (sid: string) => ({
     send(message: ServerMessage): void {

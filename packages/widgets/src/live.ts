@@ -68,9 +68,8 @@ const known = new Map<string, SourceReply>();
 const readKeys = new Map<string, Set<string>>();
 const readers = new Map<string, number>();
 
-hooks.push = (value: unknown): void => {
-  const push = value as { t?: string; reply?: SourceReply };
-  if (push.t === "source" && push.reply) known.set(push.reply.key, push.reply);
+hooks.push = (push): void => {
+  if (push.t === "source") known.set(push.reply.key, push.reply);
 };
 
 function setReadKeys(session: string, keys: Set<string> | undefined): void {
@@ -97,7 +96,7 @@ async function ask(run: Run, spec: SourceSpec): Promise<SourceReply> {
     const key = sourceKey(spec);
     const local = known.get(key);
     if (local && readKeys.get(run.session.id)?.has(key)) return local;
-    const reply = (await hooks.request(run.session.id, "source", spec)) as SourceReply;
+    const reply = await hooks.request(run.session.id, "source", spec);
     known.set(reply.key, reply);
     return reply;
   }
@@ -321,18 +320,18 @@ export const cache = memoize;
 crossThread.shared = {
   async claim(key) {
     if (!hooks.request) return { hit: false };
-    const answer = (await hooks.request("", "cache", { op: "claim", key })) as { hit: true; value: unknown } | { hit: false };
+    const answer = await hooks.request("", "cacheClaim", { key });
     return answer.hit ? { hit: true, value: decode(answer.value) } : answer;
   },
   settle(key, result) {
     if (!hooks.request) return;
     try {
       const sent = "value" in result ? { value: encode(result.value), expires: result.expires } : result;
-      void hooks.request("", "cache", { op: "settle", key, result: sent }).catch(() => {});
+      void hooks.request("", "cacheSettle", { key, result: sent }).catch(() => {});
     } catch {
       // A value that cannot be copied between threads (functions, class instances): other
       // workers compute their own.
-      void hooks.request("", "cache", { op: "settle", key, result: { failed: true } }).catch(() => {});
+      void hooks.request("", "cacheSettle", { key, result: { failed: true } }).catch(() => {});
     }
   },
 };
