@@ -7,7 +7,7 @@
  * cancels the run: its next dash call throws `Interrupted`, and its output never reaches the page
  * again. Inputs that arrive together merge into one pending run.
  */
-import type { ClientMessage, ErrorInfo, Json, Props, ServerMessage } from "./protocol.ts";
+import type { ClientMessage, ErrorInfo, Json, Patch, Props, ServerMessage } from "./protocol.ts";
 import { encodeData, formatBytes } from "./protocol.ts";
 import { current, Interrupted, Scope, type WidgetRecord, type WidgetSpec } from "./scope.ts";
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
@@ -28,6 +28,8 @@ export interface SessionHost {
   sendBinary(frame: Uint8Array): void;
   /** After each completed run: what is needed to restore the session elsewhere. */
   snapshot?(snapshot: Snapshot): void;
+  /** Send a message already serialised (the same text for the sessions of a shared run). */
+  sendText?(text: string, kind: ServerMessage["t"]): void;
   /** Called with the sources a finished run read (for connectors' subscriptions). */
   runFinished?(run: Run): void;
   /** Every run's end (for /metrics): how it ended and how long it took. */
@@ -188,6 +190,18 @@ export class Run {
   }
 }
 
+/** What the sessions adopting one shared run compute once (see `Session.adopt`, shared-runs.ts). */
+export interface SharedOutcome {
+  /** How long the run took (ms), as its status says. */
+  ms: number;
+  /** The finished tree flattened with these ids. */
+  page(ids: Ids, tree: Node): Page;
+  /** The patch from what a browser holds to `page`. */
+  patch(before: Page, page: Page): Patch | null;
+  /** A message as text. */
+  text(message: ServerMessage): string;
+}
+
 export interface SessionOptions {
   restore?: Snapshot | undefined;
   query?: Record<string, string> | undefined;
@@ -196,6 +210,8 @@ export interface SessionOptions {
   widgets?: Record<string, Json> | undefined;
   /** The signed-in viewer (`dash.user`), `null` without sign-in. */
   user?: User | null | undefined;
+  /** Where the page's node ids come from: sessions that share one can share flattened pages (shared-runs.ts). */
+  ids?: Ids | undefined;
 }
 
 export class Session {
@@ -211,7 +227,7 @@ export class Session {
   closed = false;
   /** Last completed run's tree, and what the browser holds. */
   tree: Node | null = null;
-  private ids = new Ids();
+  readonly ids: Ids;
   private sent: Page = new Map();
   version = 0;
   private data = new Map<string, Uint8Array>();
@@ -267,6 +283,7 @@ export class Session {
     }
     this.wireWidgets = { ...(options.widgets ?? {}) };
     this.user = options.user ?? null;
+    this.ids = options.ids ?? new Ids();
   }
 
   get script(): Script {
@@ -540,6 +557,72 @@ export class Session {
 
   snapshot(): Snapshot {
     return { widgets: [...this.widgets], state: this.state, query: this.query, page: this.page };
+  }
+
+  // ---- shared runs (shared-runs.ts) -----------------------------------------------------
+
+  /**
+   * Nothing but its snapshot decides this session's next plain rerun: no run going or asked for,
+   * no input waiting (callbacks, browser values, URL, uploads), no fragments, forms or widget
+   * callbacks (their functions and nodes are its own), and its last run ended well.
+   */
+  idle(): boolean {
+    if (this.closed || this.run || this.going || this.pending || this.pendingTimer || this.callbacks.length) return false;
+    if (this.lastError || this.runs === 0 || this.fragments.size || this.uploads.size || this.unreadQuery.size) return false;
+    for (const _ in this.wireWidgets) return false;
+    for (const record of this.records.values()) if (record.spec.kind === "form" || record.spec.onChange) return false;
+    return true;
+  }
+
+  /** Start a plain rerun at once (the session is `idle()`); resolves with it once it is over. */
+  rerunNow(): Promise<Run> {
+    const going = this.start({});
+    const run = this.run!;
+    return going.then(() => run);
+  }
+
+  /**
+   * End as if this session had made `run` itself: `from` made it with exactly this session's
+   * inputs. `restored` is this session's own copy of `from`'s snapshot after it; `shared` holds
+   * what is computed once for all the sessions taking the same run (pages, patches, texts).
+   */
+  adopt(from: Session, run: Run, restored: Snapshot, shared: SharedOutcome): void {
+    this.widgets.clear();
+    for (const [id, value] of restored.widgets) this.widgets.set(id, value);
+    this.state = restored.state;
+    this.query = restored.query;
+    this.page = restored.page;
+    this.records = new Map(from.records);
+    for (const hash of run.data) {
+      const bytes = from.data.get(hash);
+      if (bytes) this.addData(hash, bytes, from.deferred.has(hash));
+    }
+    this.runs++;
+    this.lastError = null;
+    this.tree = from.tree;
+    this.releaseData(run);
+    if (this.connected) {
+      this.sendData();
+      const page = shared.page(this.ids, this.tree!);
+      const patch = shared.patch(this.sent, page);
+      const release = this.toRelease.splice(0);
+      if (patch || release.length) {
+        const message: ServerMessage = { t: "patch", base: this.version, version: this.version + 1, patch: patch ?? {} };
+        if (release.length) message.patch.release = release;
+        this.version++;
+        this.sent = page;
+        if (release.length || !this.host.sendText) this.host.send(message);
+        else this.host.sendText(shared.text(message), "patch");
+      }
+      this.sendDeferredSoon();
+    }
+    const status: ServerMessage = { t: "status", status: "idle", ms: shared.ms };
+    if (this.host.sendText) this.host.sendText(shared.text(status), "status");
+    else this.host.send(status);
+    // The same run, seen as this session's (the sources it read now have this reader too).
+    const own = Object.create(run, { session: { value: this } }) as Run;
+    this.host.runFinished?.(own);
+    hooks.runFinished?.(own);
   }
 
   /** Called by widget functions: resolve the widget's value for this run. */

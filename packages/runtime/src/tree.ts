@@ -21,6 +21,10 @@ export interface Node {
 export class Ids {
   private readonly map = new Map<string, number>();
   private next = 1;
+  /** Key paths interned so far. */
+  get size(): number {
+    return this.map.size;
+  }
   id(parent: number, key: string): number {
     const path = `${parent}/${key}`;
     let id = this.map.get(path);

@@ -10,6 +10,7 @@ import type { ServerMessage } from "./protocol.ts";
 import type { Ask, FromWorker, ToWorker, WorkerData } from "./thread.ts";
 import { Session, hooks, type App, type Script, type Snapshot } from "./session.ts";
 import { describeError } from "./errors.ts";
+import { RunSharing } from "./shared-runs.ts";
 import { decodeSnapshot, encodeSnapshot, sameBytes, snapshotWarning } from "./cluster/snapshot-codec.ts";
 import { cacheCounts } from "./cache.ts";
 import type { RunReport } from "./metrics.ts";
@@ -34,6 +35,17 @@ export function serveWorker(): void {
   hooks.enter = (session) => Atomics.store(beat, 1, slots.get(session) ?? 0);
 
   let app: App | null = null;
+  /** Sessions with equal inputs share one rerun when their data changes (shared-runs.ts). */
+  const sharing = new RunSharing({
+    snapshotOf: (session) => (warned.has(session.id) ? undefined : lastSnapshot.get(session.id)),
+    adopted(session, bytes) {
+      if (!sameBytes(lastSnapshot.get(session.id), bytes)) {
+        lastSnapshot.set(session.id, bytes);
+        post({ t: "snapshot", sid: session.id, bytes });
+      }
+      post({ t: "handled", sid: session.id, seq: Atomics.load(beat, 2) });
+    },
+  });
   // What the worker posts in one turn goes as one message: the main thread then forwards a run's
   // data frames and its patch together, even when it is busy.
   let batch: { messages: FromWorker[]; transfer: ArrayBuffer[] } | null = null;
@@ -65,7 +77,12 @@ export function serveWorker(): void {
 
   const hostFor = (sid: string) => ({
     send(message: ServerMessage): void {
+      sharing.sent(sid, message.t);
       post({ t: "send", sid, text: JSON.stringify(message), kind: message.t });
+    },
+    sendText(text: string, kind: ServerMessage["t"]): void {
+      sharing.sent(sid, kind);
+      post({ t: "send", sid, text, kind });
     },
     sendBinary(frame: Uint8Array): void {
       const copy = frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? frame : frame.slice();
@@ -158,9 +175,15 @@ export function serveWorker(): void {
     switch (message.t) {
       case "load":
         return load(message);
-      case "rerun":
-        for (const sid of message.sids) sessions.get(sid)?.request({});
+      case "rerun": {
+        const rerun: Session[] = [];
+        for (const sid of message.sids) {
+          const session = sessions.get(sid);
+          if (session) rerun.push(session);
+        }
+        sharing.rerun(rerun);
         return;
+      }
       case "open": {
         if (!app) return; // (cannot happen: held in `early` until the first load)
         sessions.get(message.sid)?.dispose();
@@ -170,6 +193,7 @@ export function serveWorker(): void {
           widgets: message.widgets,
           restore: message.restore && decodeSnapshot(message.restore),
           user: message.user ?? null,
+          ids: sharing.ids(),
         });
         session.hidden = message.hidden ?? false;
         slots.set(session, message.slot);

@@ -1,0 +1,186 @@
+/**
+ * Shared runs: when a source changes, every session that reads it reruns. Sessions whose run
+ * inputs are provably identical share ONE run of the script: one of them runs it, and the others
+ * adopt its outcome (the page, the widget values and `state` it leaves, the patch serialised once)
+ * as if each had run the script itself. This is how one poll serves thousands of viewers of a page.
+ *
+ * Provably identical means: the same snapshot bytes (widget values, `state`, query and page, as
+ * V8 serialises them; a snapshot that left something out never shares), the same signed-in user,
+ * the same build, and nothing else waiting in either session (`Session.idle`: no run going or
+ * asked for, no input, callback, upload or URL change pending, no fragments or forms, last run
+ * ended well). Everything else runs alone, as before. So does a group whose shared run did
+ * anything the others could not take as theirs: it failed, was cancelled (an input reached the
+ * session running it), registered fragments, forms or widget callbacks (closures over that run's
+ * objects), or sent a message of its own (a warning, a query update). A session that gets an input while it waits for the shared run splits off: it
+ * runs alone with its new input. A change that arrives during a shared run is run again, shared,
+ * once it is over.
+ *
+ * The same author code gives the same page for the same inputs, so what a script computes from
+ * other things than its inputs (`Math.random()`, the clock) is computed once for the group.
+ */
+import { createHash } from "node:crypto";
+import type { Patch, ServerMessage } from "./protocol.ts";
+import { type Run, type Session, type SharedOutcome } from "./session.ts";
+import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
+import { decodeSnapshot, sameBytes } from "./cluster/snapshot-codec.ts";
+
+/** A table of node ids takes no new sessions past this many key paths (see `RunSharing.ids`). */
+const idsTableLimit = 20_000;
+
+export interface SharingHost {
+  /** The session's last snapshot, if it describes the session fully (nothing left out of it). */
+  snapshotOf(session: Session): Uint8Array | undefined;
+  /** A session adopted a shared run whose snapshot after it is `bytes`. */
+  adopted(session: Session, bytes: Uint8Array): void;
+}
+
+interface Group {
+  leader: Session;
+  /** The leader sent a message of its own during the run: the others cannot take the run as theirs. */
+  spoiled: boolean;
+}
+
+export class RunSharing {
+  /** Sessions in a shared run now (running it or waiting for it), by session id. */
+  private readonly busy = new Map<string, Group>();
+  /** Sessions asked to rerun while in a shared run: rerun (shared) once it is over. */
+  private readonly again = new Set<Session>();
+  private table = new Ids();
+  private readonly keys = new WeakMap<Uint8Array, string>();
+  /** Shared runs and the sessions that adopted one (for tests and /metrics). */
+  readonly counts = { shared: 0, adopted: 0, alone: 0 };
+
+  constructor(private readonly host: SharingHost) {}
+
+  /**
+   * The id table for a new session. Sessions of a worker share one, so the sessions adopting a
+   * run share its flattened page and patch too; a table that has grown large (pages with keys
+   * that keep changing) takes no new sessions, and goes when its last session does.
+   */
+  ids(): Ids {
+    if (this.table.size > idsTableLimit) this.table = new Ids();
+    return this.table;
+  }
+
+  /** Rerun these sessions (their data changed): one run per set of sessions with equal inputs. */
+  rerun(sessions: Iterable<Session>): void {
+    const groups = new Map<string, Session[]>();
+    for (const session of sessions) {
+      if (this.busy.has(session.id)) {
+        this.again.add(session);
+        continue;
+      }
+      const key = this.keyOf(session);
+      if (key === null) {
+        this.alone(session);
+        continue;
+      }
+      const group = groups.get(key);
+      if (group) group.push(session);
+      else groups.set(key, [session]);
+    }
+    for (const group of groups.values()) {
+      if (group.length === 1) this.alone(group[0]!);
+      else void this.share(group);
+    }
+  }
+
+  /** Every message a session sends, by kind: a shared run's leader may only send its page and status. */
+  sent(sid: string, kind: ServerMessage["t"]): void {
+    const group = this.busy.get(sid);
+    if (group && group.leader.id === sid && kind !== "patch" && kind !== "full" && kind !== "status") group.spoiled = true;
+  }
+
+  private alone(session: Session): void {
+    this.counts.alone++;
+    session.request({});
+  }
+
+  private keyOf(session: Session): string | null {
+    if (!session.idle()) return null;
+    const bytes = this.host.snapshotOf(session);
+    if (!bytes) return null;
+    let key = this.keys.get(bytes);
+    if (key === undefined) this.keys.set(bytes, (key = createHash("sha1").update(bytes).digest("base64")));
+    const user = session.user;
+    return user ? `${key} ${user.sub}\n${user.email.toLowerCase()}` : key;
+  }
+
+  /** Do these two sessions have provably the same run inputs now? */
+  private same(a: Session, b: Session, bytes: Uint8Array): boolean {
+    if (!a.idle() || a.app !== b.app || (a.user?.sub ?? null) !== (b.user?.sub ?? null) || a.user?.email !== b.user?.email) return false;
+    const own = this.host.snapshotOf(a);
+    return own !== undefined && sameBytes(own, bytes);
+  }
+
+  private async share(sessions: Session[]): Promise<void> {
+    const [leader, ...followers] = sessions as [Session, ...Session[]];
+    const before = this.host.snapshotOf(leader)!;
+    const group: Group = { leader, spoiled: false };
+    for (const session of sessions) this.busy.set(session.id, group);
+    let run: Run | null = null;
+    try {
+      run = await leader.rerunNow();
+    } catch {
+      run = null; // (a failure in the runtime itself: the session shows it; the others run alone)
+    }
+    for (const session of sessions) this.busy.delete(session.id);
+    const after = this.host.snapshotOf(leader);
+    const good =
+      run !== null &&
+      !group.spoiled &&
+      !run.cancelled &&
+      !run.fragment &&
+      run.fragmentsSeen.size === 0 &&
+      leader.tree === run.root &&
+      leader.lastError === null &&
+      after !== undefined &&
+      // (A form's nodes, or a callback's closure over the run's own objects, would be the leader's in the others.)
+      ![...leader.records.values()].some((record) => record.spec.kind === "form" || record.spec.onChange);
+    this.counts.shared++;
+    const outcome = good ? sharedOutcome(Math.round((performance.now() - run!.started) * 100) / 100) : null;
+    for (const follower of followers) {
+      if (follower.closed) continue;
+      if (!outcome || !this.same(follower, leader, before) || follower.app !== leader.app) {
+        if (!this.busy.has(follower.id)) this.alone(follower);
+        continue;
+      }
+      follower.adopt(leader, run!, decodeSnapshot(after!), outcome);
+      this.host.adopted(follower, after!);
+      this.counts.adopted++;
+    }
+    const again = sessions.filter((session) => this.again.delete(session) && !session.closed);
+    if (again.length) this.rerun(again);
+  }
+}
+
+/** What the sessions adopting one run compute once between them. */
+function sharedOutcome(ms: number): SharedOutcome {
+  const pages = new Map<Ids, Page>();
+  const patches = new Map<Page, Map<Page, Patch | null>>();
+  const texts = new Map<unknown, Map<number, string>>();
+  return {
+    ms,
+    page(ids: Ids, tree: Node): Page {
+      let page = pages.get(ids);
+      if (!page) pages.set(ids, (page = flatten(tree, ids)));
+      return page;
+    },
+    patch(before: Page, page: Page): Patch | null {
+      let byBefore = patches.get(page);
+      if (!byBefore) patches.set(page, (byBefore = new Map()));
+      let patch = byBefore.get(before);
+      if (patch === undefined) byBefore.set(before, (patch = diff(before, page)));
+      return patch;
+    },
+    text(message: ServerMessage): string {
+      const key = message.t === "patch" ? message.patch : message.t === "status" ? message.status : message;
+      const base = message.t === "patch" ? message.base : 0;
+      let byBase = texts.get(key);
+      if (!byBase) texts.set(key, (byBase = new Map()));
+      let text = byBase.get(base);
+      if (text === undefined) byBase.set(base, (text = JSON.stringify(message)));
+      return text;
+    },
+  };
+}

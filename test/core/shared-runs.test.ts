@@ -1,0 +1,212 @@
+/**
+ * Shared runs (packages/runtime/src/shared-runs.ts): sessions with equal inputs share one rerun
+ * when their data changes; any difference in inputs runs alone. Real sessions, real widgets.
+ */
+import { describe, expect, it } from "vitest";
+import type { ServerMessage } from "@dash/runtime/protocol.ts";
+import { Session, type App, type SessionHost } from "@dash/runtime/session.ts";
+import { RunSharing } from "@dash/runtime/shared-runs.ts";
+import { encodeSnapshot } from "@dash/runtime/cluster/snapshot-codec.ts";
+import { applyPatch, type Page } from "@dash/runtime/tree.ts";
+import { scriptApi } from "@dash/widgets";
+
+const dash = scriptApi() as {
+  slider(label: string, options: { min: number; max: number; value: number; onChange?: (value: number) => void }): number;
+  text(body: string): void;
+  state: Record<string, unknown>;
+  user: { email: string } | null;
+  warning(body: string): void;
+};
+
+/** The data every session reads (a source's value), and how many times the script ran. */
+let data = 0;
+let runs = 0;
+let readUser = false;
+let withCallback = false;
+const app: App = {
+  pages: new Map([
+    [
+      "main",
+      {
+        file: "app.ts",
+        title: "app",
+        main: async () => {
+          runs++;
+          await Promise.resolve();
+          const seen: number[] = [];
+          const n = dash.slider("N", { min: 0, max: 10, value: 1, ...(withCallback ? { onChange: (v: number) => seen.push(v) } : {}) });
+          dash.state.seen = n;
+          dash.text(`n=${n} data=${data}${readUser ? ` user=${dash.user?.email ?? "-"}` : ""}`);
+        },
+      },
+    ],
+  ]),
+  defaultPage: "main",
+};
+
+/** A worker's sessions, each with a browser that applies what it is sent. */
+function worker() {
+  const snapshots = new Map<string, Uint8Array>();
+  const sessions: Session[] = [];
+  const pages = new Map<string, { page: Page; version: number; messages: ServerMessage[] }>();
+  const sharing = new RunSharing({
+    snapshotOf: (session) => snapshots.get(session.id),
+    adopted: (session, bytes) => snapshots.set(session.id, bytes),
+  });
+  const open = (user: { sub: string; email: string } | null = null): Session => {
+    const sid = `s${sessions.length}`;
+    const browser = { page: new Map() as Page, version: 0, messages: [] as ServerMessage[] };
+    pages.set(sid, browser);
+    const receive = (message: ServerMessage): void => {
+      browser.messages.push(message);
+      if (message.t === "full") {
+        browser.page = new Map(Object.entries(message.nodes).map(([id, node]) => [Number(id), node]));
+        browser.version = message.version;
+      }
+      if (message.t === "patch") {
+        expect(message.base).toBe(browser.version);
+        browser.page = applyPatch(browser.page, message.patch);
+        browser.version = message.version;
+      }
+    };
+    const host: SessionHost = {
+      send: (message) => {
+        sharing.sent(sid, message.t);
+        receive(message);
+      },
+      sendText: (text, kind) => {
+        sharing.sent(sid, kind);
+        receive(JSON.parse(text) as ServerMessage);
+      },
+      sendBinary: () => {},
+      snapshot: (snapshot) => {
+        const encoded = encodeSnapshot(snapshot);
+        if (encoded) snapshots.set(sid, encoded.bytes);
+      },
+    };
+    const session = new Session(sid, host, app, { ids: sharing.ids(), user: user ? { ...user, name: user.email, groups: [], claims: {} } : null });
+    session.attach(undefined);
+    sessions.push(session);
+    return session;
+  };
+  /** What a browser shows: its texts. */
+  const shows = (session: Session): string[] =>
+    [...pages.get(session.id)!.page.values()].filter((node) => node.type === "text").map((node) => String(node.props.body ?? node.props.text));
+  return { sharing, open, shows, sessions, pages };
+}
+
+const settle = async (sessions: Session[]): Promise<void> => {
+  for (let i = 0; i < 50 && sessions.some((s) => s.run || !s.idle()); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+};
+
+describe("shared runs", () => {
+  it("sessions with the same inputs share one run; each browser gets the page, state and snapshot it would have had", async () => {
+    const w = worker();
+    const [a, b, c] = [w.open(), w.open(), w.open()];
+    for (const s of [a, b, c]) s.request({});
+    await settle(w.sessions);
+    data = 1;
+    runs = 0;
+    w.sharing.rerun([a, b, c]);
+    await settle(w.sessions);
+    expect(runs).toBe(1);
+    for (const s of [a, b, c]) {
+      expect(w.shows(s)).toEqual(["n=1 data=1"]);
+      expect(s.state.seen).toBe(1);
+    }
+    expect(b.state).not.toBe(a.state); // each session's own copy
+    expect(w.sharing.counts).toMatchObject({ shared: 1, adopted: 2 });
+    // The followers' patch is the leader's, serialised once: the same text reaches each.
+    const last = (s: Session) =>
+      JSON.stringify(
+        w.pages
+          .get(s.id)!
+          .messages.filter((m) => m.t === "patch")
+          .at(-1),
+      );
+    expect(last(b)).toBe(last(c));
+  });
+
+  it("different inputs run separately; a widget change splits a session off", async () => {
+    const w = worker();
+    const [a, b, c] = [w.open(), w.open(), w.open()];
+    for (const s of [a, b, c]) s.request({});
+    await settle(w.sessions);
+    c.receive({ t: "set", id: "slider:N", value: 7 });
+    await settle(w.sessions);
+    data = 2;
+    runs = 0;
+    w.sharing.rerun([a, b, c]);
+    await settle(w.sessions);
+    expect(runs).toBe(2); // a and b share; c alone
+    expect(w.shows(a)).toEqual(["n=1 data=2"]);
+    expect(w.shows(c)).toEqual(["n=7 data=2"]);
+
+    // b moves its slider while a runs for both: b runs alone with its value, a keeps its own.
+    data = 3;
+    runs = 0;
+    w.sharing.rerun([a, b]);
+    b.receive({ t: "set", id: "slider:N", value: 4 });
+    await settle(w.sessions);
+    expect(runs).toBe(2);
+    expect(w.shows(a)).toEqual(["n=1 data=3"]);
+    expect(w.shows(b)).toEqual(["n=4 data=3"]);
+    expect(b.state.seen).toBe(4);
+  });
+
+  it("sessions of different signed-in users never share a run; the same user's do", async () => {
+    readUser = true;
+    const w = worker();
+    const ada = w.open({ sub: "1", email: "ada@example.com" });
+    const eve = w.open({ sub: "2", email: "eve@example.com" });
+    const ada2 = w.open({ sub: "1", email: "ada@example.com" });
+    for (const s of w.sessions) s.request({});
+    await settle(w.sessions);
+    data = 4;
+    runs = 0;
+    w.sharing.rerun(w.sessions);
+    await settle(w.sessions);
+    expect(runs).toBe(2); // Ada's two sessions share; Eve's runs alone
+    expect(w.shows(ada2)).toEqual(["n=1 data=4 user=ada@example.com"]);
+    expect(w.shows(eve)).toEqual(["n=1 data=4 user=eve@example.com"]);
+    expect(w.shows(ada)).toEqual(["n=1 data=4 user=ada@example.com"]);
+    readUser = false;
+  });
+
+  it("a run that registers a widget callback is not shared (its closure belongs to that run)", async () => {
+    const w = worker();
+    const sessions = [w.open(), w.open(), w.open()];
+    for (const s of sessions) s.request({});
+    await settle(w.sessions);
+    withCallback = true; // from now on the script registers one
+    data = 7;
+    runs = 0;
+    w.sharing.rerun(sessions);
+    await settle(w.sessions);
+    await settle(w.sessions);
+    expect(runs).toBe(3); // the first, then the other two alone
+    runs = 0;
+    w.sharing.rerun(sessions); // now known to have callbacks: each runs alone at once
+    await settle(w.sessions);
+    expect(runs).toBe(3);
+    expect(w.sharing.counts.shared).toBe(1);
+    for (const s of sessions) expect(w.shows(s)).toEqual(["n=1 data=7"]);
+    withCallback = false;
+  });
+
+  it("a data change during a shared run reruns the group once it is over, shared again", async () => {
+    const w = worker();
+    const sessions = [w.open(), w.open(), w.open(), w.open()];
+    for (const s of sessions) s.request({});
+    await settle(w.sessions);
+    data = 5;
+    runs = 0;
+    w.sharing.rerun(sessions);
+    data = 6;
+    w.sharing.rerun(sessions); // arrives while the first shared run goes
+    await settle(w.sessions);
+    await settle(w.sessions);
+    expect(runs).toBe(2);
+    for (const s of sessions) expect(w.shows(s)).toEqual(["n=1 data=6"]);
+  });
+});
