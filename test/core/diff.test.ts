@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyPatch, diff, flatten, Ids, type Node } from "../../packages/runtime/src/tree.ts";
+import { applyPatch } from "../../packages/runtime/src/patch.ts";
+import { diff, flatten, Ids, type Node } from "../../packages/runtime/src/tree.ts";
 
 const page = (...main: Node[]): Node => ({
   type: "page",
@@ -61,7 +62,9 @@ describe("diff", () => {
     const before = flatten(page({ type: "columns", key: "columns0", props: {}, children: [column("c0", text("t", "a")), column("c1")] }), ids);
     const after = flatten(page({ type: "columns", key: "columns0", props: {}, children: [column("c0"), column("c1", text("t", "b"), text("u", "c"))] }), ids);
     const patch = diff(before, after)!;
-    expect(Object.fromEntries(applyPatch(before, patch))).toEqual(Object.fromEntries(after));
+    const patched = new Map(before);
+    applyPatch(patched, patch);
+    expect(Object.fromEntries(patched)).toEqual(Object.fromEntries(after));
   });
 
   it("marks stale nodes with $stale", () => {

@@ -4,7 +4,7 @@
  * A run appends `Node`s to containers in call order. Each node has a `key` that is stable across
  * runs (a widget's identity, or its type and position among siblings of that type), and its id on
  * the wire is its interned key path, so the same element keeps the same id from run to run and
- * the diff never has to search for it.
+ * the diff never has to search for it. The browser applies the patch with `patch.ts`.
  */
 import type { Patch, Props, WireNode } from "./protocol.ts";
 
@@ -125,38 +125,4 @@ export function equal(a: unknown, b: unknown): boolean {
   }
   for (const _key in bo) count--;
   return count === 0;
-}
-
-/** Apply a patch to a page (what the browser does; also used to check the diff in tests). */
-export function applyPatch(page: Page, patch: Patch): Page {
-  const next: Page = new Map(page);
-  for (const [id, node] of Object.entries(patch.nodes ?? {})) next.set(Number(id), node);
-  for (const [id, changed] of Object.entries(patch.props ?? {})) {
-    const node = next.get(Number(id));
-    if (!node) continue;
-    const props = { ...node.props };
-    for (const [key, value] of Object.entries(changed)) {
-      if (value === null) delete props[key];
-      else props[key] = value;
-    }
-    next.set(Number(id), { ...node, props });
-  }
-  for (const [id, list] of Object.entries(patch.children ?? {})) {
-    const node = next.get(Number(id));
-    if (node) next.set(Number(id), { ...node, children: list });
-  }
-  return prune(next);
-}
-
-/** Drop nodes no longer reachable from the root. */
-export function prune(page: Page): Page {
-  const out: Page = new Map();
-  const visit = (id: number): void => {
-    const node = page.get(id);
-    if (!node || out.has(id)) return;
-    out.set(id, node);
-    for (const child of node.children ?? []) visit(child);
-  };
-  visit(0);
-  return out;
 }

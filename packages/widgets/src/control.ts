@@ -3,6 +3,7 @@
  */
 import type { User } from "@dash/runtime/auth/common.ts";
 import { current, currentRun, scopeOf } from "@dash/runtime/scope.ts";
+import { parseDuration, type Duration } from "@dash/runtime/sources/duration.ts";
 import type { Session } from "@dash/runtime/session.ts";
 
 /** The viewer, from the configured sign-in (`--auth`); `null` when there is none. */
@@ -80,17 +81,24 @@ export function stop(): never {
 }
 
 export interface FragmentOptions {
-  /** Rerun the fragment alone on this interval (ms or "5s"). */
-  every?: number | string;
+  /** Rerun the fragment alone on this interval (ms, or "5s", "10m", "1d" as in sources' `every`). */
+  every?: Duration;
 }
 
-function toMs(every: number | string | undefined): number | undefined {
+function toMs(every: Duration | undefined): number | undefined {
   if (every === undefined) return undefined;
-  if (typeof every === "number") return every;
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/.exec(every.trim());
-  if (!match) throw new Error(`fragment(): "${every}" is not a duration like "500ms", "20s", "5m" or "1h".`);
-  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as "ms" | "s" | "m" | "h"];
+  let ms: number;
+  try {
+    ms = parseDuration(every);
+  } catch (error) {
+    throw new Error(`fragment(): ${(error as Error).message}`);
+  }
+  // A timer longer than 2^31 - 1 ms would fire at once (Node and browsers clamp it to 1 ms).
+  if (ms > maxTimer) throw new Error(`fragment(): every ${JSON.stringify(every)} is longer than timers allow (24 days).`);
+  return ms;
 }
+
+const maxTimer = 2 ** 31 - 1;
 
 /**
  * Draw `fn`'s output here, now; afterwards `fn` alone reruns when its own widgets change or every

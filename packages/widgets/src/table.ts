@@ -9,6 +9,8 @@ import type { Json, Props } from "@dash/runtime/protocol.ts";
 import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
 import { columnNames, DataError, dataRef, isNumericType, isTemporalType, maybeTable, stringVector, toFloat64, type DataInput } from "./data.ts";
 import { DataType } from "apache-arrow";
+import { rowOrder, textKeys } from "./rowOrder.ts";
+import type { ColumnType } from "./client/gridCanvas.ts";
 
 export interface TableColumnOptions {
   /** Header text (default: the column name). */
@@ -136,7 +138,8 @@ function describeColumns(scope: Scope, table: Table, options: TableOptions): Jso
   return out;
 }
 
-function columnType(vector: Vector): string {
+/** How the browser reads a column (its formats and its sort): "number", "bigint", "date", "bool" or "string". */
+export function columnType(vector: Vector): ColumnType {
   if (DataType.isInt(vector.type) && (vector.type as DataType & { bitWidth: number }).bitWidth === 64) return "bigint";
   if (isNumericType(vector.type)) return "number";
   if (isTemporalType(vector.type)) return "date";
@@ -165,36 +168,14 @@ function formatted(table: Table, name: string, format: (value: unknown) => strin
 
 const orders = new WeakMap<Table, Map<string, Table>>();
 
-/** The row order sorting `column` (nulls last), as a one-column Arrow table `index: uint32`. */
+/** The row order sorting `column` (the rule of `rowOrder.ts`), as a one-column Arrow table `index: uint32`. */
 export function sortOrder(table: Table, name: string, desc: boolean): Table {
   const key = `${name}\u0000${desc}`;
   const known = orders.get(table)?.get(key);
   if (known) return known;
   const vector = table.getChild(name)!;
-  const n = vector.length;
-  const index = new Uint32Array(n);
-  for (let i = 0; i < n; i++) index[i] = i;
-  const sign = desc ? -1 : 1;
-  if (isNumericType(vector.type) || isTemporalType(vector.type)) {
-    const values = toFloat64(vector);
-    index.sort((a, b) => {
-      const va = values[a]!;
-      const vb = values[b]!;
-      if (Number.isNaN(va)) return Number.isNaN(vb) ? a - b : 1;
-      if (Number.isNaN(vb)) return -1;
-      return (va - vb) * sign || a - b;
-    });
-  } else {
-    const values = Array.from({ length: n }, (_, i) => vector.get(i) as unknown);
-    const text = values.map((v) => (v === null || v === undefined ? null : String(v)));
-    index.sort((a, b) => {
-      const va = text[a]!;
-      const vb = text[b]!;
-      if (va === null) return vb === null ? a - b : 1;
-      if (vb === null) return -1;
-      return (va < vb ? -1 : va > vb ? 1 : 0) * sign || a - b;
-    });
-  }
+  const numeric = isNumericType(vector.type) || isTemporalType(vector.type);
+  const index = rowOrder(numeric ? toFloat64(vector) : textKeys(vector), desc);
   const out = new Table({ index: makeVector(index) });
   let byKey = orders.get(table);
   if (!byKey) orders.set(table, (byKey = new Map()));

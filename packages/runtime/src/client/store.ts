@@ -1,7 +1,8 @@
 /**
- * The page as the browser holds it: id → node, patched in place, with a subscription per node
- * so that a patch re-renders only the nodes it touched.
+ * The page as the browser holds it: id → node, patched in place (by `patch.ts`, as `dash/testing`
+ * does), with a subscription per node so that a patch re-renders only the nodes it touched.
  */
+import { applyPatch, PatchMismatch } from "../patch.ts";
 import type { Patch, WireNode } from "../protocol.ts";
 
 export class Store {
@@ -40,33 +41,15 @@ export class Store {
     for (const id of this.listeners.keys()) this.notify(id);
   }
 
-  /** Apply a patch; returns false when it does not fit our version (then ask for a full state). */
+  /** Apply a patch; returns false when it does not fit our version or our page (then ask for a full state). */
   apply(base: number, version: number, patch: Patch): boolean {
     if (base !== this.version) return false;
-    const touched = new Set<number>();
-    for (const [key, node] of Object.entries(patch.nodes ?? {})) {
-      const id = Number(key);
-      this.nodes.set(id, node);
-      touched.add(id);
-    }
-    for (const [key, props] of Object.entries(patch.props ?? {})) {
-      const id = Number(key);
-      const node = this.nodes.get(id);
-      if (!node) return false;
-      const next = { ...node.props };
-      for (const [name, value] of Object.entries(props)) {
-        if (value === null) delete next[name];
-        else next[name] = value;
-      }
-      this.nodes.set(id, { ...node, props: next });
-      touched.add(id);
-    }
-    for (const [key, children] of Object.entries(patch.children ?? {})) {
-      const id = Number(key);
-      const node = this.nodes.get(id);
-      if (!node) return false;
-      this.nodes.set(id, { ...node, children });
-      touched.add(id);
+    let touched: Set<number>;
+    try {
+      touched = applyPatch(this.nodes, patch);
+    } catch (error) {
+      if (error instanceof PatchMismatch) return false;
+      throw error;
     }
     for (const hash of patch.release ?? []) {
       this.data.delete(hash);
@@ -74,22 +57,8 @@ export class Store {
     }
     this.version = version;
     this.fresh.clear();
-    if (patch.children) this.prune();
     for (const id of touched) this.notify(id);
     return true;
-  }
-
-  /** Drop nodes that are no longer reachable from the root. */
-  private prune(): void {
-    const reachable = new Set<number>();
-    const stack = [0];
-    while (stack.length) {
-      const id = stack.pop()!;
-      if (reachable.has(id)) continue;
-      reachable.add(id);
-      for (const child of this.nodes.get(id)?.children ?? []) stack.push(child);
-    }
-    for (const id of [...this.nodes.keys()]) if (!reachable.has(id)) this.nodes.delete(id);
   }
 
   setData(hash: string, bytes: Uint8Array): void {

@@ -15,6 +15,7 @@ import { useId, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks"
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import type { Json } from "@dash/runtime/protocol.ts";
 import { useDash } from "@dash/runtime/client/context.ts";
+import { numberKeys, rowOrder, textKeys } from "../rowOrder.ts";
 import { hashOf, tableOf, useChunk, useDataArrivals, type DataChunk } from "./data.ts";
 import {
   cellText,
@@ -84,7 +85,10 @@ export function DataTable({ node }: RendererProps) {
   const orderTable = serverSort && chunk && p.order ? tableOf(store, chunk, p.order) : undefined;
   const serverOrder = useMemo(() => orderTable?.getChild("index")?.toArray() as Uint32Array | undefined, [orderTable]);
   // A local sort needs every row: while a big table is still arriving it waits for the rest.
-  const localOrder = useMemo(() => (!serverSort && full && localSort ? sortRows(full, localSort) : undefined), [full, localSort, serverSort]);
+  const localOrder = useMemo(
+    () => (!serverSort && full && localSort ? sortRows(full, localSort, columns.find((c) => c.name === localSort.column)?.type ?? "string") : undefined),
+    [full, localSort, serverSort],
+  );
   const order = serverSort ? (sort ? serverOrder : undefined) : localOrder;
   const formatters = useMemo(() => (chunk ? columns.map((c) => formatter(chunk, c)) : []), [chunk, p.columns]);
   const vectors = useMemo(() => (table ? columns.map((c) => table.getChild(c.name)) : []), [table, p.columns]);
@@ -570,26 +574,12 @@ export function formatter(chunk: DataChunk, column: ColumnSpec): (value: unknown
   return (value) => (value === null || value === undefined ? null : typeof value === "object" ? JSON.stringify(value) : String(value));
 }
 
-/** Row order for a local sort (nulls last). */
-function sortRows(table: Table, sort: NonNullable<Sort>): Uint32Array {
+/** Row order for a local sort: the server's rule (`rowOrder.ts`), numbers by the column's type. */
+export function sortRows(table: Table, sort: NonNullable<Sort>, type: ColumnType): Uint32Array {
   const vector = table.getChild(sort.column) as Vector | null;
-  const n = table.numRows;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  if (!vector) return order;
-  const values = Array.from({ length: n }, (_, i) => {
-    const v = vector.get(i) as unknown;
-    return v === null || v === undefined ? null : typeof v === "bigint" ? Number(v) : v instanceof Date ? +v : (v as number | string);
-  });
-  const sign = sort.desc ? -1 : 1;
-  order.sort((a, b) => {
-    const va = values[a]!;
-    const vb = values[b]!;
-    if (va === null) return vb === null ? a - b : 1;
-    if (vb === null) return -1;
-    return (va < vb ? -1 : va > vb ? 1 : 0) * sign || a - b;
-  });
-  return order;
+  if (!vector) return Uint32Array.from({ length: table.numRows }, (_, i) => i);
+  const numeric = type === "number" || type === "bigint" || type === "date";
+  return rowOrder(numeric ? numberKeys(vector) : textKeys(vector), sort.desc);
 }
 
 function downloadCsv(table: Table, columns: ColumnSpec[], order: ArrayLike<number> | undefined): void {
