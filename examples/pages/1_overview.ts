@@ -6,7 +6,7 @@ import { cities } from "./lib/cities.ts";
 
 dash.page({ title: "Overview · Cities", icon: "🏙️" });
 dash.title("Overview");
-dash.markdown("Three pages share one session: the **sidebar** lists them, and each keeps its own widgets.");
+dash.markdown("Three pages share one session: the **sidebar** lists them, each draws its own widgets, and `dash.state` is shared by all of them.");
 const [a, b, c] = dash.columns(3);
 a.metric("Cities", cities.length);
 b.metric("Largest", cities[0]!.name);
