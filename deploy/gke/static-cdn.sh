@@ -10,7 +10,7 @@ gcloud storage buckets describe "gs://$bucket" >/dev/null 2>&1 ||
 gcloud storage buckets add-iam-policy-binding "gs://$bucket" --member=allUsers --role=roles/storage.objectViewer
 # Module scripts from another origin need CORS.
 gcloud storage buckets update "gs://$bucket" --cors-file="$(dirname "$0")/static-cors.json"
-gcloud storage cp dist/static/*.js dist/static/*.css dist/static/*.map "gs://$bucket/app/" \
+gcloud storage cp dist/static/*.js dist/static/*.css "gs://$bucket/app/" \
   --cache-control="public, max-age=31536000, immutable"
 # Cloud CDN in front of the bucket; it compresses (brotli, gzip) for browsers that accept it.
 gcloud compute backend-buckets describe dash-static >/dev/null 2>&1 ||

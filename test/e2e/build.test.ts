@@ -78,6 +78,10 @@ describe("dash build", () => {
       expect(name).toMatch(/^[a-z]+\.[0-9a-f]{12}\.(js|css)$/);
       expect(files).toEqual(expect.arrayContaining([name, `${name}.br`, `${name}.gz`]));
     }
+    // No source map is served or uploaded with static/: the maps are kept beside it, and the scripts do not point at them.
+    expect(files.filter((name) => name.includes(".map"))).toEqual([]);
+    expect(readFileSync(path.join(dist, "static", manifest.entries.js!), "utf8")).not.toContain("sourceMappingURL");
+    expect(readdirSync(path.join(dist, "sourcemaps"))).toContain(`${manifest.entries.js}.map`);
     // Minified: the stylesheet has no indentation left.
     expect(readFileSync(path.join(dist, "static", manifest.entries.css!), "utf8")).not.toMatch(/\n {2}/);
     // The page's bundle carries d3-format inside it; Arrow is the server's own file.

@@ -168,6 +168,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     workerFile: path.join(dist, "worker.js"),
     workers: options.workers ?? 2,
     appFolder: appFolderOf(options.entry),
+    production: options.production ?? false,
     scriptTimeout: (options.scriptTimeout ?? 10) * 1000,
     ...(options.workerMemory ? { workerMemory: options.workerMemory } : {}),
     sessionTtl: options.sessionTtl,

@@ -47,9 +47,10 @@ export async function buildApp(options: BuildOptions): Promise<BuildReport> {
   const out = path.resolve(options.out);
   const serverDir = path.join(out, "server");
   const staticDir = path.join(out, "static");
-  rmSync(serverDir, { recursive: true, force: true });
-  rmSync(staticDir, { recursive: true, force: true });
+  const mapsDir = path.join(out, "sourcemaps");
+  for (const dir of [serverDir, staticDir, mapsDir]) rmSync(dir, { recursive: true, force: true });
   mkdirSync(staticDir, { recursive: true });
+  mkdirSync(mapsDir, { recursive: true });
   const dist = distDir();
 
   // The pages first: a script that does not compile stops the build before anything else.
@@ -66,7 +67,7 @@ export async function buildApp(options: BuildOptions): Promise<BuildReport> {
     pages.push({ name: page.name, title: page.title, file });
   }
   await bundleRuntime(dist, path.join(serverDir, "dash"));
-  const { entries, statics } = await writeStatics(path.join(dist, "client"), staticDir);
+  const { entries, statics } = await writeStatics(path.join(dist, "client"), staticDir, mapsDir);
 
   const manifest: Manifest = { format: 1, pages, defaultPage: found.defaultPage, entries, assetUrl: options.assetUrl ?? null };
   writeFileSync(path.join(serverDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
@@ -134,9 +135,10 @@ const compress = {
 
 /**
  * The browser client under content-hashed names. The chunks come first, so that the entry's
- * `import("./lazy.js")` can name the chunk's hashed file; each map is named after its file.
+ * `import("./lazy.js")` can name the chunk's hashed file. Each map is named after its file and
+ * goes to `mapsDir`, beside `static/`: kept for debugging, never served (nor uploaded to a CDN).
  */
-async function writeStatics(clientDir: string, staticDir: string): Promise<{ entries: Manifest["entries"]; statics: BuildReport["statics"] }> {
+async function writeStatics(clientDir: string, staticDir: string, mapsDir: string): Promise<{ entries: Manifest["entries"]; statics: BuildReport["statics"] }> {
   const renamed = new Map<string, string>();
   const files: { name: string; body: Buffer }[] = [];
   const hashed = (name: string, body: string | Buffer): string => {
@@ -148,10 +150,10 @@ async function writeStatics(clientDir: string, staticDir: string): Promise<{ ent
     for (const [from, to] of renamed) code = code.split(`"./${from}"`).join(`"./${to}"`);
     const final = hashed(name, code);
     renamed.set(name, final);
-    files.push({ name: final, body: Buffer.from(`${code}//# sourceMappingURL=${final}.map\n`) });
+    files.push({ name: final, body: Buffer.from(code) });
     const map = JSON.parse(readFileSync(path.join(clientDir, `${name}.map`), "utf8")) as { file?: string };
     map.file = final;
-    files.push({ name: `${final}.map`, body: Buffer.from(JSON.stringify(map)) });
+    writeFileSync(path.join(mapsDir, `${final}.map`), JSON.stringify(map));
   }
   const css = await esbuild.transform(readFileSync(path.join(clientDir, "client.css"), "utf8"), { loader: "css", minify: true });
   const cssName = hashed("client.css", css.code);
@@ -160,10 +162,9 @@ async function writeStatics(clientDir: string, staticDir: string): Promise<{ ent
   const statics: BuildReport["statics"] = [];
   await Promise.all(
     files.map(async ({ name, body }) => {
-      // The best brotli for what browsers load (seconds, once per build); a quick one for source maps.
-      const quality = name.endsWith(".map") ? 5 : 11;
+      // The best brotli for what browsers load (seconds, once per build).
       const [br, gz] = await Promise.all([
-        compress.br(body, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+        compress.br(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }),
         compress.gzip(body, { level: 9 }),
       ]);
       writeFileSync(path.join(staticDir, name), body);

@@ -8,8 +8,10 @@ import { workerData } from "node:worker_threads";
 import type { WorkerData } from "@dash/runtime/thread.ts";
 import { scriptApi } from "@dash/widgets";
 import { setAppFolder } from "@dash/widgets/image.ts";
+import { hidePaths } from "@dash/runtime/errors.ts";
 
-const { appFolder } = workerData as WorkerData;
+const { appFolder, production } = workerData as WorkerData;
 if (appFolder) setAppFolder(appFolder);
+if (appFolder && production) hidePaths(appFolder);
 (globalThis as { __dashApi?: object }).__dashApi = scriptApi();
 serveWorker();

@@ -64,7 +64,7 @@ export function staticAssets(dir: string, names: EntryNames, assetUrl: string | 
   };
   for (const name of readdirSync(dir)) {
     const type = types[path.extname(name)];
-    if (!type) continue; // .br and .gz are read with their file
+    if (!type || name.endsWith(".map")) continue; // .br and .gz are read with their file; maps are never served
     files.set(`/_dash/${name}`, { type, body: readFileSync(path.join(dir, name)), br: read(`${name}.br`), gzip: read(`${name}.gz`) });
   }
   for (const name of Object.values(names)) if (!files.has(`/_dash/${name}`)) throw new Error(`${dir} has no ${name}: build again with \`npx dash build\`.`);

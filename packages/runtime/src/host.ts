@@ -64,6 +64,8 @@ export interface HostOptions {
   onVisibility?: (sid: string, hidden: boolean) => void;
   /** The app's folder (see `WorkerData.appFolder`). */
   appFolder?: string;
+  /** `dash serve`: errors name no absolute server path (see `WorkerData.production`). */
+  production?: boolean;
   /** Heap limit of each script worker (MB, default 2048); a script that needs more is stopped. */
   workerMemory?: number;
   /** Worker stderr/exit noise for logs. */
@@ -159,7 +161,7 @@ export class ScriptHost {
 
   private spawn(): WorkerHandle {
     const shared = new SharedArrayBuffer(12);
-    const data: WorkerData = { beat: shared, appFolder: this.options.appFolder };
+    const data: WorkerData = { beat: shared, appFolder: this.options.appFolder, production: this.options.production };
     const worker = new Worker(this.options.workerFile, {
       workerData: data,
       stderr: false,

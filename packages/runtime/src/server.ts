@@ -68,8 +68,10 @@ const assetTypes: Record<string, string> = {
   ".map": "application/json; charset=utf-8",
 };
 
-function loadAsset(file: string, type: string): Asset {
-  const body = readFileSync(file);
+function loadAsset(file: string, type: string, production: boolean): Asset {
+  let body = readFileSync(file);
+  // Production serves no source maps, so the scripts do not point at one.
+  if (production && file.endsWith(".js")) body = Buffer.from(String(body).replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
   return { body, compressed: {}, type, etag: `"${createHash("sha1").update(body).digest("hex").slice(0, 16)}"` };
 }
 
@@ -96,6 +98,12 @@ function shell(urls: EntryNames): string {
 </html>`;
 }
 
+/**
+ * A client that trickles its request (slowloris) or opens a connection and says nothing is cut
+ * off: the headers must arrive within 10 s, the whole request within 30 s (checked each second).
+ */
+export const slowClients = { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 } satisfies http.ServerOptions;
+
 type Validation = typeof import("./validate.ts");
 
 // The validator (zod) loads in the background from the moment this module loads (while the first
@@ -117,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     for (const name of names) {
       const type = assetTypes[path.extname(name)];
+      if (production && name.endsWith(".map")) continue; // no source maps in production
       if (type && /^[\w-]+(\.[\w-]+)*$/.test(name)) files.set(`/_dash/${name}`, { file: path.join(options.clientDir, name), type });
     }
   };
@@ -125,7 +134,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const entry = files.get(only);
     if (!entry || (production && assets.has(only))) return;
     try {
-      assets.set(only, loadAsset(entry.file, entry.type));
+      assets.set(only, loadAsset(entry.file, entry.type, production));
     } catch {
       // removed between listing and reading (a rebuild): keep the last copy
     }
@@ -202,7 +211,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.end(page);
   };
   const respond = guardRequests(handle);
-  const server = http.createServer(options.auth ? guardRequests((req, res) => options.auth!.http(req, res, () => respond(req, res))) : respond);
+  const server = http.createServer(slowClients, options.auth ? guardRequests((req, res) => options.auth!.http(req, res, () => respond(req, res))) : respond);
   server.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => securityHeaders(res)); // every response, sign-in's too
   let draining = false;
 

@@ -104,4 +104,6 @@ export interface WorkerData {
   beat: SharedArrayBuffer;
   /** The app's folder: the only one `image(path)` reads files from unless told otherwise. */
   appFolder?: string | undefined;
+  /** `dash serve`: errors shown to viewers name files relative to the app's folder (errors.ts hidePaths). */
+  production?: boolean | undefined;
 }
