@@ -7,7 +7,8 @@ import type { ServerMessage } from "@dash/runtime/protocol.ts";
 import { Session, type App, type SessionHost } from "@dash/runtime/session.ts";
 import { RunSharing } from "@dash/runtime/shared-runs.ts";
 import { encodeSnapshot } from "@dash/runtime/cluster/snapshot-codec.ts";
-import { applyPatch, type Page } from "@dash/runtime/tree.ts";
+import { applyPatch } from "@dash/runtime/patch.ts";
+import type { Page } from "@dash/runtime/tree.ts";
 import { scriptApi } from "@dash/widgets";
 
 const dash = scriptApi() as {
@@ -65,7 +66,7 @@ function worker() {
       }
       if (message.t === "patch") {
         expect(message.base).toBe(browser.version);
-        browser.page = applyPatch(browser.page, message.patch);
+        applyPatch(browser.page, message.patch);
         browser.version = message.version;
       }
     };
