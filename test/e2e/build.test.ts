@@ -18,6 +18,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser } from "playwright-core";
 import { fixture, launch, see, snapshotDist, waitIdle } from "./harness.ts";
+import { probeTraversal, secrets } from "../support/traversal.ts";
 
 const folder = mkdtempSync(path.join(tmpdir(), "dash-build-"));
 const running: { stop(): Promise<void> }[] = [];
@@ -163,6 +164,14 @@ describe("dash build", () => {
     expect((await fetch(`${server.url}/_dash/client.000000000000.js`)).status).toBe(404);
     // The page itself is never cached: it names the current files.
     expect((await fetch(server.url)).headers.get("cache-control")).toBe("no-cache");
+  });
+
+  test("path traversal: no probe of the static route reads the server's files or anything outside static/", async () => {
+    const server = await start([bin, "serve", dist, "--port", "0"]);
+    const port = Number(new URL(server.url).port);
+    const { leaked, statuses } = await probeTraversal(port, ["/_dash/", "/"], [...secrets, { path: "server/manifest.json", holds: '"entries"' }]);
+    expect(leaked).toEqual([]);
+    expect(statuses.size).toBeGreaterThan(0);
   });
 
   test("with DASH_ASSET_URL the page loads its files from the CDN", async () => {

@@ -62,7 +62,9 @@ export function staticAssets(dir: string, names: EntryNames, assetUrl: string | 
       return null;
     }
   };
-  for (const name of readdirSync(dir)) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const name = entry.name;
+    if (!entry.isFile()) continue; // plain files only: a symlink is not followed out of the folder
     const type = types[path.extname(name)];
     if (!type || name.endsWith(".map")) continue; // .br and .gz are read with their file; maps are never served
     files.set(`/_dash/${name}`, { type, body: readFileSync(path.join(dir, name)), br: read(`${name}.br`), gzip: read(`${name}.gz`) });

@@ -119,7 +119,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const listAssets = (): void => {
     let names: string[];
     try {
-      names = readdirSync(options.clientDir);
+      // Plain files only: a symlink in the folder is not followed out of it.
+      names = readdirSync(options.clientDir, { withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name);
     } catch {
       return; // the client is being rebuilt right now: keep serving the copies we hold
     }

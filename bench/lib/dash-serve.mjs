@@ -1,0 +1,47 @@
+// `npx dash serve` as a user runs it (the built CLI, production mode), in a process of its own,
+// on 127.0.0.1 and a free port: for the hostile-input benches, which watch whether it survives
+// (its exit code) and what memory it holds (its resident set, read from /proc).
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { root } from "./stats.mjs";
+
+export async function serveDash(entry, args = [], env = {}) {
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "packages/cli/dist/bin.js"), "serve", path.resolve(root, entry), "--port", "0", "--host", "127.0.0.1", ...args],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+  let code = null;
+  const exited = new Promise((resolve) => child.once("exit", (exitCode, signal) => resolve((code = exitCode ?? (signal ? 128 : 0)))));
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += String(chunk);
+      const found = /➜\s+(http:\/\/\S+)/.exec(out);
+      if (found) resolve(found[1]);
+    });
+    void exited.then(() => reject(new Error(`dash serve exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    port: Number(new URL(url).port),
+    pid: child.pid,
+    exitCode: () => code,
+    stderr: () => stderr,
+    /** Resident memory of the server process (main thread and script workers), MB. */
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
+    async stop() {
+      if (code === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
