@@ -1,5 +1,5 @@
 /** Pieces every widget renderer uses: its label (with visibility and help) and DOM ids. */
-import type { ComponentChildren } from "preact";
+import type { ComponentChildren, JSX } from "preact";
 import type { Props } from "@dash/runtime/protocol.ts";
 
 export function domId(id: number): string {
@@ -28,6 +28,45 @@ export function Label({ props, htmlFor, children }: { props: Props; htmlFor?: st
       <label for={htmlFor}>{String(props.label ?? "")}</label>
       <Help text={props.help as string | undefined} />
       {children}
+    </div>
+  );
+}
+
+interface FieldParts {
+  id: number;
+  props: Props;
+  /** A class for the field beside `dash-field`. */
+  field?: string;
+  wrap?: string;
+  after?: ComponentChildren;
+}
+type LabeledInputProps =
+  | (FieldParts & { textarea?: false } & Omit<JSX.InputHTMLAttributes<HTMLInputElement>, "id">)
+  | (FieldParts & { textarea: true } & Omit<JSX.TextareaHTMLAttributes<HTMLTextAreaElement>, "id">);
+
+/**
+ * A widget's label above its one native control (an `<input>`, or a `<textarea>`), tied to it by
+ * id: the skeleton of the text, text area, number, date, time and color renderers. `wrap` puts the
+ * control in a row with what follows it (`after`: a number's −/+ buttons, a color's hex code).
+ */
+export function LabeledInput({ id, props, field, wrap, after, textarea, ...control }: LabeledInputProps) {
+  const attributes = { id: domId(id), class: "dash-input", disabled: props.disabled === true, ...control };
+  const input = textarea ? (
+    <textarea {...(attributes as JSX.TextareaHTMLAttributes<HTMLTextAreaElement>)} />
+  ) : (
+    <input {...(attributes as JSX.InputHTMLAttributes<HTMLInputElement>)} />
+  );
+  return (
+    <div class={field ? `dash-field ${field}` : "dash-field"}>
+      <Label props={props} htmlFor={domId(id)} />
+      {wrap ? (
+        <div class={wrap}>
+          {input}
+          {after}
+        </div>
+      ) : (
+        input
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
 import { useState } from "preact/hooks";
-import { domId, Label } from "./common.tsx";
+import { LabeledInput } from "./common.tsx";
 
 export function NumberInput({ id, node }: RendererProps) {
   const [value, show, commit] = useWidget<number>(node.props);
@@ -14,49 +14,48 @@ export function NumberInput({ id, node }: RendererProps) {
   // something else (a fragment ticking, a status change) never overwrites a half-typed number.
   const [draft, setDraft] = useState<string | null>(null);
   return (
-    <div class="dash-field">
-      <Label props={p} htmlFor={domId(id)} />
-      <div class="dash-number">
-        <input
-          id={domId(id)}
-          class="dash-input"
-          type="number"
-          inputMode="decimal"
-          value={draft ?? String(value)}
-          step={step}
-          min={Number.isFinite(min) ? min : undefined}
-          max={Number.isFinite(max) ? max : undefined}
-          placeholder={p.placeholder as string | undefined}
-          disabled={p.disabled === true}
-          onInput={(e) => {
-            setDraft(e.currentTarget.value);
-            const v = e.currentTarget.valueAsNumber;
-            if (Number.isFinite(v)) show(v);
-          }}
-          onChange={(e) => {
-            const v = e.currentTarget.valueAsNumber;
-            setDraft(null);
-            if (Number.isFinite(v)) commit(bounded(v));
-          }}
-          onBlur={() => setDraft(null)}
-        />
-        <button
-          type="button"
-          aria-label={`Decrease ${String(p.label)}`}
-          disabled={p.disabled === true || value - step < min}
-          onClick={() => commit(bounded(value - step))}
-        >
-          −
-        </button>
-        <button
-          type="button"
-          aria-label={`Increase ${String(p.label)}`}
-          disabled={p.disabled === true || value + step > max}
-          onClick={() => commit(bounded(value + step))}
-        >
-          +
-        </button>
-      </div>
-    </div>
+    <LabeledInput
+      id={id}
+      props={p}
+      wrap="dash-number"
+      type="number"
+      inputMode="decimal"
+      value={draft ?? String(value)}
+      step={step}
+      min={Number.isFinite(min) ? min : undefined}
+      max={Number.isFinite(max) ? max : undefined}
+      placeholder={p.placeholder as string | undefined}
+      onInput={(e) => {
+        setDraft(e.currentTarget.value);
+        const v = e.currentTarget.valueAsNumber;
+        if (Number.isFinite(v)) show(v);
+      }}
+      onChange={(e) => {
+        const v = e.currentTarget.valueAsNumber;
+        setDraft(null);
+        if (Number.isFinite(v)) commit(bounded(v));
+      }}
+      onBlur={() => setDraft(null)}
+      after={
+        <>
+          <button
+            type="button"
+            aria-label={`Decrease ${String(p.label)}`}
+            disabled={p.disabled === true || value - step < min}
+            onClick={() => commit(bounded(value - step))}
+          >
+            −
+          </button>
+          <button
+            type="button"
+            aria-label={`Increase ${String(p.label)}`}
+            disabled={p.disabled === true || value + step > max}
+            onClick={() => commit(bounded(value + step))}
+          >
+            +
+          </button>
+        </>
+      }
+    />
   );
 }
