@@ -27,6 +27,23 @@ export async function startRedis() {
       const info = await client.info("commandstats");
       return [...info.matchAll(/cmdstat_(\w+):calls=(\d+)/g)].filter(([, name]) => name !== "info").reduce((sum, [, , calls]) => sum + Number(calls), 0);
     },
+    /**
+     * Record every command Redis receives from now on (MONITOR; not the commands a Lua script runs
+     * inside its EVAL). Resolves with a function that stops and returns the lines.
+     */
+    async record() {
+      const monitor = createClient({ url });
+      monitor.on("error", () => {});
+      await monitor.connect();
+      const lines = [];
+      await monitor.monitor((line) => {
+        if (!line.includes("[0 lua]")) lines.push(line);
+      });
+      return async () => {
+        await monitor.close();
+        return lines;
+      };
+    },
     flush: () => client.flushAll(),
     async stop() {
       await client.close();

@@ -50,9 +50,18 @@ function worker() {
   const snapshots = new Map<string, Uint8Array>();
   const sessions: Session[] = [];
   const pages = new Map<string, { page: Page; version: number; messages: ServerMessage[] }>();
+  const receivers = new Map<string, (message: ServerMessage) => void>();
+  /** The texts sent to many sessions at once, with how many sessions each went to. */
+  const many: { kind: string; count: number }[] = [];
   const sharing = new RunSharing({
     snapshotOf: (session) => snapshots.get(session.id),
-    adopted: (session, bytes) => snapshots.set(session.id, bytes),
+    adopted: (adopted, _run, bytes) => {
+      for (const session of adopted) snapshots.set(session.id, bytes);
+    },
+    sendMany: (adopted, text, kind) => {
+      many.push({ kind, count: adopted.length });
+      for (const session of adopted) receivers.get(session.id)!(JSON.parse(text) as ServerMessage);
+    },
   });
   const open = (user: { sub: string; email: string } | null = null): Session => {
     const sid = `s${sessions.length}`;
@@ -75,16 +84,13 @@ function worker() {
         sharing.sent(sid, message.t);
         receive(message);
       },
-      sendText: (text, kind) => {
-        sharing.sent(sid, kind);
-        receive(JSON.parse(text) as ServerMessage);
-      },
       sendBinary: () => {},
       snapshot: (snapshot) => {
         const encoded = encodeSnapshot(snapshot);
         if (encoded) snapshots.set(sid, encoded.bytes);
       },
     };
+    receivers.set(sid, receive);
     const session = new Session(sid, host, app, { ids: sharing.ids(), user: user ? { ...user, name: user.email, groups: [], claims: {} } : null });
     session.attach(undefined);
     sessions.push(session);
@@ -93,7 +99,7 @@ function worker() {
   /** What a browser shows: its texts. */
   const shows = (session: Session): string[] =>
     [...pages.get(session.id)!.page.values()].filter((node) => node.type === "text").map((node) => String(node.props.body ?? node.props.text));
-  return { sharing, open, shows, sessions, pages };
+  return { sharing, open, shows, sessions, pages, many };
 }
 
 const settle = async (sessions: Session[]): Promise<void> => {

@@ -25,7 +25,8 @@ import { InputLog } from "./replay.ts";
 const defaultWorkerMemory = 2048;
 
 export interface Client {
-  sendText(text: string): void;
+  /** A text frame (a string, or its UTF-8 bytes when one text goes to many sockets). */
+  sendText(text: string | Buffer): void;
   sendBinary(frame: Uint8Array): void;
   /** Close the socket (a session taken over elsewhere; a drain). */
   close?(code: number, reason: string): void;
@@ -230,6 +231,17 @@ export class ScriptHost {
       case "send":
         this.sessions.get(message.sid)?.client?.sendText(message.text);
         return;
+      case "sendMany": {
+        const bytes = Buffer.from(message.text); // encoded once for every socket
+        for (const sid of message.sids) this.sessions.get(sid)?.client?.sendText(bytes);
+        return;
+      }
+      case "adopted":
+        for (const sid of message.sids) {
+          this.fromWorker(handle, { t: "handled", sid, seq: message.seq });
+          this.fromWorker(handle, { t: "runFinished", sid, sources: message.sources });
+        }
+        return;
       case "binary":
         this.sessions.get(message.sid)?.client?.sendBinary(message.frame);
         return;
@@ -264,10 +276,12 @@ export class ScriptHost {
         // A run's data frames and patch leave in one socket write.
         const held = new Set<Client>();
         for (const item of message.messages) {
-          const client = "sid" in item ? this.sessions.get(item.sid)?.client : undefined;
-          if (client && !held.has(client)) {
-            held.add(client);
-            client.hold?.();
+          for (const sid of "sid" in item ? [item.sid] : item.t === "sendMany" ? item.sids : []) {
+            const client = this.sessions.get(sid)?.client;
+            if (client && !held.has(client)) {
+              held.add(client);
+              client.hold?.();
+            }
           }
           this.fromWorker(handle, item);
         }

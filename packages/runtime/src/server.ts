@@ -262,7 +262,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const uploads = new Uploads(limits.uploadBytes);
     let strikes = 0;
     const client: Client = {
-      sendText: (text) => ws.readyState === ws.OPEN && ws.send(text),
+      sendText: (text) => ws.readyState === ws.OPEN && ws.send(text, { binary: false }),
       sendBinary: (frame) => ws.readyState === ws.OPEN && ws.send(frame),
       close: (code, reason) => ws.close(code, reason),
       hold: () => {

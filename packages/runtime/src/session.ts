@@ -28,8 +28,6 @@ export interface SessionHost {
   sendBinary(frame: Uint8Array): void;
   /** After each completed run: what is needed to restore the session elsewhere. */
   snapshot?(snapshot: Snapshot): void;
-  /** Send a message already serialised (the same text for the sessions of a shared run). */
-  sendText?(text: string, kind: ServerMessage["t"]): void;
   /** Called with the sources a finished run read (for connectors' subscriptions). */
   runFinished?(run: Run): void;
   /** Every run's end (for /metrics): how it ended and how long it took. */
@@ -198,8 +196,8 @@ export interface SharedOutcome {
   page(ids: Ids, tree: Node): Page;
   /** The patch from what a browser holds to `page`. */
   patch(before: Page, page: Page): Patch | null;
-  /** A message as text. */
-  text(message: ServerMessage): string;
+  /** Send a message to this session's browser; every session sent the same is sent one text. */
+  send(session: Session, message: ServerMessage): void;
 }
 
 export interface SessionOptions {
@@ -584,7 +582,8 @@ export class Session {
   /**
    * End as if this session had made `run` itself: `from` made it with exactly this session's
    * inputs. `restored` is this session's own copy of `from`'s snapshot after it; `shared` holds
-   * what is computed once for all the sessions taking the same run (pages, patches, texts).
+   * what is computed once for all the sessions taking the same run (pages, patches, texts), and
+   * sends their patch and status (the host hears of the run's end from shared-runs.ts).
    */
   adopt(from: Session, run: Run, restored: Snapshot, shared: SharedOutcome): void {
     this.widgets.clear();
@@ -611,18 +610,14 @@ export class Session {
         if (release.length) message.patch.release = release;
         this.version++;
         this.sent = page;
-        if (release.length || !this.host.sendText) this.host.send(message);
-        else this.host.sendText(shared.text(message), "patch");
+        if (release.length) this.host.send(message);
+        else shared.send(this, message);
       }
       this.sendDeferredSoon();
     }
-    const status: ServerMessage = { t: "status", status: "idle", ms: shared.ms };
-    if (this.host.sendText) this.host.sendText(shared.text(status), "status");
-    else this.host.send(status);
+    shared.send(this, { t: "status", status: "idle", ms: shared.ms });
     // The same run, seen as this session's (the sources it read now have this reader too).
-    const own = Object.create(run, { session: { value: this } }) as Run;
-    this.host.runFinished?.(own);
-    hooks.runFinished?.(own);
+    hooks.runFinished?.(Object.create(run, { session: { value: this } }) as Run);
   }
 
   /** Called by widget functions: resolve the widget's value for this run. */

@@ -30,8 +30,10 @@ const idsTableLimit = 20_000;
 export interface SharingHost {
   /** The session's last snapshot, if it describes the session fully (nothing left out of it). */
   snapshotOf(session: Session): Uint8Array | undefined;
-  /** A session adopted a shared run whose snapshot after it is `bytes`. */
-  adopted(session: Session, bytes: Uint8Array): void;
+  /** These sessions adopted a shared run that read `run`'s sources and left snapshot `bytes`. */
+  adopted(sessions: Session[], run: Run, bytes: Uint8Array): void;
+  /** Send one text to the browsers of these sessions (in this order of calls for each session). */
+  sendMany(sessions: Session[], text: string, kind: ServerMessage["t"]): void;
 }
 
 interface Group {
@@ -139,6 +141,7 @@ export class RunSharing {
       ![...leader.records.values()].some((record) => record.spec.kind === "form" || record.spec.onChange);
     this.counts.shared++;
     const outcome = good ? sharedOutcome(Math.round((performance.now() - run!.started) * 100) / 100) : null;
+    const adopted: Session[] = [];
     for (const follower of followers) {
       if (follower.closed) continue;
       if (!outcome || !this.same(follower, leader, before) || follower.app !== leader.app) {
@@ -146,21 +149,37 @@ export class RunSharing {
         continue;
       }
       follower.adopt(leader, run!, decodeSnapshot(after!), outcome);
-      this.host.adopted(follower, after!);
-      this.counts.adopted++;
+      adopted.push(follower);
+    }
+    if (outcome && adopted.length) {
+      // Each text once, to all its sessions: every patch before any status (a session's order).
+      for (const kind of ["patch", "status"] as const) for (const [text, sessions] of outcome.outbox.get(kind) ?? []) this.host.sendMany(sessions, text, kind);
+      this.host.adopted(adopted, run!, after!);
+      this.counts.adopted += adopted.length;
     }
     const again = sessions.filter((session) => this.again.delete(session) && !session.closed);
     if (again.length) this.rerun(again);
   }
 }
 
-/** What the sessions adopting one run compute once between them. */
-function sharedOutcome(ms: number): SharedOutcome {
+/** What the sessions adopting one run compute once between them, and the texts they are sent. */
+function sharedOutcome(ms: number): SharedOutcome & { outbox: Map<ServerMessage["t"], Map<string, Session[]>> } {
   const pages = new Map<Ids, Page>();
   const patches = new Map<Page, Map<Page, Patch | null>>();
   const texts = new Map<unknown, Map<number, string>>();
+  const outbox = new Map<ServerMessage["t"], Map<string, Session[]>>();
+  const textOf = (message: ServerMessage): string => {
+    const key = message.t === "patch" ? message.patch : message.t === "status" ? message.status : message;
+    const base = message.t === "patch" ? message.base : 0;
+    let byBase = texts.get(key);
+    if (!byBase) texts.set(key, (byBase = new Map()));
+    let text = byBase.get(base);
+    if (text === undefined) byBase.set(base, (text = JSON.stringify(message)));
+    return text;
+  };
   return {
     ms,
+    outbox,
     page(ids: Ids, tree: Node): Page {
       let page = pages.get(ids);
       if (!page) pages.set(ids, (page = flatten(tree, ids)));
@@ -173,14 +192,13 @@ function sharedOutcome(ms: number): SharedOutcome {
       if (patch === undefined) byBefore.set(before, (patch = diff(before, page)));
       return patch;
     },
-    text(message: ServerMessage): string {
-      const key = message.t === "patch" ? message.patch : message.t === "status" ? message.status : message;
-      const base = message.t === "patch" ? message.base : 0;
-      let byBase = texts.get(key);
-      if (!byBase) texts.set(key, (byBase = new Map()));
-      let text = byBase.get(base);
-      if (text === undefined) byBase.set(base, (text = JSON.stringify(message)));
-      return text;
+    send(session: Session, message: ServerMessage): void {
+      const text = textOf(message);
+      let byText = outbox.get(message.t);
+      if (!byText) outbox.set(message.t, (byText = new Map()));
+      const sessions = byText.get(text);
+      if (sessions) sessions.push(session);
+      else byText.set(text, [session]);
     },
   };
 }

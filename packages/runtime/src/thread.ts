@@ -82,6 +82,8 @@ export type FromWorker =
   | { t: "ready" }
   | { t: "loaded"; error: ErrorInfo | null }
   | { t: "send"; sid: string; text: string; kind: ServerMessage["t"] }
+  /** One text for the browsers of several sessions (sessions that adopted one shared run). */
+  | { t: "sendMany"; sids: string[]; text: string; kind: ServerMessage["t"] }
   | { t: "binary"; sid: string; frame: Uint8Array }
   /** The session's snapshot changed (after a finished run): `snapshot-codec.ts` bytes. */
   | { t: "snapshot"; sid: string; bytes: Uint8Array }
@@ -89,6 +91,8 @@ export type FromWorker =
   | { t: "handled"; sid: string; seq: number }
   | RequestMessage
   | { t: "runFinished"; sid: string; sources: string[] }
+  /** Sessions ended a shared run (shared-runs.ts): each as a `runFinished` and a `handled` of its own. */
+  | { t: "adopted"; sids: string[]; sources: string[]; seq: number }
   /** A run ended (for /metrics), with the `cache()` calls since the last report. */
   | ({ t: "ran" } & RunReport)
   /** A line for the server's log. */

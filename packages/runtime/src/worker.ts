@@ -38,12 +38,19 @@ export function serveWorker(): void {
   /** Sessions with equal inputs share one rerun when their data changes (shared-runs.ts). */
   const sharing = new RunSharing({
     snapshotOf: (session) => (warned.has(session.id) ? undefined : lastSnapshot.get(session.id)),
-    adopted(session, bytes) {
-      if (!sameBytes(lastSnapshot.get(session.id), bytes)) {
+    adopted(adopted, run, bytes) {
+      const sids: string[] = [];
+      for (const session of adopted) {
+        sids.push(session.id);
+        if (sameBytes(lastSnapshot.get(session.id), bytes)) continue;
         lastSnapshot.set(session.id, bytes);
         post({ t: "snapshot", sid: session.id, bytes });
       }
-      post({ t: "handled", sid: session.id, seq: Atomics.load(beat, 2) });
+      const sources = run.extra.get("sources");
+      post({ t: "adopted", sids, sources: sources instanceof Set ? [...sources] : [], seq: Atomics.load(beat, 2) });
+    },
+    sendMany(adopted, text, kind) {
+      post({ t: "sendMany", sids: adopted.map((session) => session.id), text, kind });
     },
   });
   // What the worker posts in one turn goes as one message: the main thread then forwards a run's
@@ -79,10 +86,6 @@ export function serveWorker(): void {
     send(message: ServerMessage): void {
       sharing.sent(sid, message.t);
       post({ t: "send", sid, text: JSON.stringify(message), kind: message.t });
-    },
-    sendText(text: string, kind: ServerMessage["t"]): void {
-      sharing.sent(sid, kind);
-      post({ t: "send", sid, text, kind });
     },
     sendBinary(frame: Uint8Array): void {
       const copy = frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? frame : frame.slice();
