@@ -10,7 +10,10 @@
  * while paused cannot overwrite a newer holder's data). The other replicas never poll: a message
  * on the channel (or their own tick, as a safety net) makes them read `cur`, and download the
  * bytes only when the version moved. When the holder dies, its lease expires within `ttl` (at
- * most one interval) and the replica trying at that moment takes it; a holder whose own readers
+ * most one interval, and at most 15 s) and the replica trying at that moment takes it, and polls
+ * when the cluster's next poll is due (one interval after the last, or at once if that has
+ * passed): polls stay an interval apart across a take-over unless the lease outlived the due
+ * time, and then the gap is the lease's expiry, never more; a holder whose own readers
  * all stopped looking (its poller paused) gives the lease up so another replica polls.
  *
  * With Redis down every replica polls for itself (the inner source as it is), and rejoins when
@@ -79,6 +82,8 @@ class SharedSource<T> {
   readonly #keys: { lease: string; fence: string; cur: string; data: string; channel: string };
   #token: string | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** After a take-over: the poll due on the cluster's schedule. */
+  #due: ReturnType<typeof setTimeout> | null = null;
   #first: Promise<void> | null = null;
   #lastTick = Date.now();
   #published: Current | null = null;
@@ -117,6 +122,7 @@ class SharedSource<T> {
     return () => {
       this.#stopped = true;
       if (this.#timer) clearTimeout(this.#timer);
+      if (this.#due) clearTimeout(this.#due);
       unwatch?.();
       void this.#link.subscriber.unsubscribe(this.#keys.channel, listener).catch(() => {});
       const token = this.#token;
@@ -149,9 +155,19 @@ class SharedSource<T> {
       this.#token = null;
     }
     if (this.#token && !wasLeader && this.#leased) {
-      // Taken over: poll now if the cluster's last poll is an interval old.
+      // Taken over: poll when the cluster's next poll is due (now, if its last is an interval
+      // old), not at this replica's own tick, which can be up to an interval later still.
       const current = await this.#current().catch(() => null);
-      if (!current || Date.now() - current.at >= this.#every) this.#poke?.();
+      const due = current ? current.at + this.#every - Date.now() : 0;
+      if (this.#due) clearTimeout(this.#due);
+      this.#due = setTimeout(
+        () => {
+          this.#due = null;
+          if (this.#leader && !this.#stopped) this.#poke?.();
+        },
+        Math.max(0, due),
+      );
+      this.#due.unref();
     }
     this.#leased = true;
     if (!this.#stopped) {
