@@ -127,6 +127,13 @@ export function findPages(entry: string): { pages: { name: string; source: strin
   return { pages, defaultPage: pages[0]!.name };
 }
 
+/** Why a build that compiled could not be used: a full disk is said plainly. */
+function unbuilt(error: unknown): string {
+  if ((error as NodeJS.ErrnoException).code === "ENOSPC")
+    return "The disk is full: the saved script could not be written (ENOSPC), so the page keeps running its last version. Free some space and save again.";
+  return String(error);
+}
+
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const log = options.log ?? ((line: string) => console.error(line));
   if (options.workerMemory !== undefined && !(options.workerMemory >= 32))
@@ -233,7 +240,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         for (const input of result.inputs) inputs.add(input);
       }
     } catch (error) {
-      buildError = error instanceof BuildError ? error.info : { message: String(error) };
+      buildError = error instanceof BuildError ? error.info : { message: unbuilt(error) };
       host.broadcast({ t: "buildError", error: buildError });
       log(`dash: build failed: ${buildError.file ?? ""}:${buildError.line ?? ""} ${buildError.message}`);
       return buildError;
