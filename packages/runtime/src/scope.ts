@@ -28,6 +28,8 @@ export interface WidgetSpec<T> {
   key?: string | undefined;
   /** Props the browser needs to draw it (label, options, bounds…); `value` is added by the runtime. */
   props: Props;
+  /** Props that depend on the value (a big table's row order for its sort, a chart drawn for its width). */
+  propsFor?(value: T): Props;
   /** The value when nothing was set. */
   initial: T;
   /** Validate a value that arrived from the browser; `undefined` refuses it. May clamp. */
@@ -42,6 +44,11 @@ export interface WidgetSpec<T> {
   onChange?: ((value: T) => void) | undefined;
   /** Buttons: the value is `true` only on the run their click caused. */
   trigger?: boolean;
+}
+
+/** The one widget id rule: `key:<key>` when the author gave a key, else `<kind>:<label>`. */
+export function widgetId(spec: { kind: string; label: string; key?: string | undefined }): string {
+  return spec.key !== undefined ? `key:${spec.key}` : `${spec.kind}:${spec.label}`;
 }
 
 /** The widget as the session remembers it between runs (to validate input and call callbacks). */

@@ -9,7 +9,7 @@
  */
 import type { ClientMessage, ErrorInfo, Json, Patch, Props, ServerMessage } from "./protocol.ts";
 import { encodeData, formatBytes } from "./protocol.ts";
-import { current, Interrupted, Scope, type WidgetRecord, type WidgetSpec } from "./scope.ts";
+import { current, Interrupted, Scope, widgetId, type WidgetRecord, type WidgetSpec } from "./scope.ts";
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
 import { describeError, callSite } from "./errors.ts";
 import type { User } from "./auth/common.ts";
@@ -622,7 +622,7 @@ export class Session {
 
   /** Called by widget functions: resolve the widget's value for this run. */
   renderWidget<T>(run: Run, scope: Scope, spec: WidgetSpec<T>): T {
-    const id = spec.key !== undefined ? `key:${spec.key}` : `${spec.kind}:${spec.label}`;
+    const id = widgetId(spec);
     const site = new Error();
     const first = run.widgetIds.get(id);
     if (first) {
@@ -661,7 +661,7 @@ export class Session {
     }
     delete this.wireWidgets[id];
     this.records.set(id, { spec: spec as WidgetSpec<unknown>, form: scope.options.form, fragment: scope.options.fragment ?? run.fragment });
-    const props: Props = { ...spec.props, id, kind: spec.kind, label: spec.label, value: spec.toWire(value) };
+    const props: Props = { ...spec.props, ...spec.propsFor?.(value), id, kind: spec.kind, label: spec.label, value: spec.toWire(value) };
     if (scope.options.form) props.form = scope.options.form;
     scope.add(spec.kind, props, `w:${id}`);
     return value;

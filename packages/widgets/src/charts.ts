@@ -114,26 +114,28 @@ function identity(scope: Scope, kind: Kind): string {
 
 function chart(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions & AreaChartOptions & BarChartOptions & ScatterChartOptions): void {
   const label = identity(scope, kind);
-  const id = options.key !== undefined ? `key:${options.key}` : `chart:${label}`;
-  // The width the browser reported on an earlier run (the widget's value), to downsample to.
-  const reported = scope.run.session.widgets.get(id);
-  const width = typeof reported === "number" && reported > 0 ? reported : defaults.width;
-  const props: Props = { chart: kind, height: options.height ?? defaults.height };
-  if (options.title) props.title = options.title;
-  try {
-    const built = build(scope, kind, data, options, Math.round(width));
-    props.spec = built.spec;
-    if (built.note) props.note = built.note;
-    if (built.columns) props.columns = built.columns;
-  } catch (error) {
-    if (!(error instanceof DataError)) throw error;
-    props.error = error.message;
-  }
+  const fixed: Props = { chart: kind, height: options.height ?? defaults.height };
+  if (options.title) fixed.title = options.title;
   scope.widget<number>({
     kind: "chart",
     label,
     key: options.key,
-    props,
+    props: fixed,
+    // The chart is drawn for the width the browser reported on an earlier run (the widget's value).
+    propsFor: (reported) => {
+      const width = reported > 0 ? reported : defaults.width;
+      const props: Props = {};
+      try {
+        const built = build(scope, kind, data, options, Math.round(width));
+        props.spec = built.spec;
+        if (built.note) props.note = built.note;
+        if (built.columns) props.columns = built.columns;
+      } catch (error) {
+        if (!(error instanceof DataError)) throw error;
+        props.error = error.message;
+      }
+      return props;
+    },
     initial: 0,
     parse: (wire) => (typeof wire === "number" && Number.isFinite(wire) && wire >= 0 && wire <= 20_000 ? Math.round(wire) : undefined),
     coerce: (value) => (typeof value === "number" ? value : undefined),

@@ -79,15 +79,15 @@ export function table(this: unknown, data: DataInput, options: TableOptions = {}
   props.sortable = options.sortable !== false;
   const serverSort = rows > defaults.serverSortRows;
   if (serverSort) props.serverSort = true;
-  const id = options.key !== undefined ? `key:${options.key}` : `table:${label}`;
-  const sort = scope.run.session.widgets.get(id) as SortValue | undefined;
-  if (serverSort && source && sort && source.getChild(sort.column)) props.order = dataRef(scope, sortOrder(source, sort.column, sort.desc));
   const names = source ? new Set(columnNames(source)) : new Set<string>();
   scope.widget<SortValue>({
     kind: "table",
     label,
     key: options.key,
     props,
+    // A big table is sorted here: its props carry the row order of the sort the viewer chose.
+    propsFor: (sort): Props =>
+      serverSort && source && sort && source.getChild(sort.column) ? { order: dataRef(scope, sortOrder(source, sort.column, sort.desc)) } : {},
     initial: null,
     parse: (wire) => parseSort(wire, names),
     coerce: (value) => (value === null ? null : parseSort(value as Json, names)),
