@@ -1,7 +1,8 @@
 /**
  * Issue 16 (5): soak. 200 viewers (SOAK_VIEWERS) on a 1 Hz source for SOAK_MINUTES minutes (default
  * 2; the issue's run is SOAK_MINUTES=30) against `npx dash serve bench/fixtures/soak-app.ts`. Each
- * viewer is a raw WebSocket client that says hello and times every tick: from the source's value
+ * viewer is a raw WebSocket client that says hello, sets the app's slider to one of 50 values (so
+ * the sessions' runs are not all alike), and times every tick: from the source's value
  * (a timestamp) to the patch that shows it. Every minute: the delay's p50/p99, ticks missed, and
  * the server's memory. Flat memory and a flat p99 are the pass.
  *   npm run bench -- soak                      (SOAK_MINUTES=30 npm run bench -- soak)
@@ -17,7 +18,9 @@ const wsUrl = `${server.url.replace("http", "ws")}/_dash/ws`;
 let delays = [];
 let seen = 0;
 let closed = 0;
+let opened = 0;
 const open = async () => {
+  const rows = 1 + (opened++ % 50); // 50 different inputs: runs that cannot all be shared
   const ws = new WebSocket(wsUrl, { origin: server.url, perMessageDeflate: false });
   let last = 0;
   ws.on("message", (data, binary) => {
@@ -36,6 +39,7 @@ const open = async () => {
     ws.once("error", reject);
   });
   ws.send(JSON.stringify({ t: "hello" }));
+  ws.send(JSON.stringify({ t: "set", id: "slider:Rows", value: rows }));
   return ws;
 };
 try {
