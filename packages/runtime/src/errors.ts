@@ -7,8 +7,8 @@ import { homedir } from "node:os";
 import path from "node:path";
 import type { ErrorInfo } from "./protocol.ts";
 
-/** Path fragments of frames that are not the author's. */
-const internal = ["node:", "/node_modules/", "/packages/runtime/", "/packages/widgets/", "/packages/cli/", "<anonymous>"];
+/** Path fragments of frames that are not the author's (`/server/dash/`: dash inside a `dash build` output). */
+const internal = ["node:", "/node_modules/", "/packages/runtime/", "/packages/widgets/", "/packages/cli/", "/server/dash/", "<anonymous>"];
 
 function isAuthorFrame(line: string): boolean {
   return /^\s+at /.test(line) && !internal.some((part) => line.includes(part));
