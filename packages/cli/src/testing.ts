@@ -20,7 +20,7 @@ import { applyPatch, PatchMismatch } from "@dash/runtime/patch.ts";
 import type { Page } from "@dash/runtime/tree.ts";
 import { scriptApi } from "@dash/widgets";
 import { setAppFolder } from "@dash/widgets/image.ts";
-import { fakeSources } from "@dash/widgets/live.ts";
+import { fakeSources, liveWatcher } from "@dash/widgets/live.ts";
 import { fakeAnswer, type FakeSources } from "./fakes.ts";
 
 export type { FakeData, FakeSources } from "./fakes.ts";
@@ -173,7 +173,12 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
       },
     },
     app,
-    { query: options.query, user: options.user ? { name: options.user.email, sub: options.user.email, groups: [], claims: {}, ...options.user } : null },
+    {
+      query: options.query,
+      user: options.user ? { name: options.user.email, sub: options.user.email, groups: [], claims: {}, ...options.user } : null,
+      // In-process: no main thread to ask; live data reads its sources in this thread.
+      services: { enter: () => {}, watchers: [liveWatcher] },
+    },
   );
   session.attach(undefined);
 

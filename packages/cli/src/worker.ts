@@ -9,9 +9,10 @@ import type { WorkerData } from "@dash/runtime/thread.ts";
 import { scriptApi } from "@dash/widgets";
 import { setAppFolder } from "@dash/widgets/image.ts";
 import { hidePaths } from "@dash/runtime/errors.ts";
+import { liveWorker } from "@dash/widgets/live.ts";
 
 const { appFolder, production } = workerData as WorkerData;
 if (appFolder) setAppFolder(appFolder);
 if (appFolder && production) hidePaths(appFolder);
 (globalThis as { __dashApi?: object }).__dashApi = scriptApi();
-serveWorker();
+serveWorker(liveWorker);

@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Json, Props } from "./protocol.ts";
 import type { Node } from "./tree.ts";
-import type { Run } from "./session.ts";
+import type { Run } from "./run.ts";
 
 export const scopeKey: unique symbol = Symbol("dash.scope");
 
@@ -79,7 +79,7 @@ export class Scope {
     this.run.check();
     const node: Node = { type, key: key ?? this.nextKey(type), props };
     this.node.children!.push(node);
-    this.run.changed();
+    this.changed();
     return node;
   }
 
@@ -93,7 +93,7 @@ export class Scope {
   /** Render a widget and return its current value. */
   widget<T>(spec: WidgetSpec<T>): T {
     this.run.check();
-    return this.run.widget(this, spec);
+    return this.run.session.renderWidget(this.run, this, spec);
   }
 
   /** Register a data blob for the browser; returns the `{ $data }` reference to put in props.
@@ -108,7 +108,12 @@ export class Scope {
   clear(): void {
     this.node.children = [];
     this.counts.clear();
-    this.run.changed();
+    this.changed();
+  }
+
+  /** The page this scope draws on changed (a handle updated a node in place): send it soon. */
+  changed(): void {
+    this.run.session.scheduleFlush();
   }
 
   /** A key taken from what the author wrote (a label, a `key`), made unique within this container:

@@ -9,11 +9,12 @@
  */
 import type { ClientMessage, ErrorInfo, Json, Patch, Props, ServerMessage } from "./protocol.ts";
 import { encodeData, formatBytes } from "./protocol.ts";
-import { current, Interrupted, Scope, widgetId, type WidgetRecord, type WidgetSpec } from "./scope.ts";
+import { current, Interrupted, type Scope, widgetId, type WidgetRecord, type WidgetSpec } from "./scope.ts";
+import { RerunSignal, Run } from "./run.ts";
+import { noServices, type Services } from "./services.ts";
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
 import { describeError, callSite } from "./errors.ts";
 import type { User } from "./auth/common.ts";
-import type { Ask, SourcePush } from "./thread.ts";
 
 /** A script the session can run: the entry file's body as a function. */
 export interface Script {
@@ -28,8 +29,6 @@ export interface SessionHost {
   sendBinary(frame: Uint8Array): void;
   /** After each completed run: what is needed to restore the session elsewhere. */
   snapshot?(snapshot: Snapshot): void;
-  /** Called with the sources a finished run read (for connectors' subscriptions). */
-  runFinished?(run: Run): void;
   /** Every run's end (for /metrics): how it ended and how long it took. */
   runEnded?(outcome: "done" | "error" | "interrupted", seconds: number): void;
 }
@@ -59,133 +58,11 @@ const runningDelay = 40;
 /** How much data the page stopped showing a browser may keep (most recent first). */
 const keepAtMost = { blobs: 64, bytes: 8 * 1024 * 1024 };
 
-class StopSignal extends Error {}
-class RerunSignal extends Error {
-  constructor(readonly fragment: string | undefined) {
-    super("rerun");
-  }
-}
-
 interface Fragment {
   fn: () => unknown;
   node: Node;
   every?: number | undefined;
   timer?: ReturnType<typeof setInterval> | undefined;
-}
-
-/** Hooks a host installs: the watchdog's "who runs now" marker, and requests to the main thread. */
-export const hooks: {
-  enter(session: Session): void;
-  request?: Ask;
-  runFinished?: (run: Run) => void;
-  sessionClosed?: (id: string) => void;
-  visibility?: (id: string, hidden: boolean) => void;
-  /** Data the main thread sent along with reruns (a changed source's new state). */
-  push?: (value: SourcePush) => void;
-  /** An error no code handled came from `poll(key)`'s fetcher: true when its source took it as its error. */
-  pollFailed?: (key: string, error: unknown) => boolean;
-  /** Run the fetcher of a `poll()` source (by source key) for the main thread's poller. */
-  fetch?: (key: string) => Promise<unknown>;
-} = { enter: () => {} };
-
-/** One execution of the script (or of one fragment) for a session. */
-export class Run {
-  cancelled = false;
-  readonly root: Node;
-  readonly scope: Scope;
-  readonly sidebar: Scope;
-  readonly widgetIds = new Map<string, Error>();
-  readonly fragmentsSeen = new Set<string>();
-  /** Data blobs this run registered (its page's tables, charts, downloads): all of them, those
-   * outside any fragment, and those inside each fragment (a fragment's own run replaces those). */
-  readonly data = new Set<string>();
-  readonly outside = new Set<string>();
-  readonly inside = new Map<string, Set<string>>();
-
-  /** Note a blob used by the page this run draws, in `fragment` (or outside fragments). */
-  useData(hash: string, fragment: string | undefined): void {
-    this.data.add(hash);
-    if (this.fragment) return;
-    if (!fragment) this.outside.add(hash);
-    else {
-      let hashes = this.inside.get(fragment);
-      if (!hashes) this.inside.set(fragment, (hashes = new Set()));
-      hashes.add(hash);
-    }
-  }
-  readonly started = performance.now();
-  /** Anything connectors or elements want to remember about this run (sources read, …). */
-  readonly extra = new Map<string, unknown>();
-  pageProps: Props = {};
-  private fragmentCount = 0;
-
-  constructor(
-    readonly session: Session,
-    readonly trigger: string | undefined,
-    readonly fragment: string | undefined,
-  ) {
-    if (fragment) {
-      this.root = { type: "fragment", key: fragment, props: {}, children: [] };
-      this.scope = new Scope(this, this.root, { fragment });
-      this.sidebar = this.scope;
-    } else {
-      this.root = { type: "page", key: "page", props: {}, children: [] };
-      const sidebar: Node = { type: "sidebar", key: "sidebar", props: {}, children: [] };
-      const main: Node = { type: "main", key: "main", props: {}, children: [] };
-      this.root.children!.push(sidebar, main);
-      this.scope = new Scope(this, main);
-      this.sidebar = new Scope(this, sidebar);
-    }
-  }
-
-  /** A `stop()` or `rerun()` the script asked for: it holds even if the script catches its signal. */
-  ending: StopSignal | RerunSignal | null = null;
-
-  /** Throw if this run has been replaced or asked to end; every dash call starts here. */
-  check(): void {
-    if (this.cancelled) throw new Interrupted();
-    if (this.ending) throw this.ending;
-    hooks.enter(this.session);
-  }
-
-  /** Race a promise against this run being cancelled (what makes dash promises interruptible). */
-  guard<T>(promise: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.onCancel.push(() => reject(new Interrupted()));
-      promise.then(
-        (value) => (this.cancelled ? reject(new Interrupted()) : resolve(value)),
-        (error: unknown) => reject(this.cancelled ? new Interrupted() : error),
-      );
-    });
-  }
-  readonly onCancel: (() => void)[] = [];
-
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    for (const fn of this.onCancel.splice(0)) fn();
-  }
-
-  changed(): void {
-    this.session.scheduleFlush();
-  }
-
-  widget<T>(scope: Scope, spec: WidgetSpec<T>): T {
-    return this.session.renderWidget(this, scope, spec);
-  }
-
-  /** Key for the next fragment of this run. */
-  nextFragmentKey(): string {
-    return this.fragment ? `${this.fragment}.${this.fragmentCount++}` : `fragment${this.fragmentCount++}`;
-  }
-
-  stop(): never {
-    throw (this.ending ??= new StopSignal());
-  }
-
-  rerun(fragment?: string): never {
-    throw (this.ending ??= new RerunSignal(fragment));
-  }
 }
 
 /** What the sessions adopting one shared run compute once (see `Session.adopt`, shared-runs.ts). */
@@ -210,6 +87,8 @@ export interface SessionOptions {
   user?: User | null | undefined;
   /** Where the page's node ids come from: sessions that share one can share flattened pages (shared-runs.ts). */
   ids?: Ids | undefined;
+  /** What the sessions of this thread share (see services.ts). */
+  services?: Services | undefined;
 }
 
 export class Session {
@@ -258,6 +137,7 @@ export class Session {
   runs = 0;
   /** The signed-in viewer (`dash.user`); fixed for the session's life (another user gets another session). */
   readonly user: User | null;
+  readonly services: Services;
 
   constructor(
     readonly id: string,
@@ -282,6 +162,7 @@ export class Session {
     this.wireWidgets = { ...(options.widgets ?? {}) };
     this.user = options.user ?? null;
     this.ids = options.ids ?? new Ids();
+    this.services = options.services ?? noServices;
   }
 
   get script(): Script {
@@ -328,7 +209,7 @@ export class Session {
         return this.request({ fragment: this.records.get(message.id)?.fragment });
       case "visibility":
         this.hidden = message.hidden;
-        hooks.visibility?.(this.id, message.hidden);
+        for (const watcher of this.services.watchers) watcher.visibility?.(this, message.hidden);
         return;
       case "ping":
         return this.host.send({ t: "pong", at: message.at });
@@ -457,7 +338,7 @@ export class Session {
       if (this.run === run) this.host.send({ t: "status", status: "running" });
     }, runningDelay);
     const callbacks = this.callbacks.splice(0);
-    hooks.enter(this);
+    this.services.enter(this);
     const going: Promise<void> = current
       .run({ run, scope: run.scope }, async () => {
         let thrown: { error: unknown } | undefined;
@@ -519,8 +400,7 @@ export class Session {
     this.runningTimer = null;
     this.host.send({ t: "status", status: outcome === "error" ? "error" : "idle", ms: Math.round((performance.now() - run.started) * 100) / 100 });
     if (outcome === "done") this.host.snapshot?.(this.snapshot());
-    this.host.runFinished?.(run);
-    hooks.runFinished?.(run);
+    for (const watcher of this.services.watchers) watcher.runFinished?.(run, "ran");
   }
 
   private forgetUnrendered(run: Run): void {
@@ -540,9 +420,7 @@ export class Session {
 
   /** Forms submitted with `clearOnSubmit`: the run saw the values; the page goes back to defaults. */
   private clearForms(run: Run): void {
-    for (const key of run.extra.keys()) {
-      if (!key.startsWith("clear:")) continue;
-      const form = key.slice("clear:".length);
+    for (const form of run.clearedForms) {
       for (const [id, record] of this.records) {
         if (record.form !== form) continue;
         const initial = record.spec.initial;
@@ -617,7 +495,8 @@ export class Session {
     }
     shared.send(this, { t: "status", status: "idle", ms: shared.ms });
     // The same run, seen as this session's (the sources it read now have this reader too).
-    hooks.runFinished?.(Object.create(run, { session: { value: this } }) as Run);
+    const seen = Object.create(run, { session: { value: this } }) as Run;
+    for (const watcher of this.services.watchers) watcher.runFinished?.(seen, "adopted");
   }
 
   /** Called by widget functions: resolve the widget's value for this run. */
@@ -904,7 +783,7 @@ export class Session {
   }
 
   dispose(): void {
-    if (!this.closed) hooks.sessionClosed?.(this.id);
+    if (!this.closed) for (const watcher of this.services.watchers) watcher.closed?.(this);
     this.closed = true;
     this.run?.cancel();
     this.run = null;

@@ -20,7 +20,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Patch, ServerMessage } from "./protocol.ts";
-import { type Run, type Session, type SharedOutcome } from "./session.ts";
+import type { Session, SharedOutcome } from "./session.ts";
+import type { Run } from "./run.ts";
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
 import { decodeSnapshot, sameBytes } from "./cluster/snapshot-codec.ts";
 

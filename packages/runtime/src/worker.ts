@@ -8,7 +8,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import type { ServerMessage } from "./protocol.ts";
 import type { Ask, FromWorker, ToWorker, WorkerData } from "./thread.ts";
-import { Session, hooks, type App, type Script, type Snapshot } from "./session.ts";
+import { Session, type App, type Script, type Snapshot } from "./session.ts";
+import type { Services, SessionWatcher, WorkerExtension } from "./services.ts";
 import { describeError } from "./errors.ts";
 import { RunSharing } from "./shared-runs.ts";
 import { decodeSnapshot, encodeSnapshot, sameBytes, snapshotWarning } from "./cluster/snapshot-codec.ts";
@@ -17,8 +18,11 @@ import type { RunReport } from "./metrics.ts";
 import { current } from "./scope.ts";
 import { pollOrigin } from "./sources/poll.ts";
 
-/** Start serving the main thread. Called by the worker entry after it set `globalThis.__dashApi`. */
-export function serveWorker(): void {
+/**
+ * Start serving the main thread. Called by the worker entry after it set `globalThis.__dashApi`,
+ * with what live data adds to this thread (made from the function that asks the main thread).
+ */
+export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({})): void {
   const port = parentPort;
   if (!port) throw new Error("serveWorker() must run in a worker thread");
   process.setSourceMapsEnabled(true);
@@ -32,7 +36,6 @@ export function serveWorker(): void {
   /** Sessions taken over from another replica, waiting for their first run before the page is sent. */
   const resuming = new Set<string>();
   const slots = new WeakMap<Session, number>();
-  hooks.enter = (session) => Atomics.store(beat, 1, slots.get(session) ?? 0);
 
   let app: App | null = null;
   /** Sessions with equal inputs share one rerun when their data changes (shared-runs.ts). */
@@ -46,8 +49,7 @@ export function serveWorker(): void {
         lastSnapshot.set(session.id, bytes);
         post({ t: "snapshot", sid: session.id, bytes });
       }
-      const sources = run.extra.get("sources");
-      post({ t: "adopted", sids, sources: sources instanceof Set ? [...sources] : [], seq: Atomics.load(beat, 2) });
+      post({ t: "adopted", sids, sources: [...run.sources], seq: Atomics.load(beat, 2) });
     },
     sendMany(adopted, text, kind) {
       post({ t: "sendMany", sids: adopted.map((session) => session.id), text, kind });
@@ -73,14 +75,29 @@ export function serveWorker(): void {
 
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextRequest = 1;
-  /** Ask the main thread for something (connector data); used by connectors through `hooks.request`. */
+  /** Ask the main thread for something (connector data); connectors reach it through `Services.request`. */
   const request: Ask = (sid, what, args) =>
     new Promise((resolve, reject) => {
       const id = nextRequest++;
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       post({ t: "request", id, sid, what, args } as FromWorker);
     });
-  hooks.request = request;
+  const live = extend(request);
+  /** This thread's part in each session's life: after a full run, the sources it read go to the main thread. */
+  const watcher: SessionWatcher = {
+    runFinished(run, how): void {
+      if (how === "adopted") return; // reported with its group (`adopted`)
+      const sid = run.session.id;
+      if (resuming.delete(sid)) sessions.get(sid)?.resume(undefined);
+      if (run.fragment) return; // a fragment's run reads only part of what the script reads
+      post({ t: "runFinished", sid, sources: [...run.sources] });
+    },
+  };
+  const services: Services = {
+    enter: (session) => Atomics.store(beat, 1, slots.get(session) ?? 0),
+    request,
+    watchers: live.watcher ? [watcher, live.watcher] : [watcher],
+  };
 
   const hostFor = (sid: string) => ({
     send(message: ServerMessage): void {
@@ -104,12 +121,6 @@ export function serveWorker(): void {
       }
       // The inputs handled so far are in the snapshot kept (changed or not): no replay needed.
       post({ t: "handled", sid, seq: Atomics.load(beat, 2) });
-    },
-    runFinished(run: { extra: Map<string, unknown>; fragment: string | undefined }): void {
-      if (resuming.delete(sid)) sessions.get(sid)?.resume(undefined);
-      if (run.fragment) return; // a fragment's run reads only part of what the script reads
-      const sources = run.extra.get("sources");
-      post({ t: "runFinished", sid, sources: sources instanceof Set ? [...sources] : [] });
     },
     runEnded(outcome: RunReport["outcome"], seconds: number): void {
       post({ t: "ran", outcome, seconds, cacheHits: cacheCounts.hits, cacheMisses: cacheCounts.misses });
@@ -142,7 +153,7 @@ export function serveWorker(): void {
     if (message.t === "reply") return handle(message);
     if (message.t === "fetch") return void fetch(message);
     // Pushed data is taken in arrival order, like replies (a load may hold back the queue).
-    if (message.t === "rerun" && message.push !== undefined) hooks.push?.(message.push);
+    if (message.t === "rerun" && message.push !== undefined) live.push?.(message.push);
     queue = queue.then(() => handle(message));
   });
 
@@ -151,8 +162,8 @@ export function serveWorker(): void {
     if (!port) return;
     let answer: FromWorker;
     try {
-      if (!hooks.fetch) throw Object.assign(new Error("no fetchers in this worker"), { name: "MissingFetcher" });
-      answer = { t: "fetched", id: message.id, value: await hooks.fetch(message.key) };
+      if (!live.fetch) throw Object.assign(new Error("no fetchers in this worker"), { name: "MissingFetcher" });
+      answer = { t: "fetched", id: message.id, value: await live.fetch(message.key) };
     } catch (error) {
       const missing = error instanceof Error && error.name === "MissingFetcher";
       answer = { t: "fetched", id: message.id, error: error instanceof Error ? error.message : String(error), missing };
@@ -197,6 +208,7 @@ export function serveWorker(): void {
           restore: message.restore && decodeSnapshot(message.restore),
           user: message.user ?? null,
           ids: sharing.ids(),
+          services,
         });
         session.hidden = message.hidden ?? false;
         slots.set(session, message.slot);
@@ -259,7 +271,7 @@ export function serveWorker(): void {
     const info = describeError(error);
     const where = poll !== undefined ? ` in poll("${poll}")` : "";
     post({ t: "log", line: `an error no code handled${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` });
-    if (poll !== undefined && hooks.pollFailed?.(poll, error)) return;
+    if (poll !== undefined && live.pollFailed?.(poll, error)) return;
     const message = `An error no code handled${where}: ${info.name}: ${info.message}. The app carries on; handle it where it starts (e.g. pool.on("error", …)).`;
     for (const target of session && sessions.get(session.id) === session ? [session] : sessions.values()) target.host.send({ t: "warning", message });
   };

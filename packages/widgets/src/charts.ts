@@ -12,6 +12,7 @@
 import { Table, type Vector } from "apache-arrow";
 import type { Json, Props } from "@dash/runtime/protocol.ts";
 import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
+import { runSlot } from "@dash/runtime/run.ts";
 import {
   column,
   columnNames,
@@ -103,9 +104,9 @@ export function scatterChart(this: unknown, data: DataInput, options: ScatterCha
 }
 
 /** The chart's automatic identity: its position among the charts of its fragment (or the page). */
+const chartCounters = runSlot(() => new Map<string, number>());
 function identity(scope: Scope, kind: Kind): string {
-  const counters = (scope.run.extra.get("dash.charts") as Map<string, number> | undefined) ?? new Map<string, number>();
-  scope.run.extra.set("dash.charts", counters);
+  const counters = chartCounters(scope.run);
   const where = scope.options.fragment ?? scope.run.fragment ?? "page";
   const n = counters.get(where) ?? 0;
   counters.set(where, n + 1);

@@ -32,6 +32,6 @@ export function form(this: unknown, key: string, options: FormOptions = {}): For
     { form: id },
     `w:${id}`,
   );
-  if (submitted && options.clearOnSubmit) parent.run.extra.set(`clear:${id}`, true);
+  if (submitted && options.clearOnSubmit) parent.run.clearedForms.add(id);
   return handle(scope, { submitted }) as Form;
 }

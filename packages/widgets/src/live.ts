@@ -5,14 +5,17 @@
  * however many script workers) read it; a script asks for the current value and gets an Arrow
  * table (or text, bytes, or a `poll` fetcher's value). `poll`'s fetcher is the author's closure,
  * so it exists only in the script workers: the main thread asks one of them to run it on each
- * tick (`hooks.fetch`) and shares the value with all. When a source's data changes, every
+ * tick (`liveWorker(…).fetch`) and shares the value with all. When a source's data changes, every
  * session that read it in its last run reruns by itself.
  */
 import { Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import { hooks, type Run } from "@dash/runtime/session.ts";
+import { runSlot, type Run } from "@dash/runtime/run.ts";
+import type { SessionWatcher, WorkerExtension } from "@dash/runtime/services.ts";
+import type { Ask, SourcePush } from "@dash/runtime/thread.ts";
+import type { Session } from "@dash/runtime/session.ts";
 import { currentRun, scopeOf } from "@dash/runtime/scope.ts";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
-import { cache as memoize, contentHash, crossThread } from "@dash/runtime/cache.ts";
+import { cache as memoize, contentHash, crossThread, type SharedCache } from "@dash/runtime/cache.ts";
 import { parseDuration, type Duration } from "@dash/runtime/sources/duration.ts";
 import type { Format } from "@dash/runtime/sources/formats.ts";
 import { replyOf, SourceHub, sourceKey, type LiveValue, type SourceReply, type SourceSpec } from "@dash/runtime/sources/hub.ts";
@@ -44,7 +47,7 @@ const decoded = new Map<string, { version: string; value: unknown }>();
 
 let localHub: SourceHub | null = null;
 /** Sessions of this thread by id, so a source that changed can rerun its readers. */
-const sessionsById = new Map<string, Run["session"]>();
+const sessionsById = new Map<string, Session>();
 
 function rerunSessions(_key: string, sessions: string[]): void {
   for (const id of sessions) sessionsById.get(id)?.request({});
@@ -68,10 +71,6 @@ const known = new Map<string, SourceReply>();
 const readKeys = new Map<string, Set<string>>();
 const readers = new Map<string, number>();
 
-hooks.push = (push): void => {
-  if (push.t === "source") known.set(push.reply.key, push.reply);
-};
-
 function setReadKeys(session: string, keys: Set<string> | undefined): void {
   const previous = readKeys.get(session);
   // The new keys count first, so a key read before and now stays known (and its fetcher kept).
@@ -92,11 +91,12 @@ function setReadKeys(session: string, keys: Set<string> | undefined): void {
 async function ask(run: Run, spec: SourceSpec): Promise<SourceReply> {
   const fake = await fakeSources.answer.get(run.session.id)?.(spec);
   if (fake) return fake;
-  if (hooks.request) {
+  const request = run.session.services.request;
+  if (request) {
     const key = sourceKey(spec);
     const local = known.get(key);
     if (local && readKeys.get(run.session.id)?.has(key)) return local;
-    const reply = await hooks.request(run.session.id, "source", spec);
+    const reply = await request(run.session.id, "source", spec);
     known.set(reply.key, reply);
     return reply;
   }
@@ -136,18 +136,12 @@ export class SourceError extends Error {
  * read it (once per source and run), with the error and the time of the last success. It
  * disappears on the first run after the source recovers.
  */
+const staleShown = runSlot(() => new Set<string>());
 function showStaleness(run: Run, key: string, label: string, stale: Staleness): void {
-  let shown = run.extra.get("staleShown") as Set<string> | undefined;
-  if (!shown) run.extra.set("staleShown", (shown = new Set()));
+  const shown = staleShown(run);
   if (shown.has(key)) return;
   shown.add(key);
   scopeOf(undefined).add("sourceStatus", { source: label, error: stale.error, since: stale.since, lastSuccess: stale.lastSuccess });
-}
-
-function remember(run: Run, key: string): void {
-  let keys = run.extra.get("sources") as Set<string> | undefined;
-  if (!keys) run.extra.set("sources", (keys = new Set()));
-  keys.add(key);
 }
 
 function valueOf(reply: SourceReply): unknown {
@@ -164,7 +158,7 @@ async function read(spec: SourceSpec): Promise<unknown> {
   run.check();
   // Read even if this read fails: a source whose first load failed is retried for its readers,
   // and they rerun when it loads.
-  remember(run, sourceKey(spec));
+  run.sources.add(sourceKey(spec));
   let reply: SourceReply;
   try {
     reply = await run.guard(ask(run, spec));
@@ -264,7 +258,6 @@ export class MissingFetcher extends Error {
     this.name = "MissingFetcher";
   }
 }
-hooks.fetch = runFetcher;
 
 /**
  * Any other source (an HTTP API, a database) with the same sharing and change rules: `fetcher`
@@ -280,33 +273,49 @@ export async function poll<T>(key: string, fetcher: () => T | Promise<T>, option
   return (await read(spec)) as Awaited<T>;
 }
 
-/** After each run: sources the run no longer reads stop being polled for its session. */
-hooks.runFinished = (run: Run): void => {
-  if (run.fragment) return;
-  const sources = (run.extra.get("sources") as Set<string> | undefined) ?? new Set<string>();
-  localHub?.release(run.session.id, sources);
-  setReadKeys(run.session.id, sources);
+/** This thread's sessions as live data sees them: what each finished run read, visibility, the end. */
+export const liveWatcher: SessionWatcher = {
+  /** After each run: sources the run no longer reads stop being polled for its session. */
+  runFinished(run) {
+    if (run.fragment) return;
+    localHub?.release(run.session.id, run.sources);
+    setReadKeys(run.session.id, run.sources);
+  },
+  closed(session) {
+    localHub?.release(session.id);
+    setReadKeys(session.id, undefined);
+    sessionsById.delete(session.id);
+  },
+  visibility(session, hidden) {
+    localHub?.setHidden(session.id, hidden);
+  },
 };
-hooks.sessionClosed = (id: string): void => {
-  localHub?.release(id);
-  setReadKeys(id, undefined);
-  sessionsById.delete(id);
-};
-hooks.visibility = (id: string, hidden: boolean): void => {
-  localHub?.setHidden(id, hidden);
-};
+
 /**
- * An error no code handled came from what `poll(name)`'s fetcher left running (say, a pool's idle
- * socket): it becomes the source's error, for the readers on every worker (see `SourceHub.fail`).
+ * Live data in a script worker, given the function that asks the main thread: the watcher, the
+ * main thread's pushes and fetches, and `cache()` results shared with the other workers.
  */
-hooks.pollFailed = (name: string, error: unknown): boolean => {
-  const key = sourceKey({ kind: "poll", key: name });
-  if (!hooks.request) return localHub?.fail(key, error) ?? false;
-  if (!readers.has(key)) return false;
-  const message = error instanceof Error ? error.message : String(error);
-  void hooks.request("", "pollFailed", { key, error: message }).catch(() => {});
-  return true;
-};
+export function liveWorker(request: Ask): WorkerExtension {
+  crossThread.shared = sharedCache(request);
+  return {
+    watcher: liveWatcher,
+    push(push: SourcePush): void {
+      if (push.t === "source") known.set(push.reply.key, push.reply);
+    },
+    fetch: runFetcher,
+    /**
+     * An error no code handled came from what `poll(name)`'s fetcher left running (say, a pool's idle
+     * socket): it becomes the source's error, for the readers on every worker (see `SourceHub.fail`).
+     */
+    pollFailed(name: string, error: unknown): boolean {
+      const key = sourceKey({ kind: "poll", key: name });
+      if (!readers.has(key)) return false;
+      const message = error instanceof Error ? error.message : String(error);
+      void request("", "pollFailed", { key, error: message }).catch(() => {});
+      return true;
+    },
+  };
+}
 
 /**
  * Memoize an expensive function across reruns and viewers: results are keyed by the arguments'
@@ -317,21 +326,21 @@ export const cache = memoize;
 
 // In a script worker, cached results are shared with the other workers through the main thread,
 // so one underlying call serves every session of the process.
-crossThread.shared = {
-  async claim(key) {
-    if (!hooks.request) return { hit: false };
-    const answer = await hooks.request("", "cacheClaim", { key });
-    return answer.hit ? { hit: true, value: decode(answer.value) } : answer;
-  },
-  settle(key, result) {
-    if (!hooks.request) return;
-    try {
-      const sent = "value" in result ? { value: encode(result.value), expires: result.expires } : result;
-      void hooks.request("", "cacheSettle", { key, result: sent }).catch(() => {});
-    } catch {
-      // A value that cannot be copied between threads (functions, class instances): other
-      // workers compute their own.
-      void hooks.request("", "cacheSettle", { key, result: { failed: true } }).catch(() => {});
-    }
-  },
-};
+function sharedCache(request: Ask): SharedCache {
+  return {
+    async claim(key) {
+      const answer = await request("", "cacheClaim", { key });
+      return answer.hit ? { hit: true, value: decode(answer.value) } : answer;
+    },
+    settle(key, result) {
+      try {
+        const sent = "value" in result ? { value: encode(result.value), expires: result.expires } : result;
+        void request("", "cacheSettle", { key, result: sent }).catch(() => {});
+      } catch {
+        // A value that cannot be copied between threads (functions, class instances): other
+        // workers compute their own.
+        void request("", "cacheSettle", { key, result: { failed: true } }).catch(() => {});
+      }
+    },
+  };
+}

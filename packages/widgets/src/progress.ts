@@ -20,7 +20,7 @@ export function progress(this: unknown, fraction: number, options: { text?: stri
     update(next: number, text?: string): void {
       scope.run.check();
       node.props = { value: clampFraction(next), text: text ?? String(node.props.text ?? "") };
-      scope.run.changed();
+      scope.changed();
     },
   };
 }

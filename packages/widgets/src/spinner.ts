@@ -13,6 +13,6 @@ export async function spinner<T>(this: unknown, text: string, work: Promise<T> |
     const children = scope.node.children!;
     const index = children.indexOf(node);
     if (index >= 0) children.splice(index, 1);
-    if (!scope.run.cancelled) scope.run.changed();
+    if (!scope.run.cancelled) scope.changed();
   }
 }

@@ -7,6 +7,7 @@
 import { makeVector, Table, type Vector } from "apache-arrow";
 import type { Json, Props } from "@dash/runtime/protocol.ts";
 import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
+import { runSlot } from "@dash/runtime/run.ts";
 import { columnNames, DataError, dataRef, isNumericType, isTemporalType, maybeTable, stringVector, toFloat64, type DataInput } from "./data.ts";
 import { DataType } from "apache-arrow";
 import { rowOrder, textKeys } from "./rowOrder.ts";
@@ -103,9 +104,9 @@ function parseSort(wire: Json | undefined, names: Set<string>): SortValue | unde
   return { column, desc };
 }
 
+const tableCounters = runSlot(() => new Map<string, number>());
 function identity(scope: Scope): string {
-  const counters = (scope.run.extra.get("dash.tables") as Map<string, number> | undefined) ?? new Map<string, number>();
-  scope.run.extra.set("dash.tables", counters);
+  const counters = tableCounters(scope.run);
   const where = scope.options.fragment ?? scope.run.fragment ?? "page";
   const n = counters.get(where) ?? 0;
   counters.set(where, n + 1);
