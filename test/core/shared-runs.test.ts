@@ -161,7 +161,38 @@ describe("shared runs", () => {
     expect(b.state.seen).toBe(4);
   });
 
-  it("sessions of different signed-in users never share a run; the same user's do", async () => {
+  it("different signed-in users share a run while the script does not read dash.user; once it does, only the same user's sessions share", async () => {
+    readUser = false;
+    const w = worker();
+    const ada = w.open({ sub: "1", email: "ada@example.com" });
+    const eve = w.open({ sub: "2", email: "eve@example.com" });
+    for (const s of w.sessions) s.request({});
+    await settle(w.sessions);
+    data = 8;
+    runs = 0;
+    w.sharing.rerun(w.sessions);
+    await settle(w.sessions);
+    expect(runs).toBe(1);
+    expect(w.shows(eve)).toEqual(["n=1 data=8"]);
+    readUser = true; // a new build of the script that greets the viewer, say
+    data = 9;
+    runs = 0;
+    w.sharing.rerun(w.sessions);
+    await settle(w.sessions);
+    await settle(w.sessions);
+    expect(runs).toBe(2); // Ada's run read the user: Eve's is her own
+    expect(w.shows(ada)).toEqual(["n=1 data=9 user=ada@example.com"]);
+    expect(w.shows(eve)).toEqual(["n=1 data=9 user=eve@example.com"]);
+    const shared = w.sharing.counts.shared;
+    runs = 0;
+    w.sharing.rerun(w.sessions); // now grouped by user from the start
+    await settle(w.sessions);
+    expect(runs).toBe(2);
+    expect(w.sharing.counts.shared).toBe(shared);
+    readUser = false;
+  });
+
+  it("sessions of different signed-in users never share a run that reads dash.user; the same user's do", async () => {
     readUser = true;
     const w = worker();
     const ada = w.open({ sub: "1", email: "ada@example.com" });

@@ -5,8 +5,9 @@
  * as if each had run the script itself. This is how one poll serves thousands of viewers of a page.
  *
  * Provably identical means: the same snapshot bytes (widget values, `state`, query and page, as
- * V8 serialises them; a snapshot that left something out never shares), the same signed-in user,
- * the same build, and nothing else waiting in either session (`Session.idle`: no run going or
+ * V8 serialises them; a snapshot that left something out never shares), the same signed-in user
+ * if the script reads `dash.user` (a run that read it is adopted only by the same user's
+ * sessions, and from then on that page's sessions are grouped by user), the same build, and nothing else waiting in either session (`Session.idle`: no run going or
  * asked for, no input, callback, upload or URL change pending, no fragments or forms, last run
  * ended well). Everything else runs alone, as before. So does a group whose shared run did
  * anything the others could not take as theirs: it failed, was cancelled (an input reached the
@@ -50,6 +51,8 @@ export class RunSharing {
   private readonly again = new Set<Session>();
   private table = new Ids();
   private readonly keys = new WeakMap<Uint8Array, string>();
+  /** Pages whose script has read `dash.user` in a shared run: their sessions share only with the same user's. */
+  private readonly readsUser = new WeakSet<object>();
   /** Shared runs and the sessions that adopted one (for tests and /metrics). */
   readonly counts = { shared: 0, adopted: 0, alone: 0 };
 
@@ -105,13 +108,14 @@ export class RunSharing {
     if (!bytes) return null;
     let key = this.keys.get(bytes);
     if (key === undefined) this.keys.set(bytes, (key = createHash("sha1").update(bytes).digest("base64")));
-    const user = session.user;
+    const user = this.readsUser.has(session.script) ? session.user : null;
     return user ? `${key} ${user.sub}\n${user.email.toLowerCase()}` : key;
   }
 
-  /** Do these two sessions have provably the same run inputs now? */
-  private same(a: Session, b: Session, bytes: Uint8Array): boolean {
-    if (!a.idle() || a.app !== b.app || (a.user?.sub ?? null) !== (b.user?.sub ?? null) || a.user?.email !== b.user?.email) return false;
+  /** Do these two sessions have provably the same run inputs now (the user too, if `run` read it)? */
+  private same(a: Session, b: Session, bytes: Uint8Array, run: Run): boolean {
+    if (!a.idle() || a.app !== b.app) return false;
+    if (run.extra.has("user") && ((a.user?.sub ?? null) !== (b.user?.sub ?? null) || a.user?.email !== b.user?.email)) return false;
     const own = this.host.snapshotOf(a);
     return own !== undefined && sameBytes(own, bytes);
   }
@@ -141,11 +145,12 @@ export class RunSharing {
       // (A form's nodes, or a callback's closure over the run's own objects, would be the leader's in the others.)
       ![...leader.records.values()].some((record) => record.spec.kind === "form" || record.spec.onChange);
     this.counts.shared++;
+    if (run?.extra.has("user")) this.readsUser.add(leader.script);
     const outcome = good ? sharedOutcome(Math.round((performance.now() - run!.started) * 100) / 100) : null;
     const adopted: Session[] = [];
     for (const follower of followers) {
       if (follower.closed) continue;
-      if (!outcome || !this.same(follower, leader, before) || follower.app !== leader.app) {
+      if (!outcome || !this.same(follower, leader, before, run!) || follower.app !== leader.app) {
         if (!this.busy.has(follower.id)) this.alone(follower);
         continue;
       }
