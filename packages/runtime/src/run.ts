@@ -32,6 +32,8 @@ export class Run {
   readonly sources = new Set<string>();
   /** Forms submitted with `clearOnSubmit` in this run: their widgets go back to defaults after it. */
   readonly clearedForms = new Set<string>();
+  /** The run read `dash.user`: what it drew depends on who views it (shared-runs.ts). */
+  readsUser = false;
   readonly started = performance.now();
   pageProps: Props = {};
   /** A `stop()` or `rerun()` the script asked for: it holds even if the script catches its signal. */

@@ -87,7 +87,15 @@ export class RunSharing {
     }
     for (const group of groups.values()) {
       if (group.length === 1) this.alone(group[0]!);
-      else void this.share(group);
+      else
+        void this.share(group).catch(() => {
+          // A failure of this module itself must not leave sessions waiting: they rerun alone.
+          for (const session of group.slice(1)) {
+            this.busy.delete(session.id);
+            if (!session.closed) this.alone(session);
+          }
+          this.busy.delete(group[0]!.id);
+        });
     }
   }
 
@@ -115,7 +123,7 @@ export class RunSharing {
   /** Do these two sessions have provably the same run inputs now (the user too, if `run` read it)? */
   private same(a: Session, b: Session, bytes: Uint8Array, run: Run): boolean {
     if (!a.idle() || a.app !== b.app) return false;
-    if (run.extra.has("user") && ((a.user?.sub ?? null) !== (b.user?.sub ?? null) || a.user?.email !== b.user?.email)) return false;
+    if (run.readsUser && ((a.user?.sub ?? null) !== (b.user?.sub ?? null) || a.user?.email !== b.user?.email)) return false;
     const own = this.host.snapshotOf(a);
     return own !== undefined && sameBytes(own, bytes);
   }
@@ -145,7 +153,7 @@ export class RunSharing {
       // (A form's nodes, or a callback's closure over the run's own objects, would be the leader's in the others.)
       ![...leader.records.values()].some((record) => record.spec.kind === "form" || record.spec.onChange);
     this.counts.shared++;
-    if (run?.extra.has("user")) this.readsUser.add(leader.script);
+    if (run?.readsUser) this.readsUser.add(leader.script);
     const outcome = good ? sharedOutcome(Math.round((performance.now() - run!.started) * 100) / 100) : null;
     const adopted: Session[] = [];
     for (const follower of followers) {

@@ -113,6 +113,6 @@ export function fragment<T>(this: unknown, fn: () => T, options: FragmentOptions
 /** Who is viewing: `{ email, name, sub, groups, claims }`, or `null` without sign-in. */
 export function currentUser(): User | null {
   const run = current.getStore()?.run;
-  run?.extra.set("user", true); // this run's output depends on who views it (see shared-runs.ts)
+  if (run) run.readsUser = true; // this run's output depends on who views it (see shared-runs.ts)
   return run?.session.user ?? null;
 }
