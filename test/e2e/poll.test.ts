@@ -4,7 +4,7 @@
  * one fetch per key per process however many workers read it, and no polling for sessions that
  * no browser is connected to, resuming when one comes back (15.4).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
@@ -16,6 +16,7 @@ import { launch, root, see, startApp } from "./harness.ts";
 let dir: string;
 let browser: Browser;
 const apps: RunningApp[] = [];
+const shots = path.join(root, "test-results");
 const envKeys = new Set<string>();
 
 beforeAll(async () => {
@@ -152,5 +153,35 @@ describe("poll()", () => {
     await until("the returning viewer to see new data", () => (back.shown()?.fetches ?? 0) > whileAway);
     back.ws.close();
     await closed(back.ws);
+  });
+
+  test("elements drawn from a failing source's data are dimmed and say since when; recovery clears the mark", async () => {
+    dir = mkdtempSync(path.join(tmpdir(), "dash-poll-"));
+    const flag = path.join(dir, "FLAG");
+    const app = await start("poll-stale.ts", { DASH_TEST_FLAG: flag });
+    const page = await browser.newPage();
+    await page.goto(app.url);
+    await see(page, "rows: 4", 10_000);
+    await page.locator(".el-chart svg").first().waitFor({ timeout: 10_000 });
+    const marked = page.locator(".dash-data-stale");
+    expect(await marked.count()).toBe(0);
+
+    writeFileSync(flag, "");
+    await page.locator(".dash-source-status").waitFor({ timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelectorAll(".dash-data-stale").length === 2, undefined, { timeout: 10_000 });
+    // The table and the chart given the data as poll() returned it; not the text, nor the table
+    // of a filtered copy.
+    expect(await marked.evaluateAll((els) => els.map((el) => el.classList[1]))).toEqual(["el-table", "el-chart"]);
+    const title = (await marked.first().getAttribute("title")) ?? "";
+    expect(title).toMatch(/^Stale data from poll\("src"\), last updated \d{1,2}:\d{2}:\d{2}.*: upstream down\. Retrying\.$/);
+    expect(await marked.first().getAttribute("aria-description")).toBe(title);
+    expect(Number(await marked.first().evaluate((el) => getComputedStyle(el).opacity))).toBeLessThan(1);
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, "poll-stale-data.png"), fullPage: true });
+
+    rmSync(flag);
+    await page.locator(".dash-source-status").waitFor({ state: "detached", timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll(".dash-data-stale").length === 0, undefined, { timeout: 5000 });
+    await page.close();
   });
 });

@@ -12,6 +12,7 @@
 import { Table, type Vector } from "apache-arrow";
 import type { Json, Props } from "@dash/runtime/protocol.ts";
 import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
+import { staleProp } from "./live.ts";
 import { runSlot } from "@dash/runtime/run.ts";
 import {
   column,
@@ -117,6 +118,7 @@ function chart(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
   const label = identity(scope, kind);
   const fixed: Props = { chart: kind, height: options.height ?? defaults.height };
   if (options.title) fixed.title = options.title;
+  Object.assign(fixed, staleProp(data));
   scope.widget<number>({
     kind: "chart",
     label,

@@ -9,6 +9,7 @@
  * session that read it in its last run reruns by itself.
  */
 import { Table, tableFromIPC, tableToIPC } from "apache-arrow";
+import type { Props } from "@dash/runtime/protocol.ts";
 import { runSlot, type Run } from "@dash/runtime/run.ts";
 import type { SessionWatcher, WorkerExtension } from "@dash/runtime/services.ts";
 import type { Ask, SourcePush } from "@dash/runtime/thread.ts";
@@ -31,11 +32,20 @@ export interface Staleness {
   lastSuccess: number;
 }
 
-const staleTables = new WeakMap<object, Staleness>();
+/** Data a source returned while failing, with its source's label and staleness (by identity). */
+const staleData = new WeakMap<object, Staleness & { source: string }>();
 
-/** The staleness of data a connector returned, if its source is failing (data elements show it). */
-export function stalenessOf(data: unknown): Staleness | undefined {
-  return data && typeof data === "object" ? staleTables.get(data) : undefined;
+/**
+ * The prop that marks a data element (table, chart, plot) drawn from data exactly as a failing
+ * source returned it: the page dims it and says since when it is stale. Data derived from it
+ * (filtered, mapped) is a new object and is not marked; the source's warning box still shows.
+ */
+export function staleProp(...data: unknown[]): Props {
+  for (const value of data) {
+    const stale = value && typeof value === "object" ? staleData.get(value) : undefined;
+    if (stale) return { $dataStale: { ...stale } };
+  }
+  return {};
 }
 
 // Values that travel between threads (cache results, poll values): Arrow tables as IPC.
@@ -168,8 +178,8 @@ async function read(spec: SourceSpec): Promise<unknown> {
     throw new SourceError(error.message, { cause: error });
   }
   const value = valueOf(reply);
-  if (value && typeof value === "object" && reply.stale) staleTables.set(value, reply.stale);
-  else if (value && typeof value === "object") staleTables.delete(value);
+  if (value && typeof value === "object" && reply.stale) staleData.set(value, { ...reply.stale, source: labelOf(spec) });
+  else if (value && typeof value === "object") staleData.delete(value);
   if (reply.stale) showStaleness(run, reply.key, labelOf(spec), reply.stale);
   return value;
 }

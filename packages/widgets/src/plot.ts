@@ -18,6 +18,7 @@
 import { Table } from "apache-arrow";
 import type { Json, Props } from "@dash/runtime/protocol.ts";
 import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
+import { staleProp } from "./live.ts";
 import { DataError, dataRef, isTable, maybeTable } from "./data.ts";
 
 /** A mark as built on the server: the constructor's name and its arguments. */
@@ -253,7 +254,10 @@ export function plot(this: unknown, spec: PlotSpec | PlotMark | PlotMark[], opti
   const scope = scopeOf(this);
   const props: Props = {};
   try {
-    props.spec = serializeSpec(scope, normalizeSpec(spec));
+    const normal = normalizeSpec(spec);
+    props.spec = serializeSpec(scope, normal);
+    const marks = (normal.marks ?? []).flat().filter((mark): mark is PlotMark => mark instanceof PlotMark);
+    Object.assign(props, staleProp(...marks.map((mark) => mark.data)));
     if (options.height) props.height = options.height;
   } catch (error) {
     props.error = error instanceof Error ? error.message : String(error);

@@ -7,6 +7,7 @@
 import { makeVector, Table, type Vector } from "apache-arrow";
 import type { Json, Props } from "@dash/runtime/protocol.ts";
 import { scopeOf, type Scope } from "@dash/runtime/scope.ts";
+import { staleProp } from "./live.ts";
 import { runSlot } from "@dash/runtime/run.ts";
 import { columnNames, DataError, dataRef, isNumericType, isTemporalType, maybeTable, stringVector, toFloat64, type DataInput } from "./data.ts";
 import { DataType } from "apache-arrow";
@@ -80,6 +81,7 @@ export function table(this: unknown, data: DataInput, options: TableOptions = {}
   props.sortable = options.sortable !== false;
   const serverSort = rows > defaults.serverSortRows;
   if (serverSort) props.serverSort = true;
+  Object.assign(props, staleProp(data));
   const names = source ? new Set(columnNames(source)) : new Set<string>();
   scope.widget<SortValue>({
     kind: "table",

@@ -288,6 +288,14 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
    * its id changes, never because an ancestor re-rendered: a status change or a new sibling costs
    * nothing for the rest of the page.
    */
+  /** What a data element drawn from a failing source's last good data says (see `staleProp`). */
+  function staleData(mark: Json | undefined): string | undefined {
+    if (!mark || typeof mark !== "object" || Array.isArray(mark)) return undefined;
+    const date = new Date(Number(mark.lastSuccess));
+    const time = date.toDateString() === new Date().toDateString() ? date.toLocaleTimeString() : date.toLocaleString();
+    return `Stale data from ${String(mark.source)}, last updated ${time}: ${String(mark.error)}. Retrying.`;
+  }
+
   class NodeView extends Component<{ id: number }> {
     private unsubscribe: (() => void) | null = null;
     override componentDidMount(): void {
@@ -306,8 +314,15 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
       const Render = renderers[node.type] ?? Unknown;
       const children = (node.children ?? []).map((child) => <NodeView key={child} id={child} />);
       const stale = node.props.$stale === true;
+      const old = staleData(node.props.$dataStale);
       return (
-        <div class={`dash-el el-${node.type}${stale ? " dash-stale" : ""}`} data-node={id} aria-busy={stale || undefined}>
+        <div
+          class={`dash-el el-${node.type}${stale ? " dash-stale" : ""}${old ? " dash-data-stale" : ""}`}
+          data-node={id}
+          aria-busy={stale || undefined}
+          title={old}
+          aria-description={old}
+        >
           <Render id={id} node={node} children={children} />
         </div>
       );
