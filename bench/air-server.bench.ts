@@ -38,13 +38,13 @@ async function open(instance: number): Promise<{ change(code: string): Promise<n
     app,
   );
   session.attach(undefined);
-  await session.startPending();
+  await session.scheduler.startPending();
   return {
     async change(code) {
       const before = patches;
       const started = performance.now();
       session.receive({ t: "set", id: "key:state", value: codes.indexOf(code) });
-      await session.startPending();
+      await session.scheduler.startPending();
       const took = performance.now() - started;
       if (patches !== before + 1) throw new Error(`the change to ${code} sent ${patches - before} patches`);
       return took;

@@ -48,10 +48,10 @@ async function open(elements: number): Promise<Bench> {
     app,
   );
   session.attach(undefined);
-  await session.startPending();
+  await session.scheduler.startPending();
   const set = async (value: number): Promise<number> => {
     session.receive({ t: "set", id: "slider:N", value });
-    await session.startPending();
+    await session.scheduler.startPending();
     if (!patchText.includes(`N is ${value}`)) throw new Error(`the change did not reach the patch: ${patchText.slice(0, 200)}`);
     return value;
   };

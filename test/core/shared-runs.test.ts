@@ -103,14 +103,14 @@ function worker() {
 }
 
 const settle = async (sessions: Session[]): Promise<void> => {
-  for (let i = 0; i < 50 && sessions.some((s) => s.run || !s.idle()); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let i = 0; i < 50 && sessions.some((s) => s.scheduler.run || !s.idle()); i++) await new Promise((resolve) => setTimeout(resolve, 5));
 };
 
 describe("shared runs", () => {
   it("sessions with the same inputs share one run; each browser gets the page, state and snapshot it would have had", async () => {
     const w = worker();
     const [a, b, c] = [w.open(), w.open(), w.open()];
-    for (const s of [a, b, c]) s.request({});
+    for (const s of [a, b, c]) s.scheduler.request({});
     await settle(w.sessions);
     data = 1;
     runs = 0;
@@ -119,9 +119,9 @@ describe("shared runs", () => {
     expect(runs).toBe(1);
     for (const s of [a, b, c]) {
       expect(w.shows(s)).toEqual(["n=1 data=1"]);
-      expect(s.state.seen).toBe(1);
+      expect(s.values.state.seen).toBe(1);
     }
-    expect(b.state).not.toBe(a.state); // each session's own copy
+    expect(b.values.state).not.toBe(a.values.state); // each session's own copy
     expect(w.sharing.counts).toMatchObject({ shared: 1, adopted: 2 });
     // The followers' patch is the leader's, serialised once: the same text reaches each.
     const last = (s: Session) =>
@@ -137,7 +137,7 @@ describe("shared runs", () => {
   it("different inputs run separately; a widget change splits a session off", async () => {
     const w = worker();
     const [a, b, c] = [w.open(), w.open(), w.open()];
-    for (const s of [a, b, c]) s.request({});
+    for (const s of [a, b, c]) s.scheduler.request({});
     await settle(w.sessions);
     c.receive({ t: "set", id: "slider:N", value: 7 });
     await settle(w.sessions);
@@ -158,7 +158,7 @@ describe("shared runs", () => {
     expect(runs).toBe(2);
     expect(w.shows(a)).toEqual(["n=1 data=3"]);
     expect(w.shows(b)).toEqual(["n=4 data=3"]);
-    expect(b.state.seen).toBe(4);
+    expect(b.values.state.seen).toBe(4);
   });
 
   it("different signed-in users share a run while the script does not read dash.user; once it does, only the same user's sessions share", async () => {
@@ -166,7 +166,7 @@ describe("shared runs", () => {
     const w = worker();
     const ada = w.open({ sub: "1", email: "ada@example.com" });
     const eve = w.open({ sub: "2", email: "eve@example.com" });
-    for (const s of w.sessions) s.request({});
+    for (const s of w.sessions) s.scheduler.request({});
     await settle(w.sessions);
     data = 8;
     runs = 0;
@@ -198,7 +198,7 @@ describe("shared runs", () => {
     const ada = w.open({ sub: "1", email: "ada@example.com" });
     const eve = w.open({ sub: "2", email: "eve@example.com" });
     const ada2 = w.open({ sub: "1", email: "ada@example.com" });
-    for (const s of w.sessions) s.request({});
+    for (const s of w.sessions) s.scheduler.request({});
     await settle(w.sessions);
     data = 4;
     runs = 0;
@@ -214,7 +214,7 @@ describe("shared runs", () => {
   it("a run that registers a widget callback is not shared (its closure belongs to that run)", async () => {
     const w = worker();
     const sessions = [w.open(), w.open(), w.open()];
-    for (const s of sessions) s.request({});
+    for (const s of sessions) s.scheduler.request({});
     await settle(w.sessions);
     withCallback = true; // from now on the script registers one
     data = 7;
@@ -235,7 +235,7 @@ describe("shared runs", () => {
   it("a data change during a shared run reruns the group once it is over, shared again", async () => {
     const w = worker();
     const sessions = [w.open(), w.open(), w.open(), w.open()];
-    for (const s of sessions) s.request({});
+    for (const s of sessions) s.scheduler.request({});
     await settle(w.sessions);
     data = 5;
     runs = 0;

@@ -219,13 +219,13 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   const widget = (kind: string, label: string): TestWidget => {
     const id = () => String(get(kind, label).props.id);
     const record = () => {
-      const found = session.records.get(id());
+      const found = session.values.records.get(id());
       if (!found) throw new Error(`${kind} "${label}" was not rendered in the last run.`);
       return found;
     };
     const handle: TestWidget = {
       get value() {
-        return session.widgets.get(id()) ?? (record().spec.trigger ? false : undefined);
+        return session.values.widgets.get(id()) ?? (record().spec.trigger ? false : undefined);
       },
       get props() {
         return get(kind, label).props;
@@ -260,7 +260,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
         resolve();
       });
     });
-    void session.startPending();
+    void session.scheduler.startPending();
     await done;
     await new Promise((resolve) => setImmediate(resolve)); // what the run sent last (a big table's rows)
     if (mismatch) throw mismatch;
@@ -312,10 +312,10 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
       return getAll("exception");
     },
     get state() {
-      return session.state;
+      return session.values.state;
     },
     get query() {
-      return session.query;
+      return session.values.query;
     },
     messages,
     data,

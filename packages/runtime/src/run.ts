@@ -7,6 +7,7 @@ import type { Props } from "./protocol.ts";
 import { Interrupted, Scope } from "./scope.ts";
 import type { Node } from "./tree.ts";
 import type { Session } from "./session.ts";
+import { callSite } from "./errors.ts";
 
 export class StopSignal extends Error {}
 export class RerunSignal extends Error {
@@ -70,6 +71,19 @@ export class Run {
       if (!hashes) this.inside.set(fragment, (hashes = new Set()));
       hashes.add(hash);
     }
+  }
+
+  /** Note widget `id` drawn by this run; two widgets with one id are the author's mistake, named with both places. */
+  claimWidget(id: string, spec: { kind: string; label: string; key?: string | undefined }): void {
+    const site = new Error();
+    const first = this.widgetIds.get(id);
+    if (first) {
+      const what = spec.key !== undefined ? `key ${JSON.stringify(spec.key)}` : `label ${JSON.stringify(spec.label)}`;
+      throw new Error(
+        `Two ${spec.kind} widgets have the same ${what}: at ${callSite(first)} and at ${callSite(site)}. Give one of them a different label or a unique \`key\`.`,
+      );
+    }
+    this.widgetIds.set(id, site);
   }
 
   /** Throw if this run has been replaced or asked to end; every dash call starts here. */

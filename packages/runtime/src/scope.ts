@@ -90,17 +90,43 @@ export class Scope {
     return new Scope(this.run, node, { ...this.options, ...options });
   }
 
-  /** Render a widget and return its current value. */
+  /** Render a widget and return its current value (values.ts decides it). */
   widget<T>(spec: WidgetSpec<T>): T {
     this.run.check();
-    return this.run.session.renderWidget(this.run, this, spec);
+    const id = widgetId(spec);
+    this.run.claimWidget(id, spec);
+    const values = this.run.session.values;
+    const value = spec.trigger ? ((this.run.trigger === id) as T) : values.resolve(id, spec);
+    values.remember(id, { spec: spec as WidgetSpec<unknown>, form: this.options.form, fragment: this.options.fragment ?? this.run.fragment });
+    const props: Props = { ...spec.props, ...spec.propsFor?.(value), id, kind: spec.kind, label: spec.label, value: spec.toWire(value) };
+    if (this.options.form) props.form = this.options.form;
+    this.add(spec.kind, props, `w:${id}`);
+    return value;
+  }
+
+  /** Register a form as a trigger (its submit button behaves like a button); true on the run its submit caused. */
+  form(id: string, label: string, onSubmit?: () => void): boolean {
+    this.run.widgetIds.set(id, new Error());
+    const spec: WidgetSpec<boolean> = {
+      kind: "form",
+      label,
+      props: {},
+      initial: false,
+      trigger: true,
+      parse: () => undefined,
+      coerce: () => false,
+      toWire: () => false,
+      onChange: onSubmit,
+    };
+    this.run.session.values.remember(id, { spec: spec as WidgetSpec<unknown>, fragment: this.options.fragment ?? this.run.fragment });
+    return this.run.trigger === id;
   }
 
   /** Register a data blob for the browser; returns the `{ $data }` reference to put in props.
    * `deferred` blobs are sent after the patch (the page shows without waiting for them). */
   data(hash: string, bytes: Uint8Array, options: { deferred?: boolean } = {}): Json {
     this.run.useData(hash, this.options.fragment);
-    this.run.session.addData(hash, bytes, options.deferred);
+    this.run.session.blobs.add(hash, bytes, options.deferred);
     return { $data: hash };
   }
 

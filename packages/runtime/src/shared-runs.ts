@@ -107,7 +107,7 @@ export class RunSharing {
 
   private alone(session: Session): void {
     this.counts.alone++;
-    session.request({});
+    session.scheduler.request({});
   }
 
   private keyOf(session: Session): string | null {
@@ -151,7 +151,7 @@ export class RunSharing {
       leader.lastError === null &&
       after !== undefined &&
       // (A form's nodes, or a callback's closure over the run's own objects, would be the leader's in the others.)
-      ![...leader.records.values()].some((record) => record.spec.kind === "form" || record.spec.onChange);
+      ![...leader.values.records.values()].some((record) => record.spec.kind === "form" || record.spec.onChange);
     this.counts.shared++;
     if (run?.readsUser) this.readsUser.add(leader.script);
     const outcome = good ? sharedOutcome(Math.round((performance.now() - run!.started) * 100) / 100) : null;

@@ -138,7 +138,7 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
       app = { pages, defaultPage: message.defaultPage };
       for (const session of sessions.values()) {
         session.app = app;
-        session.request({});
+        session.scheduler.request({});
       }
       for (const waiting of early.splice(0)) void handle(waiting);
       post({ t: "loaded", error: null });
@@ -219,11 +219,11 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
           // The viewer still shows the page they had: they get the new one whole once it has run.
           session.detach();
           resuming.add(message.sid);
-          session.request({});
+          session.scheduler.request({});
           return;
         }
         session.attach(undefined);
-        session.request({});
+        session.scheduler.request({});
         return;
       }
       case "attach":

@@ -4,7 +4,7 @@
 import type { User } from "@dash/runtime/auth/common.ts";
 import { current, currentRun, scopeOf } from "@dash/runtime/scope.ts";
 import { parseDuration, type Duration } from "@dash/runtime/sources/duration.ts";
-import type { Session } from "@dash/runtime/session.ts";
+import type { WidgetValues } from "@dash/runtime/values.ts";
 
 /** The viewer, from the configured sign-in (`--auth`); `null` when there is none. */
 export type { User } from "@dash/runtime/auth/common.ts";
@@ -34,12 +34,12 @@ export const state: Record<string, any> = new Proxy(
   },
 );
 
-/** The current run's session, once it is known that the run still goes: an interrupted run
+/** The current run's session values, once it is known that the run still goes: an interrupted run
  * throws here rather than read or change what the run that replaced it uses. */
-function session(): Session {
+function session(): WidgetValues {
   const run = currentRun();
   run.check();
-  return run.session;
+  return run.session.values;
 }
 
 /**
@@ -107,7 +107,7 @@ const maxTimer = 2 ** 31 - 1;
  */
 export function fragment<T>(this: unknown, fn: () => T, options: FragmentOptions = {}): T {
   const scope = scopeOf(this);
-  return scope.run.session.fragment(scope.run, scope, fn, toMs(options.every)) as T;
+  return scope.run.session.fragments.draw(scope, fn, toMs(options.every)) as T;
 }
 
 /** Who is viewing: `{ email, name, sub, groups, claims }`, or `null` without sign-in. */

@@ -25,7 +25,7 @@ export function form(this: unknown, key: string, options: FormOptions = {}): For
   const parent = scopeOf(this);
   const id = `form:${key}`;
   const submitLabel = options.submitLabel ?? "Submit";
-  const submitted = parent.run.session.registerForm(parent.run, parent, id, submitLabel, options.onSubmit);
+  const submitted = parent.form(id, submitLabel, options.onSubmit);
   const scope = parent.child(
     "form",
     { id, label: key, submitLabel, clearOnSubmit: options.clearOnSubmit ?? false, border: options.border ?? true },

@@ -60,7 +60,7 @@ let localHub: SourceHub | null = null;
 const sessionsById = new Map<string, Session>();
 
 function rerunSessions(_key: string, sessions: string[]): void {
-  for (const id of sessions) sessionsById.get(id)?.request({});
+  for (const id of sessions) sessionsById.get(id)?.scheduler.request({});
 }
 
 /**

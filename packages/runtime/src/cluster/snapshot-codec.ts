@@ -6,7 +6,7 @@
  * class instances' methods.
  */
 import { deserialize, serialize } from "node:v8";
-import type { Snapshot } from "../session.ts";
+import type { Snapshot } from "../values.ts";
 
 /** Largest snapshot kept (bytes). Over it, `state` is left out (widget values, query and page stay). */
 export const snapshotLimit = 1024 * 1024;
