@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
+import { buttonWidget } from "./widget.ts";
 
 export interface ButtonOptions extends Omit<WidgetOptions<boolean>, "onChange" | "query"> {
   /** Called before the rerun the click causes. */
@@ -14,13 +15,11 @@ export interface ButtonOptions extends Omit<WidgetOptions<boolean>, "onChange" |
  */
 export function button(this: unknown, label: string, options: ButtonOptions = {}): boolean {
   const onClick = options.onClick;
-  return scopeOf(this).widget<boolean>({
-    kind: "button",
+  return buttonWidget.render(scopeOf(this), {
     label,
     key: options.key,
     props: { ...commonProps(options), variant: options.type ?? "secondary" },
     initial: false,
-    trigger: true,
     parse: () => undefined,
     coerce: () => false,
     toWire: () => false,

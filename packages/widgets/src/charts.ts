@@ -30,6 +30,7 @@ import {
 } from "./data.ts";
 import { band, m4, sample, sortedOrder, union } from "./downsample.ts";
 import { makeVector } from "apache-arrow";
+import { chartWidget, type ChartProps } from "./widget.ts";
 
 export interface ChartOptions {
   /** The x column (default: the first column). */
@@ -116,11 +117,10 @@ function identity(scope: Scope, kind: Kind): string {
 
 function chart(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions & AreaChartOptions & BarChartOptions & ScatterChartOptions): void {
   const label = identity(scope, kind);
-  const fixed: Props = { chart: kind, height: options.height ?? defaults.height };
+  const fixed: ChartProps = { chart: kind, height: options.height ?? defaults.height };
   if (options.title) fixed.title = options.title;
   Object.assign(fixed, staleProp(data));
-  scope.widget<number>({
-    kind: "chart",
+  chartWidget.render(scope, {
     label,
     key: options.key,
     props: fixed,

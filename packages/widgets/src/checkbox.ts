@@ -1,14 +1,14 @@
-import { scopeOf, type WidgetSpec } from "@dash/runtime/scope.ts";
+import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
+import { checkboxWidget, type CommonProps, type DeclaredSpec } from "./widget.ts";
 
 export interface CheckboxOptions extends WidgetOptions<boolean> {
   value?: boolean;
 }
 
 /** The spec shared by `checkbox` and `toggle`: a boolean that reads "true"/"false" from the URL. */
-export function booleanSpec(kind: string, label: string, options: CheckboxOptions): WidgetSpec<boolean> {
+export function booleanSpec(label: string, options: CheckboxOptions): DeclaredSpec<boolean, CommonProps, boolean> {
   return {
-    kind,
     label,
     key: options.key,
     props: commonProps(options),
@@ -28,5 +28,5 @@ export function booleanSpec(kind: string, label: string, options: CheckboxOption
  * @example const showRaw = dash.checkbox("Show raw data");
  */
 export function checkbox(this: unknown, label: string, options: CheckboxOptions = {}): boolean {
-  return scopeOf(this).widget(booleanSpec("checkbox", label, options));
+  return checkboxWidget.render(scopeOf(this), booleanSpec(label, options));
 }

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
+import { colorPickerWidget } from "./widget.ts";
 
 export interface ColorPickerOptions extends WidgetOptions<string> {
   /** `"#rrggbb"`. Default: black. */
@@ -12,8 +13,7 @@ export interface ColorPickerOptions extends WidgetOptions<string> {
  */
 export function colorPicker(this: unknown, label: string, options: ColorPickerOptions = {}): string {
   const coerce = (value: unknown): string | undefined => (typeof value === "string" && /^#[0-9a-fA-F]{6}$/.test(value) ? value.toLowerCase() : undefined);
-  return scopeOf(this).widget<string>({
-    kind: "colorPicker",
+  return colorPickerWidget.render(scopeOf(this), {
     label,
     key: options.key,
     props: commonProps(options),

@@ -2,8 +2,9 @@
  * What every widget shares: its common options, how they travel to the browser, and how loose
  * option lists are normalized.
  */
-import type { Json, Props } from "@dash/runtime/protocol.ts";
+import type { Json } from "@dash/runtime/protocol.ts";
 import { equal } from "@dash/runtime/tree.ts";
+import type { CommonProps } from "./widget.ts";
 
 export type LabelVisibility = "visible" | "hidden" | "collapsed";
 
@@ -22,8 +23,8 @@ export interface WidgetOptions<T> {
 }
 
 /** Props common to all widgets, as the browser needs them. */
-export function commonProps(options: WidgetOptions<never> | undefined): Props {
-  const props: Props = {};
+export function commonProps(options: WidgetOptions<never> | undefined): CommonProps {
+  const props: CommonProps = {};
   if (options?.help) props.help = options.help;
   if (options?.disabled) props.disabled = true;
   if (options?.labelVisibility && options.labelVisibility !== "visible") props.labelVisibility = options.labelVisibility;

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
+import { dateInputWidget } from "./widget.ts";
 
 export interface DateInputOptions<V extends Date | [Date, Date]> extends WidgetOptions<V> {
   /** A date, or a `[from, to]` pair for a range (a time-range picker). Default: today. */
@@ -52,8 +53,7 @@ export function dateInput(this: unknown, label: string, options: DateInputOption
   const props = { ...commonProps(options), range };
   if (min) Object.assign(props, { min });
   if (max) Object.assign(props, { max });
-  return scopeOf(this).widget<Date | [Date, Date]>({
-    kind: "dateInput",
+  return dateInputWidget.render(scopeOf(this), {
     label,
     key: options.key,
     props,

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
+import { downloadButtonWidget } from "./widget.ts";
 
 export interface DownloadButtonOptions extends Omit<WidgetOptions<boolean>, "onChange" | "query"> {
   /** Name of the saved file (default `"download"`). */
@@ -20,8 +21,7 @@ export function downloadButton(this: unknown, label: string, data: string | Uint
   const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   const hash = createHash("sha1").update(bytes).digest("hex");
   const onClick = options.onClick;
-  return scope.widget<boolean>({
-    kind: "downloadButton",
+  return downloadButtonWidget.render(scope, {
     label,
     key: options.key,
     props: {
@@ -32,7 +32,6 @@ export function downloadButton(this: unknown, label: string, data: string | Uint
       size: bytes.length,
     },
     initial: false,
-    trigger: true,
     parse: () => undefined,
     coerce: () => false,
     toWire: () => false,

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
+import { fileUploaderWidget } from "./widget.ts";
 
 /** An uploaded file. Its bytes stay on the server. */
 export interface UploadedFile {
@@ -81,8 +82,7 @@ export function fileUploader(
     return raw ? new Upload(raw) : undefined;
   };
   const files = (value: UploadedFile | UploadedFile[] | null): UploadedFile[] => (value === null ? [] : Array.isArray(value) ? value : [value]);
-  return scopeOf(this).widget<UploadedFile | UploadedFile[] | null>({
-    kind: "fileUploader",
+  return fileUploaderWidget.render(scopeOf(this), {
     label,
     key: options.key,
     props: { ...commonProps(options), accept, multiple, maxBytes },

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, maybeOptions, type WidgetOptions } from "./common.ts";
+import { multiselectWidget } from "./widget.ts";
 
 export interface MultiselectOptions<T> extends WidgetOptions<T[]> {
   value?: T[];
@@ -26,8 +27,7 @@ export function multiselect<T>(this: unknown, label: string, options: Iterable<T
   };
   const props = { ...commonProps(opts), options: list.labels, ...(Number.isFinite(max) ? { maxSelections: max } : {}) };
   if (opts.placeholder) Object.assign(props, { placeholder: opts.placeholder });
-  return scopeOf(this).widget<T[]>({
-    kind: "multiselect",
+  return multiselectWidget.render(scopeOf(this), {
     label,
     key: opts.key,
     props,

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { clamp, commonProps, type WidgetOptions } from "./common.ts";
+import { numberInputWidget } from "./widget.ts";
 
 export interface NumberInputOptions extends WidgetOptions<number> {
   min?: number;
@@ -22,8 +23,7 @@ export function numberInput(this: unknown, label: string, options: NumberInputOp
   if (Number.isFinite(min)) Object.assign(props, { min });
   if (Number.isFinite(max)) Object.assign(props, { max });
   if (options.placeholder) Object.assign(props, { placeholder: options.placeholder });
-  return scopeOf(this).widget<number>({
-    kind: "numberInput",
+  return numberInputWidget.render(scopeOf(this), {
     label,
     key: options.key,
     props,

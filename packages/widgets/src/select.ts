@@ -1,5 +1,6 @@
-import { scopeOf, type WidgetSpec } from "@dash/runtime/scope.ts";
+import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, maybeOptions, type WidgetOptions } from "./common.ts";
+import { selectWidget, type DeclaredSpec, type OptionProps } from "./widget.ts";
 
 export interface SelectOptions<T> extends WidgetOptions<T> {
   /** The option chosen at first (default: the first option). */
@@ -10,13 +11,12 @@ export interface SelectOptions<T> extends WidgetOptions<T> {
 }
 
 /** The spec shared by `select` and `radio`: one option, sent as its index, read from the URL by label. */
-export function optionSpec<T>(kind: string, label: string, options: Iterable<T> | ArrayLike<T>, opts: SelectOptions<T>): WidgetSpec<T> {
+export function optionSpec<T>(label: string, options: Iterable<T> | ArrayLike<T>, opts: SelectOptions<T>): DeclaredSpec<T, OptionProps, number> {
   const list = maybeOptions(options, opts.format);
   const initialIndex = opts.value === undefined ? 0 : Math.max(0, list.indexOf(opts.value));
-  const props = { ...commonProps(opts), options: list.labels };
-  if (opts.placeholder) Object.assign(props, { placeholder: opts.placeholder });
+  const props: OptionProps = { ...commonProps(opts), options: list.labels };
+  if (opts.placeholder) props.placeholder = opts.placeholder;
   return {
-    kind,
     label,
     key: opts.key,
     props,
@@ -42,5 +42,5 @@ export function optionSpec<T>(kind: string, label: string, options: Iterable<T> 
  * @example const state = dash.sidebar.select("State", ["CA", "TX", "NY"], { value: "CA" });
  */
 export function select<T>(this: unknown, label: string, options: Iterable<T> | ArrayLike<T>, opts: SelectOptions<T> = {}): T {
-  return scopeOf(this).widget(optionSpec("select", label, options, opts));
+  return selectWidget.render(scopeOf(this), optionSpec(label, options, opts));
 }

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, maybeOptions, type WidgetOptions } from "./common.ts";
+import { selectSliderWidget } from "./widget.ts";
 
 export interface SelectSliderOptions<T, V extends T | [T, T]> extends WidgetOptions<V> {
   value?: V;
@@ -41,8 +42,7 @@ export function selectSlider<T>(
     if (range) return Array.isArray(value) && value.length === 2 ? fromIndexes(value.map((v) => list.indexOf(v))) : undefined;
     return fromIndexes(list.indexOf(value));
   };
-  return scopeOf(this).widget<T | [T, T]>({
-    kind: "selectSlider",
+  return selectSliderWidget.render(scopeOf(this), {
     label,
     key: opts.key,
     props: { ...commonProps(opts), options: list.labels, range },

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { clamp, commonProps, type WidgetOptions } from "./common.ts";
+import { sliderWidget } from "./widget.ts";
 
 export interface SliderOptions<V extends number | [number, number]> extends WidgetOptions<V> {
   min?: number;
@@ -43,8 +44,7 @@ export function slider(this: unknown, label: string, options: SliderOptions<numb
     const marks = [min, max].map(format);
     Object.assign(props, { minLabel: marks[0], maxLabel: marks[1] });
   }
-  return scopeOf(this).widget<number | [number, number]>({
-    kind: "slider",
+  return sliderWidget.render(scopeOf(this), {
     label,
     key: options.key,
     props,

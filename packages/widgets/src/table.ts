@@ -13,6 +13,7 @@ import { columnNames, DataError, dataRef, isNumericType, isTemporalType, maybeTa
 import { DataType } from "apache-arrow";
 import { rowOrder, textKeys } from "./rowOrder.ts";
 import type { ColumnType } from "./client/gridCanvas.ts";
+import { tableWidget, type TableProps, type TableSort } from "./widget.ts";
 
 export interface TableColumnOptions {
   /** Header text (default: the column name). */
@@ -40,8 +41,6 @@ export interface TableOptions {
   key?: string;
 }
 
-type SortValue = { column: string; desc: boolean } | null;
-
 const defaults = { rowHeight: 32, serverSortRows: 100_000, maxHeight: 400, headRows: 2_000 };
 
 const heads = new WeakMap<Table, Table>();
@@ -59,7 +58,7 @@ function headOf(table: Table): Table {
 export function table(this: unknown, data: DataInput, options: TableOptions = {}): void {
   const scope = scopeOf(this);
   const label = identity(scope);
-  const props: Props = {};
+  const props: Omit<TableProps, "height" | "sortable"> = {};
   let rows = 0;
   let source: Table | null = null;
   try {
@@ -76,18 +75,19 @@ export function table(this: unknown, data: DataInput, options: TableOptions = {}
     if (!(error instanceof DataError)) throw error;
     props.error = error.message;
   }
-  // Room for the header and up to ten rows (an empty table keeps one row's room for its "No rows").
-  props.height = options.height ?? Math.min(defaults.maxHeight, defaults.rowHeight * (Math.min(Math.max(rows, 1), 10) + 1) + 2);
-  props.sortable = options.sortable !== false;
   const serverSort = rows > defaults.serverSortRows;
-  if (serverSort) props.serverSort = true;
-  Object.assign(props, staleProp(data));
   const names = source ? new Set(columnNames(source)) : new Set<string>();
-  scope.widget<SortValue>({
-    kind: "table",
+  tableWidget.render<TableSort>(scope, {
     label,
     key: options.key,
-    props,
+    props: {
+      ...props,
+      // Room for the header and up to ten rows (an empty table keeps one row's room for its "No rows").
+      height: options.height ?? Math.min(defaults.maxHeight, defaults.rowHeight * (Math.min(Math.max(rows, 1), 10) + 1) + 2),
+      sortable: options.sortable !== false,
+      ...(serverSort ? { serverSort: true } : {}),
+      ...staleProp(data),
+    },
     // A big table is sorted here: its props carry the row order of the sort the viewer chose.
     propsFor: (sort): Props =>
       serverSort && source && sort && source.getChild(sort.column) ? { order: dataRef(scope, sortOrder(source, sort.column, sort.desc)) } : {},
@@ -98,7 +98,7 @@ export function table(this: unknown, data: DataInput, options: TableOptions = {}
   });
 }
 
-function parseSort(wire: Json | undefined, names: Set<string>): SortValue | undefined {
+function parseSort(wire: Json | undefined, names: Set<string>): TableSort | undefined {
   if (wire === null) return null;
   if (!wire || typeof wire !== "object" || Array.isArray(wire)) return undefined;
   const { column, desc } = wire as { column?: unknown; desc?: unknown };

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { textSpec, type TextInputOptions } from "./textInput.ts";
+import { textAreaWidget } from "./widget.ts";
 
 export interface TextAreaOptions extends Omit<TextInputOptions, "type"> {
   /** Height in pixels. */
@@ -11,7 +12,7 @@ export interface TextAreaOptions extends Omit<TextInputOptions, "type"> {
  * @example const sql = dash.textArea("Query", { value: "SELECT 1" });
  */
 export function textArea(this: unknown, label: string, options: TextAreaOptions = {}): string {
-  const spec = textSpec("textArea", label, options);
+  const spec = textSpec(label, options);
   if (options.height) spec.props.height = options.height;
-  return scopeOf(this).widget(spec);
+  return textAreaWidget.render(scopeOf(this), spec);
 }

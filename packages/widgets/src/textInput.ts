@@ -1,5 +1,6 @@
-import { scopeOf, type WidgetSpec } from "@dash/runtime/scope.ts";
+import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
+import { textInputWidget, type DeclaredSpec, type TextProps } from "./widget.ts";
 
 export interface TextInputOptions extends WidgetOptions<string> {
   value?: string;
@@ -10,14 +11,13 @@ export interface TextInputOptions extends WidgetOptions<string> {
   maxChars?: number;
 }
 
-export function textSpec(kind: string, label: string, options: TextInputOptions): WidgetSpec<string> {
+export function textSpec(label: string, options: TextInputOptions): DeclaredSpec<string, TextProps, string> {
   const maxChars = options.maxChars ?? 100_000;
   const coerce = (value: unknown): string | undefined => (typeof value === "string" ? value.slice(0, maxChars) : undefined);
-  const props = { ...commonProps(options), maxChars };
-  if (options.placeholder) Object.assign(props, { placeholder: options.placeholder });
-  if (options.type === "password") Object.assign(props, { password: true });
+  const props: TextProps = { ...commonProps(options), maxChars };
+  if (options.placeholder) props.placeholder = options.placeholder;
+  if (options.type === "password") props.password = true;
   return {
-    kind,
     label,
     key: options.key,
     props,
@@ -37,5 +37,5 @@ export function textSpec(kind: string, label: string, options: TextInputOptions)
  * @example const name = dash.textInput("Name", { placeholder: "Ada" });
  */
 export function textInput(this: unknown, label: string, options: TextInputOptions = {}): string {
-  return scopeOf(this).widget(textSpec("textInput", label, options));
+  return textInputWidget.render(scopeOf(this), textSpec(label, options));
 }

@@ -1,5 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
+import { timeInputWidget } from "./widget.ts";
 
 export interface TimeInputOptions extends WidgetOptions<string> {
   /** `"HH:MM"` (24-hour). Default: `"00:00"`. */
@@ -16,8 +17,7 @@ const pattern = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
  */
 export function timeInput(this: unknown, label: string, options: TimeInputOptions = {}): string {
   const coerce = (value: unknown): string | undefined => (typeof value === "string" && pattern.test(value) ? value.slice(0, 5) : undefined);
-  return scopeOf(this).widget<string>({
-    kind: "timeInput",
+  return timeInputWidget.render(scopeOf(this), {
     label,
     key: options.key,
     props: { ...commonProps(options), step: options.step ?? 900 },

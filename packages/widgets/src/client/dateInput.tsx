@@ -1,12 +1,12 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { dateInputWidget } from "../widget.ts";
 import { LabeledInput } from "./common.tsx";
 
 export function DateInput({ id, node }: RendererProps) {
   const [value, , commit] = useWidget<string | string[]>(node.props);
-  const p = node.props;
-  const min = p.min as string | undefined;
-  const max = p.max as string | undefined;
+  const p = dateInputWidget.propsOf(node);
+  const { min, max } = p;
   const disabled = p.disabled === true;
   if (Array.isArray(value)) {
     const [from, to] = value as [string, string];

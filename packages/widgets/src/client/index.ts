@@ -1,5 +1,6 @@
 /** The browser renderer of every element type, by the type name the server sends. */
 import type { Renderer } from "@dash/runtime/client/app.tsx";
+import type { WidgetKind } from "../widget.ts";
 import { Alert } from "./alert.tsx";
 import { Button } from "./button.tsx";
 import { Chart, PlotView } from "./chart.tsx";
@@ -34,19 +35,8 @@ import { Toggle } from "./toggle.tsx";
 
 export { loadMarkdown } from "./markdown.tsx";
 
-export const renderers: Record<string, Renderer> = {
-  page: Group,
-  sidebar: Group,
-  main: Group,
-  fragment: Group,
-  empty: Group,
-  container: Container,
-  columns: Columns,
-  column: Column,
-  tabs: Tabs,
-  tab: Tab,
-  expander: Expander,
-  form: Form,
+/** The renderer of each declared widget (`../widget.ts`): a kind without one does not compile. */
+const widgetRenderers: Record<WidgetKind, Renderer> = {
   button: Button,
   checkbox: Checkbox,
   toggle: Toggle,
@@ -63,6 +53,24 @@ export const renderers: Record<string, Renderer> = {
   colorPicker: ColorPicker,
   fileUploader: FileUploader,
   downloadButton: DownloadButton,
+  table: DataTable,
+  chart: Chart,
+};
+
+export const renderers: Record<string, Renderer> = {
+  ...widgetRenderers,
+  page: Group,
+  sidebar: Group,
+  main: Group,
+  fragment: Group,
+  empty: Group,
+  container: Container,
+  columns: Columns,
+  column: Column,
+  tabs: Tabs,
+  tab: Tab,
+  expander: Expander,
+  form: Form,
   title: Title,
   header: Header,
   subheader: Subheader,
@@ -73,8 +81,6 @@ export const renderers: Record<string, Renderer> = {
   json: JsonView,
   divider: Divider,
   metric: Metric,
-  table: DataTable,
-  chart: Chart,
   plot: PlotView,
   alert: Alert,
   exception: Exception,

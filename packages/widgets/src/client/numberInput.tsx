@@ -1,14 +1,15 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
 import { useState } from "preact/hooks";
+import { numberInputWidget } from "../widget.ts";
 import { LabeledInput } from "./common.tsx";
 
 export function NumberInput({ id, node }: RendererProps) {
   const [value, show, commit] = useWidget<number>(node.props);
-  const p = node.props;
-  const step = Number(p.step ?? 1);
-  const min = typeof p.min === "number" ? p.min : -Infinity;
-  const max = typeof p.max === "number" ? p.max : Infinity;
+  const p = numberInputWidget.propsOf(node);
+  const step = p.step;
+  const min = p.min ?? -Infinity;
+  const max = p.max ?? Infinity;
   const bounded = (v: number): number => Math.min(max, Math.max(min, Number(v.toFixed(10))));
   // What the viewer is typing ("", "-", "1e"): kept until they commit, so a redraw caused by
   // something else (a fragment ticking, a status change) never overwrites a half-typed number.
@@ -24,7 +25,7 @@ export function NumberInput({ id, node }: RendererProps) {
       step={step}
       min={Number.isFinite(min) ? min : undefined}
       max={Number.isFinite(max) ? max : undefined}
-      placeholder={p.placeholder as string | undefined}
+      placeholder={p.placeholder}
       onInput={(e) => {
         setDraft(e.currentTarget.value);
         const v = e.currentTarget.valueAsNumber;

@@ -1,14 +1,13 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { sliderWidget } from "../widget.ts";
 import { domId, Label, RangePair } from "./common.tsx";
 
 /** A native range input (one, or two for a range), sending every move; the server merges them. */
 export function Slider({ id, node }: RendererProps) {
   const [value, , commit] = useWidget<number | number[]>(node.props);
-  const p = node.props;
-  const min = Number(p.min);
-  const max = Number(p.max);
-  const step = Number(p.step);
+  const p = sliderWidget.propsOf(node);
+  const { min, max, step } = p;
   const disabled = p.disabled === true;
   const shown = (v: number): string => String(Math.round(v * 1e6) / 1e6);
   if (Array.isArray(value)) {
@@ -20,7 +19,7 @@ export function Slider({ id, node }: RendererProps) {
             {shown(low)} – {shown(high)}
           </output>
         </Label>
-        <RangePair id={domId(id)} label={String(p.label)} min={min} max={max} step={step} value={[low, high]} disabled={disabled} commit={commit} />
+        <RangePair id={domId(id)} label={p.label} min={min} max={max} step={step} value={[low, high]} disabled={disabled} commit={commit} />
       </div>
     );
   }
@@ -44,8 +43,8 @@ export function Slider({ id, node }: RendererProps) {
         onInput={(e) => commit(Number(e.currentTarget.value))}
       />
       <div class="dash-slider-bounds" aria-hidden="true">
-        <span>{String(p.minLabel ?? shown(min))}</span>
-        <span>{String(p.maxLabel ?? shown(max))}</span>
+        <span>{p.minLabel ?? shown(min)}</span>
+        <span>{p.maxLabel ?? shown(max)}</span>
       </div>
     </div>
   );

@@ -1,17 +1,18 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { timeInputWidget } from "../widget.ts";
 import { LabeledInput } from "./common.tsx";
 
 export function TimeInput({ id, node }: RendererProps) {
   const [value, , commit] = useWidget<string>(node.props);
-  const p = node.props;
+  const p = timeInputWidget.propsOf(node);
   return (
     <LabeledInput
       id={id}
       props={p}
       type="time"
       value={value}
-      step={Number(p.step ?? 60)}
+      step={p.step}
       onChange={(e) => e.currentTarget.value && commit(e.currentTarget.value.slice(0, 5))}
     />
   );
