@@ -60,4 +60,32 @@ describe("multi-page apps, as documented", () => {
     expect(await page.getByLabel("Kept").inputValue()).toBe("x");
     await context.close();
   });
+
+  test("the URL's query-bound values stay in the address bar from page to page, and back and forward", async () => {
+    const app = await e2e.start({ entry: fixture("pages-query") });
+    const context = await e2e.browser.newContext();
+    const page = await open(context, `${app.url}/?min=7`);
+    const nav = page.getByRole("navigation", { name: "Pages" });
+    await see(page, "first page, min 7");
+
+    await nav.getByRole("link", { name: "Second" }).click();
+    await see(page, 'second page, query {"min":"7"}');
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe("/second?min=7");
+
+    await nav.getByRole("link", { name: "First" }).click();
+    await see(page, "first page, min 7");
+    expect(new URL(page.url()).search).toBe("?min=7");
+    expect(await page.getByRole("spinbutton", { name: "Min" }).inputValue()).toBe("7");
+
+    // Back to the second page's entry (it says min=7), after the value became 3: the address bar
+    // shows what the session has, 3.
+    await page.getByRole("spinbutton", { name: "Min" }).fill("3");
+    await page.getByRole("spinbutton", { name: "Min" }).press("Enter");
+    await see(page, "first page, min 3");
+    await page.waitForURL((url) => url.search === "?min=3");
+    await page.goBack();
+    await see(page, 'second page, query {"min":"3"}');
+    await page.waitForURL((url) => url.pathname === "/second" && url.search === "?min=3");
+    await context.close();
+  });
 });

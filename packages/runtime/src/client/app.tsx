@@ -106,6 +106,8 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
 
   const pageName = (): string | undefined => decodeURIComponent(location.pathname.replace(/^\/+|\/+$/g, "")) || undefined;
 
+  /** The session's query as a search string: every page's address carries it (the session keeps it across pages). */
+  let sessionSearch = location.search;
   /** The address the query-bound widgets asked for, not yet in the address bar. */
   let pendingUrl: { path: string; search: string } | null = null;
   let urlTimer: ReturnType<typeof setTimeout> | undefined;
@@ -172,6 +174,7 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
         // the URL keeps the browser busy for a while, which should not delay the update.
         const search = new URLSearchParams(message.query).toString();
         pendingUrl = { path: location.pathname, search: search ? `?${search}` : "" };
+        sessionSearch = pendingUrl.search;
         clearTimeout(urlTimer);
         urlTimer = setTimeout(updateUrl, 300);
         return;
@@ -428,7 +431,7 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
       (page: PageInfo) =>
       (event: Event): void => {
         event.preventDefault();
-        history.pushState(null, "", page.path);
+        history.pushState(null, "", `${page.path}${sessionSearch}`);
         setUi({ page: page.name });
         dash.send({ t: "nav", page: page.name });
       };
@@ -506,6 +509,8 @@ export function mount(renderers: Record<string, Renderer>, options: MountOptions
   };
 
   window.addEventListener("popstate", () => {
+    // An older entry's query is not the session's any more: the address bar shows the session's.
+    if (location.search !== sessionSearch) history.replaceState(history.state, "", `${location.pathname}${sessionSearch}${location.hash}`);
     const name = pageName() ?? ui.pages[0]?.name;
     if (name) {
       setUi({ page: name });
