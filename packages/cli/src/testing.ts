@@ -110,7 +110,7 @@ export interface TestApp {
   readonly framesSent: number;
   /** What crossed the wire, in order: message types, and data hashes for binary frames. */
   readonly sent: string[];
-  /** Navigate a multi-page app. */
+  /** End the session: its timers stop and its live sources are released (call it when the test is done). */
   close(): void;
 }
 
