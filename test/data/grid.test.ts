@@ -3,7 +3,7 @@ import { tableFromArrays } from "apache-arrow";
 import { describe, expect, test } from "vitest";
 import { field, rangeOf, rangeText, type Content } from "../../packages/widgets/src/client/gridCanvas.ts";
 import { numberFormat } from "../../packages/widgets/src/client/lazy.ts";
-import { formatter } from "../../packages/widgets/src/client/table.tsx";
+import { formatter } from "../../packages/widgets/src/client/tableValues.ts";
 
 const table = tableFromArrays({ city: ["Oslo", 'Say "hi"', "tab\there", "two\nlines"], v: Float64Array.from([3, 9, 1, 4]) });
 const content = (order?: number[]): Content => ({

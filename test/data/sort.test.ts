@@ -2,7 +2,7 @@
 // ones) put the rows in the same order, missing values (null, NaN, invalid dates) last either way.
 import { tableFromArrays, type Table } from "apache-arrow";
 import { describe, expect, test } from "vitest";
-import { sortRows } from "../../packages/widgets/src/client/table.tsx";
+import { sortRows } from "../../packages/widgets/src/client/tableValues.ts";
 import { maybeTable } from "../../packages/widgets/src/data.ts";
 import { numberKeys, rowOrder, textKeys } from "../../packages/widgets/src/rowOrder.ts";
 import { columnType, sortOrder } from "../../packages/widgets/src/table.ts";

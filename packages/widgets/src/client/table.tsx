@@ -8,19 +8,15 @@
  * "Download CSV" saves the rows in the order shown. The keyboard moves an outlined active cell
  * (arrows, Page Up/Down, Home/End), named to screen readers by `aria-activedescendant`; Shift
  * with a move or a click selects the range from it, Ctrl+A the whole table, and Ctrl+C copies the
- * selection as a spreadsheet pastes it. The canvas drawing is in `gridCanvas.ts`.
+ * selection as a spreadsheet pastes it. The canvas drawing is in `gridCanvas.ts`, the pooled DOM
+ * rows in `tableRows.ts`, formats, the local sort and the CSV download in `tableValues.ts`.
  */
-import type { Table, Vector } from "apache-arrow";
 import { useId, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
-import type { Json } from "@dash/runtime/protocol.ts";
 import { useDash } from "@dash/runtime/client/context.ts";
-import { numberKeys, rowOrder, textKeys } from "../rowOrder.ts";
-import { hashOf, tableOf, useChunk, useDataArrivals, type DataChunk } from "./data.ts";
+import { hashOf, tableOf, useChunk, useDataArrivals } from "./data.ts";
 import {
-  cellText,
   columnEdges,
-  field,
   fitWidths,
   forgetLooks,
   looksOf,
@@ -33,21 +29,11 @@ import {
   view,
   type CanvasLayout,
   type Cell,
-  type ColumnType,
   type Content,
   type Geometry,
 } from "./gridCanvas.ts";
-
-interface ColumnSpec {
-  name: string;
-  type: ColumnType;
-  label?: string;
-  width?: number;
-  format?: string | Record<string, string | number | boolean>;
-  display?: Json;
-}
-
-type Sort = { column: string; desc: boolean } | null;
+import { markActive, paintRows, scrollTopFor, sizeTracks } from "./tableRows.ts";
+import { downloadCsv, formatter, sortRows, type ColumnSpec, type Sort } from "./tableValues.ts";
 
 export function DataTable({ node }: RendererProps) {
   const p = node.props;
@@ -433,181 +419,3 @@ export function DataTable({ node }: RendererProps) {
 const settleMs = 90;
 /** The most cells Ctrl+C copies (as text, in one go: 200,000 cells is a few MB). */
 const copyLimit = 200_000;
-
-/** The scroll position (from `current`) that shows row `row` whole, moving as little as it can. */
-function scrollTopFor(g: Geometry, row: number, current: number): number {
-  const { firstExact } = view(g, current);
-  const inView = g.body / rowHeight;
-  const first = row < firstExact ? row : row + 1 > firstExact + inView ? row + 1 - inView : firstExact;
-  if (first === firstExact) return current;
-  const full = g.rows * rowHeight;
-  if (full <= maxScroll) return first * rowHeight;
-  // Past the browsers' height cap the scroll position maps to rows (the inverse of `view`).
-  return (first / Math.max(1, g.rows - inView)) * (Math.min(full, maxScroll) - g.body);
-}
-
-/** Point the grid's `aria-activedescendant` at the active cell's element (given an id), if in the DOM. */
-function markActive(grid: HTMLElement | null, container: HTMLElement | null, cell: Cell | null, id: string): void {
-  if (!grid || !container) return;
-  const old = container.querySelector(`#${id}`);
-  const row = cell ? container.querySelector(`[aria-rowindex="${cell.row + 2}"]`) : null;
-  const element = cell ? row?.children[cell.col] : undefined;
-  if (old && old !== element) {
-    old.removeAttribute("id");
-    old.removeAttribute("aria-selected");
-  }
-  if (element) {
-    element.id = id;
-    element.setAttribute("aria-selected", "true");
-    grid.setAttribute("aria-activedescendant", id);
-  } else grid.removeAttribute("aria-activedescendant");
-}
-
-/** Per pooled row element: the content and row it shows now. */
-const painted = new WeakMap<Element, { content: Content; row: number; top: number }>();
-
-/**
- * Put rows first…last of the view into the pooled row elements (row i in slot i % slots, so a
- * scroll of one row rewrites one slot), writing only what changed and reading no layout.
- */
-function paintRows(container: HTMLElement | null, content: Content | undefined, g: Geometry, scrollTop: number): void {
-  if (!container || !content) return;
-  const elements = container.children;
-  const slots = elements.length;
-  if (!slots || !(elements[0] as HTMLElement).classList.contains("dash-grid-row")) return;
-  const visible = Math.ceil(g.body / rowHeight) + 1;
-  const { firstExact, top: topOf } = view(g, scrollTop);
-  const first = Math.max(0, Math.floor(firstExact));
-  const last = Math.min(g.rows, first + visible, first + slots);
-  for (let slot = 0; slot < slots; slot++) {
-    const element = elements[slot] as HTMLElement;
-    const i = first + ((((slot - first) % slots) + slots) % slots);
-    if (i >= last) {
-      // A spare slot (the view needs fewer rows than the pool holds).
-      if (element.style.display !== "none") {
-        element.style.display = "none";
-        element.removeAttribute("aria-rowindex");
-      }
-      painted.delete(element);
-      continue;
-    }
-    if (element.style.display === "none") element.style.display = "";
-    const state = painted.get(element);
-    const top = topOf(i);
-    if (state?.top !== top) element.style.transform = `translateY(${top}px)`;
-    if (state?.content === content && state.row === i) {
-      state.top = top;
-      continue;
-    }
-    painted.set(element, { content, row: i, top });
-    element.setAttribute("aria-rowindex", String(i + 2));
-    const row = content.order ? content.order[i]! : i;
-    const cells = element.children;
-    for (let ci = 0; ci < cells.length; ci++) {
-      const cell = cells[ci] as HTMLElement;
-      const { text, empty } = cellText(content, row, ci);
-      const className = `dash-cell ${content.types[ci]}${empty ? " null" : ""}`;
-      if (cell.className !== className) cell.className = className;
-      const node = cell.firstChild;
-      if (node instanceof Text) {
-        if (node.data !== text) node.data = text;
-      } else cell.textContent = text;
-    }
-  }
-}
-
-/**
- * Column widths (px) for a grid `available` px wide: fixed columns keep their width; flexible ones
- * share what is left equally but never go below their minimum (CSS grid's `minmax(min, 1fr)`).
- * The header, the DOM rows and the canvas all use these widths, so they line up exactly.
- */
-export function sizeTracks(columns: { min: number; flexible: boolean }[], available: number): number[] {
-  const widths = columns.map((c) => c.min);
-  let flexible = columns.map((c, i) => (c.flexible ? i : -1)).filter((i) => i >= 0);
-  let room = available - columns.reduce((sum, c) => sum + (c.flexible ? 0 : c.min), 0);
-  // A column whose minimum is above the equal share keeps its minimum; the rest share again.
-  for (;;) {
-    const share = room / Math.max(1, flexible.length);
-    const frozen = flexible.filter((i) => columns[i]!.min >= share);
-    if (!frozen.length) {
-      for (const i of flexible) widths[i] = Math.floor(share * 100) / 100;
-      return widths;
-    }
-    for (const i of frozen) room -= columns[i]!.min;
-    flexible = flexible.filter((i) => columns[i]!.min < share);
-  }
-}
-
-/** How a column's values are shown. */
-export function formatter(chunk: DataChunk, column: ColumnSpec): (value: unknown) => string | null {
-  const f = column.format;
-  if (column.type === "number" || column.type === "bigint") {
-    const intl = typeof f === "object" && f ? new Intl.NumberFormat(undefined, f as Intl.NumberFormatOptions) : null;
-    const d3 = typeof f === "string" ? chunk.numberFormat(f) : null;
-    const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 4, useGrouping: false });
-    // Numbers too small for four decimals (0.00000012 would show as 0) or too big for digits.
-    const scientific = new Intl.NumberFormat(undefined, { notation: "scientific", maximumSignificantDigits: 4 });
-    return (value) => {
-      if (value === null || value === undefined) return null;
-      if (typeof value === "bigint") return d3 ? d3(value) : intl ? intl.format(value) : value.toString();
-      const n = Number(value);
-      if (Number.isNaN(n)) return "NaN";
-      if (d3) return d3(n);
-      if (intl) return intl.format(n);
-      const size = Math.abs(n);
-      return (size < 5e-5 && size !== 0) || size >= 1e21 ? scientific.format(n) : plain.format(n);
-    };
-  }
-  if (column.type === "date") {
-    const d3 = typeof f === "string" ? chunk.utcFormat(f) : null;
-    const intl = typeof f === "object" && f ? new Intl.DateTimeFormat(undefined, { timeZone: "UTC", ...(f as Intl.DateTimeFormatOptions) }) : null;
-    return (value) => {
-      if (value === null || value === undefined) return null;
-      const date = value instanceof Date ? value : new Date(Number(value));
-      if (Number.isNaN(+date)) return "Invalid date";
-      if (d3) return d3(date);
-      if (intl) return intl.format(date);
-      const iso = date.toISOString();
-      return iso.endsWith("T00:00:00.000Z") ? iso.slice(0, 10) : iso.slice(0, 19).replace("T", " ");
-    };
-  }
-  return (value) => (value === null || value === undefined ? null : typeof value === "object" ? JSON.stringify(value) : String(value));
-}
-
-/** Row order for a local sort: the server's rule (`rowOrder.ts`), numbers by the column's type. */
-export function sortRows(table: Table, sort: NonNullable<Sort>, type: ColumnType): Uint32Array {
-  const vector = table.getChild(sort.column) as Vector | null;
-  if (!vector) return Uint32Array.from({ length: table.numRows }, (_, i) => i);
-  const numeric = type === "number" || type === "bigint" || type === "date";
-  return rowOrder(numeric ? numberKeys(vector) : textKeys(vector), sort.desc);
-}
-
-function downloadCsv(table: Table, columns: ColumnSpec[], order: ArrayLike<number> | undefined): void {
-  const quote = (value: unknown): string =>
-    value === null || value === undefined ? "" : field(value instanceof Date ? value.toISOString() : String(value), ",");
-  const vectors = columns.map((c) => ({ vector: table.getChild(c.name), date: c.type === "date" }));
-  const parts: string[] = [columns.map((c) => quote(c.name)).join(",") + "\n"];
-  let lines: string[] = [];
-  for (let i = 0; i < table.numRows; i++) {
-    const row = order ? order[i]! : i;
-    lines.push(
-      vectors
-        .map(({ vector, date }) => {
-          const value = vector?.get(row) as unknown;
-          return quote(date && value !== null && value !== undefined ? new Date(Number(value)) : value);
-        })
-        .join(","),
-    );
-    if (lines.length === 10_000) {
-      parts.push(lines.join("\n") + "\n");
-      lines = [];
-    }
-  }
-  if (lines.length) parts.push(lines.join("\n") + "\n");
-  const url = URL.createObjectURL(new Blob(parts, { type: "text/csv" }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = "table.csv";
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
