@@ -75,45 +75,55 @@ export function Field({ children }: { children: ComponentChildren }) {
   return <div class="dash-field">{children}</div>;
 }
 
-/** Two range inputs for a `[low, high]` pair ("… from" / "… to"), kept in order. */
-export function RangePair(props: {
-  id: string;
-  label: string;
+/**
+ * A range slider's field: the label with the pair shown beside it (`text`), then two range inputs
+ * for the `[low, high]` pair ("… from" / "… to"), kept in order. Slider and select slider use it.
+ */
+export function RangeField(props: {
+  id: number;
+  props: Props;
+  text: ComponentChildren;
   min: number;
   max: number;
   step: number;
   value: [number, number];
-  disabled: boolean;
   valueText?: (value: number) => string | undefined;
   commit: (value: [number, number]) => void;
 }) {
-  const { min, max, step, disabled, commit, valueText } = props;
+  const { min, max, step, commit, valueText } = props;
+  const disabled = props.props.disabled === true;
+  const label = String(props.props.label ?? "");
   const [low, high] = props.value;
   return (
-    <div class="dash-range-pair">
-      <input
-        id={props.id}
-        type="range"
-        aria-label={`${props.label} from`}
-        aria-valuetext={valueText?.(low)}
-        min={min}
-        max={max}
-        step={step}
-        value={low}
-        disabled={disabled}
-        onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])}
-      />
-      <input
-        type="range"
-        aria-label={`${props.label} to`}
-        aria-valuetext={valueText?.(high)}
-        min={min}
-        max={max}
-        step={step}
-        value={high}
-        disabled={disabled}
-        onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])}
-      />
+    <div class="dash-field dash-slider">
+      <Label props={props.props} htmlFor={domId(props.id)}>
+        <output class="dash-slider-value">{props.text}</output>
+      </Label>
+      <div class="dash-range-pair">
+        <input
+          id={domId(props.id)}
+          type="range"
+          aria-label={`${label} from`}
+          aria-valuetext={valueText?.(low)}
+          min={min}
+          max={max}
+          step={step}
+          value={low}
+          disabled={disabled}
+          onInput={(e) => commit([Math.min(Number(e.currentTarget.value), high), high])}
+        />
+        <input
+          type="range"
+          aria-label={`${label} to`}
+          aria-valuetext={valueText?.(high)}
+          min={min}
+          max={max}
+          step={step}
+          value={high}
+          disabled={disabled}
+          onInput={(e) => commit([low, Math.max(Number(e.currentTarget.value), low)])}
+        />
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
-import { domId, Label, RangePair } from "./common.tsx";
+import { domId, Label, RangeField } from "./common.tsx";
 
 /** A range input over option indexes, announcing the option's label. */
 export function SelectSlider({ id, node }: RendererProps) {
@@ -12,24 +12,17 @@ export function SelectSlider({ id, node }: RendererProps) {
   if (Array.isArray(value)) {
     const [low, high] = value as [number, number];
     return (
-      <div class="dash-field dash-slider">
-        <Label props={p} htmlFor={domId(id)}>
-          <output class="dash-slider-value">
-            {options[low]} – {options[high]}
-          </output>
-        </Label>
-        <RangePair
-          id={domId(id)}
-          label={String(p.label)}
-          min={0}
-          max={last}
-          step={1}
-          value={[low, high]}
-          disabled={disabled}
-          valueText={(i) => options[i]}
-          commit={commit}
-        />
-      </div>
+      <RangeField
+        id={id}
+        props={p}
+        text={`${options[low]} – ${options[high]}`}
+        min={0}
+        max={last}
+        step={1}
+        value={[low, high]}
+        valueText={(i) => options[i]}
+        commit={commit}
+      />
     );
   }
   return (

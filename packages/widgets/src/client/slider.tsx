@@ -1,7 +1,7 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
 import { sliderWidget } from "../widget.ts";
-import { domId, Label, RangePair } from "./common.tsx";
+import { domId, Label, RangeField } from "./common.tsx";
 
 /** A native range input (one, or two for a range), sending every move; the server merges them. */
 export function Slider({ id, node }: RendererProps) {
@@ -12,16 +12,7 @@ export function Slider({ id, node }: RendererProps) {
   const shown = (v: number): string => String(Math.round(v * 1e6) / 1e6);
   if (Array.isArray(value)) {
     const [low, high] = value as [number, number];
-    return (
-      <div class="dash-field dash-slider">
-        <Label props={p} htmlFor={domId(id)}>
-          <output class="dash-slider-value">
-            {shown(low)} – {shown(high)}
-          </output>
-        </Label>
-        <RangePair id={domId(id)} label={p.label} min={min} max={max} step={step} value={[low, high]} disabled={disabled} commit={commit} />
-      </div>
-    );
+    return <RangeField id={id} props={p} text={`${shown(low)} – ${shown(high)}`} min={min} max={max} step={step} value={[low, high]} commit={commit} />;
   }
   const fill = max > min ? (((value as number) - min) / (max - min)) * 100 : 0;
   return (
