@@ -1,21 +1,19 @@
 // `npx dash serve` as a user runs it (the built CLI, production mode), in a process of its own,
-// on 127.0.0.1 and a free port: for the hostile-input benches, which watch whether it survives
-// (its exit code) and what memory it holds (its resident set, read from /proc).
+// on 127.0.0.1 and a free port: for the benches and tests that watch whether it survives (its
+// exit code), what memory it holds (its resident set, read from /proc) and how it stops.
+// The one way the repository starts a served app in a child process (test/support/dash-serve.ts
+// passes the e2e suite's snapshot of the CLI as `bin`).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { root } from "./stats.mjs";
 
-export async function serveDash(entry, args = [], env = {}) {
-  const child = spawn(
-    process.execPath,
-    [path.join(root, "packages/cli/dist/bin.js"), "serve", path.resolve(root, entry), "--port", "0", "--host", "127.0.0.1", ...args],
-    {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+export async function serveDash(entry, args = [], env = {}, { bin = path.join(root, "packages/cli/dist/bin.js") } = {}) {
+  const child = spawn(process.execPath, [bin, "serve", path.resolve(root, entry), "--port", "0", "--host", "127.0.0.1", ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += String(chunk)));
   let code = null;
@@ -41,7 +39,11 @@ export async function serveDash(entry, args = [], env = {}) {
       if (code === null) child.kill("SIGTERM");
       await exited;
     },
+    async kill(signal) {
+      const started = performance.now();
+      if (code === null) child.kill(signal);
+      await exited;
+      return { code: code ?? 0, ms: performance.now() - started };
+    },
   };
 }
-
-export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
