@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import { allowList, sameUser, userFromClaims, type User } from "../../packages/runtime/src/auth/common.ts";
 import { sealer } from "../../packages/runtime/src/auth/cookie.ts";
 import { parseCidrs } from "../../packages/runtime/src/auth/header.ts";
-import { authConfigFrom, authFlags } from "../../packages/runtime/src/auth/index.ts";
+import { authConfigFrom, authFlags, scopesOf } from "../../packages/runtime/src/auth/index.ts";
 import { safeNext } from "../../packages/runtime/src/auth/oidc.ts";
 import { testApp } from "../../packages/cli/src/testing.ts";
 import path from "node:path";
@@ -94,6 +94,7 @@ describe("auth", () => {
       albRegion: "env:DASH_ALB_REGION",
       oidcIssuer: "env:DASH_OIDC_ISSUER",
       oidcClientId: "env:DASH_OIDC_CLIENT_ID",
+      oidcScopes: "env:DASH_OIDC_SCOPES",
       publicUrl: "env:DASH_PUBLIC_URL",
       sessionMaxAge: "env:DASH_SESSION_MAX_AGE",
       cookieSecret: "c",
@@ -101,6 +102,10 @@ describe("auth", () => {
     });
     expect(authConfigFrom({ auth: "iap", "iap-audience": "/projects/1" }, env)).toMatchObject({ auth: "iap", iapAudience: "/projects/1" });
     expect(authConfigFrom({}, {})).toBeUndefined();
+    // --oidc-scopes: commas or spaces, openid always first (no ID token without it).
+    expect(scopesOf("email,profile, groups")).toBe("openid email profile groups");
+    expect(scopesOf("groups openid email")).toBe("openid groups email");
+    expect(scopesOf(" ")).toBeUndefined();
   });
 
   test("testApp runs a script as a given viewer; without one, dash.user is null", async () => {

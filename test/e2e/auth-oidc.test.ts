@@ -24,7 +24,7 @@ let provider: TestProvider;
 const apps: RunningApp[] = [];
 
 /** An app signing in at `provider`, on a port picked before the provider registers its redirect URI. */
-async function serve(port: number, extra: { allow?: string[]; sessionMaxAge?: number | string } = {}): Promise<RunningApp> {
+async function serve(port: number, extra: { allow?: string[]; sessionMaxAge?: number | string; oidcScopes?: string } = {}): Promise<RunningApp> {
   const url = `http://127.0.0.1:${port}`;
   const app = await startApp({
     entry: fixture("whoami.ts"),
@@ -48,10 +48,12 @@ async function serve(port: number, extra: { allow?: string[]; sessionMaxAge?: nu
 let appPort: number;
 let app: RunningApp;
 let shortPort: number;
+let groupsPort: number;
 
 beforeAll(async () => {
-  [appPort, shortPort] = [await freePort(), await freePort()];
-  provider = await startProvider(await freePort(), [`http://127.0.0.1:${appPort}`, `http://127.0.0.1:${shortPort}`]);
+  [appPort, shortPort, groupsPort] = [await freePort(), await freePort(), await freePort()];
+  const urls = [appPort, shortPort, groupsPort].map((port) => `http://127.0.0.1:${port}`);
+  provider = await startProvider(await freePort(), urls);
   app = await serve(appPort, { allow: ["@example.com"] });
   browser = await launch();
   if (shots) mkdirSync(shots, { recursive: true });
@@ -130,6 +132,23 @@ describe("oidc", () => {
     await page.getByRole("button", { name: "Yes, sign me out" }).click({ timeout: 20_000 });
     await page.locator("input[name=login]").waitFor({ timeout: 20_000 });
     await ctx.close();
+  });
+
+  test("--oidc-scopes asks the provider for groups, so --allow group:analysts lets an analyst in and keeps others out", async () => {
+    const groups = await serve(groupsPort, { allow: ["group:analysts"], oidcScopes: "email,profile,groups" });
+    const ctx = await context();
+    const page = await ctx.newPage();
+    await page.goto(groups.url);
+    await signIn(page, "ada@example.com");
+    await waitIdle(page);
+    await see(page, "user: ada@example.com · Ada · ada@example.com · groups analysts");
+    await ctx.close();
+    const other = await context();
+    const eve = await other.newPage();
+    await eve.goto(groups.url);
+    await signIn(eve, "eve@example.com");
+    await eve.getByRole("heading", { name: "You do not have access" }).waitFor({ timeout: 20_000 });
+    await other.close();
   });
 
   test("an expired sign-in: the next reconnect goes through sign-in again and comes back with its widget values", async () => {

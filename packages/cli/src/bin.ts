@@ -48,6 +48,8 @@ Sign-in (docs/deploy.md; each flag's environment twin in brackets):
   --alb-region <region>  alb: its region, e.g. eu-west-1  [DASH_ALB_REGION]
   --oidc-issuer <url>    oidc: the provider, e.g. https://accounts.google.com  [DASH_OIDC_ISSUER]
   --oidc-client-id <id>  oidc: the client id (secret in DASH_OIDC_CLIENT_SECRET)  [DASH_OIDC_CLIENT_ID]
+  --oidc-scopes <list>   oidc: what to ask for (default "openid email profile"; add
+                         "groups" or your provider's scope for groups when --allow names group:…)  [DASH_OIDC_SCOPES]
   --public-url <url>     oidc: the address viewers open (see above)  [DASH_PUBLIC_URL]
   --session-max-age <d>  oidc: how long a sign-in lasts (default 8h)  [DASH_SESSION_MAX_AGE]
                          oidc also needs DASH_COOKIE_SECRET (at least 32 bytes, the same on every replica)

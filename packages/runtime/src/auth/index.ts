@@ -33,6 +33,8 @@ export interface AuthConfig {
   oidcIssuer?: string | undefined;
   oidcClientId?: string | undefined;
   oidcClientSecret?: string | undefined;
+  /** What to ask the provider for, e.g. `openid email profile groups` (default `openid email profile`). */
+  oidcScopes?: string | undefined;
   cookieSecret?: string | undefined;
   /** The address viewers open, e.g. `https://dash.example.com` (`--public-url`). */
   publicUrl?: string | undefined;
@@ -50,6 +52,7 @@ export const authFlags = {
   "alb-region": "DASH_ALB_REGION",
   "oidc-issuer": "DASH_OIDC_ISSUER",
   "oidc-client-id": "DASH_OIDC_CLIENT_ID",
+  "oidc-scopes": "DASH_OIDC_SCOPES",
   "public-url": "DASH_PUBLIC_URL",
   "session-max-age": "DASH_SESSION_MAX_AGE",
 } as const;
@@ -77,10 +80,21 @@ export function authConfigFrom(flags: Partial<Record<keyof typeof authFlags, str
     oidcIssuer: get("oidc-issuer"),
     oidcClientId: get("oidc-client-id"),
     oidcClientSecret: env.DASH_OIDC_CLIENT_SECRET,
+    oidcScopes: get("oidc-scopes"),
     cookieSecret: env.DASH_COOKIE_SECRET,
     publicUrl: get("public-url"),
     sessionMaxAge: get("session-max-age"),
   };
+}
+
+/**
+ * `--oidc-scopes` as the provider wants it: space-separated, `openid` first (an OpenID sign-in
+ * without it gets no ID token). Commas are accepted too: `openid,email,groups`.
+ */
+export function scopesOf(text: string | undefined): string | undefined {
+  const scopes = text?.split(/[\s,]+/).filter(Boolean);
+  if (!scopes?.length) return undefined;
+  return ["openid", ...scopes.filter((s) => s !== "openid")].join(" ");
 }
 
 export interface Auth {
@@ -137,6 +151,7 @@ export function createAuth(config: AuthConfig, log: (line: string) => void): Aut
       issuer: need(config.oidcIssuer, "--oidc-issuer (e.g. https://accounts.google.com)"),
       clientId: need(config.oidcClientId, "--oidc-client-id"),
       clientSecret: config.oidcClientSecret,
+      scopes: scopesOf(config.oidcScopes),
       publicUrl: need(config.publicUrl, "--public-url (the address viewers open, e.g. https://dash.example.com)"),
       cookieSecret: need(config.cookieSecret, "DASH_COOKIE_SECRET (at least 32 bytes, the same on every replica)"),
       maxAge: seconds,
