@@ -18,8 +18,7 @@
  *   snapshot: ms from the kill to the page, p99 ≤ 3 s.
  * BENCH_VIEWERS="100 1000" runs a shorter list.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -86,8 +85,10 @@ if (!isMainThread) {
       parentPort.postMessage({ t: "opened" });
     } else if (message.t === "measure") {
       latencies = [];
+      const elu = performance.eventLoopUtilization();
       await sleep(message.ms);
-      parentPort.postMessage({ t: "latencies", latencies });
+      // How busy this viewers' thread was: near 1, the viewers (not the server) set the figures.
+      parentPort.postMessage({ t: "latencies", latencies, busy: performance.eventLoopUtilization(elu).utilization });
       latencies = null;
     } else if (message.t === "levels") {
       // Each viewer moves its slider: snapshots that differ, as real sessions do.
@@ -114,7 +115,7 @@ if (!isMainThread) {
     }
   });
 } else {
-  const { line, report, root, summarize } = await import("./lib/stats.mjs");
+  const { line, report, summarize } = await import("./lib/stats.mjs");
   const { startRedis } = await import("./lib/redis.mjs");
 
   const dir = mkdtempSync(path.join(tmpdir(), "dash-viewers-bench-"));
@@ -130,28 +131,17 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
 `,
   );
 
+  const { serveDash } = await import("./lib/dash-serve.mjs");
+  // BENCH_PROFILE=dir: each replica writes a CPU profile there (node --cpu-prof) when it stops.
+  const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE] : [];
   /** `npx dash serve` in its own process; resolves once it listens. */
-  async function replica(redisUrl) {
-    const args = ["serve", app, "--port", "0", "--host", "127.0.0.1", "--sessions-per-address", "100000", "--messages-per-second", "1000"];
-    if (redisUrl) args.push("--redis-url", redisUrl);
-    const child = spawn(process.execPath, [path.join(root, "packages/cli/dist/bin.js"), ...args], { cwd: root, stdio: ["ignore", "pipe", "ignore"] });
-    const url = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (chunk) => {
-        out += String(chunk);
-        const found = /➜\s+(http:\/\/\S+)/.exec(out);
-        if (found) resolve(found[1]);
-      });
-      child.once("exit", (code) => reject(new Error(`dash serve exited with ${code}`)));
-    });
-    const cpu = () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
-      return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, seconds
-    };
-    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))[1]) / 1024;
-    const exited = new Promise((resolve) => child.once("exit", resolve));
-    return { url, cpu, rss, kill: (signal = "SIGTERM") => (child.kill(signal), exited) };
-  }
+  const replica = (redisUrl) =>
+    serveDash(
+      app,
+      ["--sessions-per-address", "100000", "--messages-per-second", "1000", ...(redisUrl ? ["--redis-url", redisUrl] : [])],
+      {},
+      { node: profile },
+    );
 
   const drivers = [0, 1].map(() => new Worker(new URL(import.meta.url), { workerData: {} }));
   const ask = (driver, message, reply) =>
@@ -170,12 +160,15 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
   const closeAll = () => all({ t: "close" }, "closed");
 
   async function measure(replicas, ms = 5000) {
-    const cpu0 = replicas.map((r) => r.cpu());
+    const cpu0 = replicas.map((r) => r.cpuSeconds());
     const started = performance.now();
+    const from = process.hrtime.bigint() / 1000n;
     const answers = await all({ t: "measure", ms }, "latencies");
+    // The measured window on the monotonic clock the CPU profiles' timestamps use (µs).
+    if (profile.length) console.log(`  (profiled; measured from ${from} to ${process.hrtime.bigint() / 1000n} µs)`);
     const seconds = (performance.now() - started) / 1000;
-    const cpu = replicas.map((r, i) => (r.cpu() - cpu0[i]) / seconds);
-    return { latencies: answers.flatMap((a) => a.latencies), cpu, rss: replicas.map((r) => r.rss()) };
+    const cpu = replicas.map((r, i) => (r.cpuSeconds() - cpu0[i]) / seconds);
+    return { latencies: answers.flatMap((a) => a.latencies), cpu, rss: replicas.map((r) => r.rssMb()), busy: answers.map((a) => a.busy) };
   }
 
   const counts = (process.env.BENCH_VIEWERS ?? "100 1000 10000").split(/\s+/).map(Number);
@@ -186,62 +179,76 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
     await openOn(server.url, n);
     const openSeconds = (performance.now() - opening) / 1000;
     await sleep(2500); // let the opening burst settle
-    const { latencies, cpu, rss } = await measure([server]);
+    const { latencies, cpu, rss, busy } = await measure([server]);
     const s = report(`one replica, ${n.toLocaleString("en")} viewers: poll→frame`, latencies, "ms", n >= 10000 ? (x) => x.p99 <= 250 : undefined, 0);
     p99s.set(n, s.p99);
     line(
-      `  server CPU ${(cpu[0] * 100).toFixed(0)}% of a core · RSS ${rss[0].toFixed(0)} MB · ${openSeconds.toFixed(1)} s to open`,
+      `  server CPU ${(cpu[0] * 100).toFixed(0)}% of a core · RSS ${rss[0].toFixed(0)} MB · ${openSeconds.toFixed(1)} s to open · viewers' threads busy ${busy.map((b) => `${(b * 100).toFixed(0)}%`).join(" / ")}`,
       "",
       n >= 10000 ? rss[0] <= 1536 : undefined,
     );
     await closeAll();
-    await server.kill();
+    await server.stop();
   }
 
   // ---- three replicas on Redis, 1,000 viewers each -----------------------------------------
+  const parts = (process.env.BENCH_PARTS ?? "cluster resume").split(/\s+/);
   const redis = await startRedis();
-  const perReplica = 1000;
-  const cluster = await Promise.all([0, 1, 2].map(() => replica(redis.url)));
-  for (const server of cluster) await openOn(server.url, perReplica);
-  await sleep(2500);
-  const recording = await redis.record();
-  const { latencies, cpu, rss } = await measure(cluster);
-  const seen = await recording();
-  // The shared source's own commands (its lease, each new version stored and announced) come
-  // once per poll for the cluster, whatever the viewers; everything else counts against the reruns.
-  const commands = seen.filter((command) => !command.includes(":src:")).length;
-  // (Compared with one replica at the same viewers only if this run measured it.)
-  const single = p99s.get(perReplica);
-  report(
-    `3 replicas on Redis, ${perReplica.toLocaleString("en")} viewers each: poll→frame`,
-    latencies,
-    "ms",
-    single === undefined ? undefined : (x) => x.p99 <= 1.5 * single,
-    0,
-  );
-  if (single !== undefined)
-    line(`  p99 vs one replica at ${perReplica.toLocaleString("en")} viewers (${single} ms)`, `${(summarize(latencies).p99 / single).toFixed(2)}×`);
-  line(`  server CPU ${cpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} of a core · RSS ${rss.map((r) => r.toFixed(0)).join(" / ")} MB`, "");
-  line(`  Redis commands per rerun that changed only the data (${latencies.length} updates seen)`, (commands / latencies.length).toFixed(4), commands === 0);
-  line(`  Redis commands of the shared source meanwhile (lease renewals, versions; per poll, not per viewer)`, String(seen.length - commands));
-  await closeAll();
-  await Promise.all(cluster.map((server) => server.kill()));
+  if (parts.includes("cluster")) {
+    const perReplica = 1000;
+    const cluster = await Promise.all([0, 1, 2].map(() => replica(redis.url)));
+    for (const server of cluster) await openOn(server.url, perReplica);
+    await sleep(2500);
+    const recording = await redis.record();
+    const { latencies, cpu, rss, busy } = await measure(cluster);
+    const seen = await recording();
+    // The shared source's own commands (its lease, each new version stored and announced) come
+    // once per poll for the cluster, whatever the viewers; everything else counts against the reruns.
+    const commands = seen.filter((command) => !command.includes(":src:")).length;
+    // (Compared with one replica at the same viewers only if this run measured it.)
+    const single = p99s.get(perReplica);
+    report(
+      `3 replicas on Redis, ${perReplica.toLocaleString("en")} viewers each: poll→frame`,
+      latencies,
+      "ms",
+      single === undefined ? undefined : (x) => x.p99 <= 1.5 * single,
+      0,
+    );
+    if (single !== undefined)
+      line(`  p99 vs one replica at ${perReplica.toLocaleString("en")} viewers (${single} ms)`, `${(summarize(latencies).p99 / single).toFixed(2)}×`);
+    line(
+      `  server CPU ${cpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} of a core · RSS ${rss.map((r) => r.toFixed(0)).join(" / ")} MB · viewers' threads busy ${busy.map((b) => `${(b * 100).toFixed(0)}%`).join(" / ")}`,
+      "",
+    );
+    line(`  Redis commands per rerun that changed only the data (${latencies.length} updates seen)`, (commands / latencies.length).toFixed(4), commands === 0);
+    line(`  Redis commands of the shared source meanwhile (lease renewals, versions; per poll, not per viewer)`, String(seen.length - commands));
+    await closeAll();
+    await Promise.all(cluster.map((server) => server.stop()));
+  }
 
-  // ---- resume after a kill ----------------------------------------------------------------
-  await redis.flush();
-  const [a, b] = await Promise.all([replica(redis.url), replica(redis.url)]);
-  await openOn(a.url, 1000);
-  await all({ t: "levels", offset: 0, settle: 3000 }, "levelsSet");
-  const at = Date.now();
-  const resuming = all({ t: "killed", at, fallback: b.url, ms: 15000 }, "resumes");
-  await a.kill("SIGKILL");
-  const answers = await resuming;
-  const resumes = answers.flatMap((answer) => answer.resumes);
-  const sum = (key) => answers.reduce((total, answer) => total + answer.outcomes[key], 0);
-  line("  reconnects", `${sum("resumed")} resumed their session, ${sum("fresh")} got a new one, ${sum("failed")} attempts refused`);
-  report(`resume: 1,000 viewers after their replica was SIGKILLed, kill → page with their own slider`, resumes, "ms", (x) => x.p99 <= 3000 && x.n === 1000, 0);
-  await closeAll();
-  await b.kill();
+  if (parts.includes("resume")) {
+    await redis.flush();
+    // ---- resume after a kill ----------------------------------------------------------------
+    const [a, b] = await Promise.all([replica(redis.url), replica(redis.url)]);
+    await openOn(a.url, 1000);
+    await all({ t: "levels", offset: 0, settle: 3000 }, "levelsSet");
+    const at = Date.now();
+    const resuming = all({ t: "killed", at, fallback: b.url, ms: 15000 }, "resumes");
+    await a.kill("SIGKILL");
+    const answers = await resuming;
+    const resumes = answers.flatMap((answer) => answer.resumes);
+    const sum = (key) => answers.reduce((total, answer) => total + answer.outcomes[key], 0);
+    line("  reconnects", `${sum("resumed")} resumed their session, ${sum("fresh")} got a new one, ${sum("failed")} attempts refused`);
+    report(
+      `resume: 1,000 viewers after their replica was SIGKILLed, kill → page with their own slider`,
+      resumes,
+      "ms",
+      (x) => x.p99 <= 3000 && x.n === 1000,
+      0,
+    );
+    await closeAll();
+    await b.stop();
+  }
   await redis.stop();
   for (const driver of drivers) await driver.terminate();
   rmSync(dir, { recursive: true, force: true });

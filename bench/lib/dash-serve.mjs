@@ -8,8 +8,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { root } from "./stats.mjs";
 
-export async function serveDash(entry, args = [], env = {}, { bin = path.join(root, "packages/cli/dist/bin.js") } = {}) {
-  const child = spawn(process.execPath, [bin, "serve", path.resolve(root, entry), "--port", "0", "--host", "127.0.0.1", ...args], {
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function serveDash(entry, args = [], env = {}, { bin = path.join(root, "packages/cli/dist/bin.js"), node = [] } = {}) {
+  const child = spawn(process.execPath, [...node, bin, "serve", path.resolve(root, entry), "--port", "0", "--host", "127.0.0.1", ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -35,6 +37,11 @@ export async function serveDash(entry, args = [], env = {}, { bin = path.join(ro
     stderr: () => stderr,
     /** Resident memory of the server process (main thread and script workers), MB. */
     rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
+    /** CPU time the server process has used so far (all its threads, user + system), seconds. */
+    cpuSeconds: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ");
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    },
     async stop() {
       if (code === null) child.kill("SIGTERM");
       await exited;

@@ -68,6 +68,42 @@ describe("the edge's limits", () => {
     expect(sessions.admit("5.6.7.8", undefined)).toBe(true); // another address has its own share
   });
 
+  test("each hello costs O(1) however many sessions its address has (10,000 from one address)", () => {
+    // One address holding many sessions (a benchmark, a company's NAT): admitting the next must
+    // not look at every session the address already has (that made opening 10,000 take a minute).
+    const kept = new Set<string>();
+    let asked = 0;
+    const keeper = { has: (sid: string) => (asked++, kept.has(sid)), end: (sid: string) => void kept.delete(sid) };
+    const sessions = new AddressSessions(20_000, keeper);
+    for (let i = 0; i < 10_000; i++) {
+      expect(sessions.admit("10.0.0.1", undefined)).toBe(true);
+      kept.add(`s${i}`);
+      sessions.started("10.0.0.1", `s${i}`);
+    }
+    expect(asked).toBeLessThan(3 * 10_000); // a scan per hello asked 50 million times
+    // Sessions the host ended are still found and not counted.
+    for (let i = 0; i < 5_000; i++) kept.delete(`s${i}`);
+    expect(sessions.count("10.0.0.1")).toBe(5_000);
+  });
+
+  test("at its limit, an address's sessions the host ended free their places first", () => {
+    const kept = new Set<string>();
+    const keeper = { has: (sid: string) => kept.has(sid), end: (sid: string) => void kept.delete(sid) };
+    const sessions = new AddressSessions(3, keeper);
+    for (const sid of ["a", "b", "c"]) {
+      expect(sessions.admit("1.2.3.4", undefined)).toBe(true);
+      kept.add(sid);
+      sessions.started("1.2.3.4", sid);
+    }
+    expect(sessions.admit("1.2.3.4", undefined)).toBe(false); // all three connected
+    kept.delete("b"); // expired, or taken over by another replica
+    expect(sessions.admit("1.2.3.4", undefined)).toBe(true);
+    kept.add("d");
+    sessions.started("1.2.3.4", "d");
+    expect([...kept]).toEqual(["a", "c", "d"]); // no connected session was ended for it
+    expect(sessions.count("1.2.3.4")).toBe(3);
+  });
+
   test("a socket that says no hello in time is closed with the reason", async () => {
     const closed: [number, string][] = [];
     const ws = { OPEN: 1, readyState: 1, close: (code: number, reason: string) => closed.push([code, reason]) } as unknown as WebSocket;

@@ -19,17 +19,30 @@ export interface SessionKeeper {
   end(sid: string): void;
 }
 
+/** One client address's sessions, oldest first, and its hellos under way. */
+interface Share {
+  sids: Set<string>;
+  /** Hellos under way (a session is made asynchronously). */
+  starting: number;
+  /** `sids.size` after its last sweep for ended sessions (see `sweep`). */
+  swept: number;
+}
+
 /**
  * Sessions by client address, oldest first. A hello that would make one too many ends the
  * address's oldest disconnected session (a reload, a reconnect loop, a script saying hello 2,000
  * times); when every one is connected, the hello is refused.
+ *
+ * Each hello costs O(1) however many sessions its address has: sessions the host ended (expired,
+ * taken over) are swept out only when the address is at its limit, or when its set has doubled
+ * since the last sweep (amortised O(1)), not on every hello.
  */
 export class AddressSessions {
-  private readonly byAddress = new Map<string, Set<string>>();
+  private readonly byAddress = new Map<string, Share>();
+  /** The address each counted session is counted under. */
+  private readonly addressOf = new Map<string, string>();
   /** Open sockets per session. */
   private readonly live = new Map<string, number>();
-  /** Hellos under way per address (a session is made asynchronously). */
-  private readonly starting = new Map<string, number>();
 
   constructor(
     private readonly limit: number,
@@ -38,35 +51,48 @@ export class AddressSessions {
 
   /** May `address` start a session now (or resume `resuming`)? Makes room if it can. */
   admit(address: string, resuming: string | undefined): boolean {
-    const sids = this.byAddress.get(address) ?? new Set<string>();
-    for (const sid of sids) if (!this.host.has(sid)) sids.delete(sid);
-    if (resuming && sids.has(resuming) && !this.live.get(resuming)) return true;
-    const starting = this.starting.get(address) ?? 0;
-    let room = sids.size + starting < this.limit;
-    for (const sid of sids) {
+    let share = this.byAddress.get(address);
+    if (!share) this.byAddress.set(address, (share = { sids: new Set(), starting: 0, swept: 0 }));
+    if (resuming && share.sids.has(resuming) && !this.live.get(resuming) && this.host.has(resuming)) return true;
+    const full = (): boolean => share.sids.size + share.starting >= this.limit;
+    if (full() || share.sids.size >= 2 * share.swept + 16) this.sweep(share);
+    let room = !full();
+    for (const sid of share.sids) {
       if (room) break;
       if (this.live.get(sid)) continue;
       this.host.end(sid);
-      sids.delete(sid);
+      this.forget(share, sid);
       room = true;
     }
-    if (room) this.starting.set(address, starting + 1);
-    if (sids.size) this.byAddress.set(address, sids);
-    else this.byAddress.delete(address);
+    if (room) share.starting++;
+    else if (!share.sids.size && !share.starting) this.byAddress.delete(address);
     return room;
+  }
+
+  /** Drop the sessions the host no longer keeps. */
+  private sweep(share: Share): void {
+    for (const sid of share.sids) if (!this.host.has(sid)) this.forget(share, sid);
+    share.swept = share.sids.size;
+  }
+
+  private forget(share: Share, sid: string): void {
+    share.sids.delete(sid);
+    this.addressOf.delete(sid);
   }
 
   /** The hello admitted for `address` has its session (or failed: null). */
   started(address: string, sid: string | null): void {
-    const starting = (this.starting.get(address) ?? 1) - 1;
-    if (starting > 0) this.starting.set(address, starting);
-    else this.starting.delete(address);
-    if (sid === null) return;
-    this.live.set(sid, (this.live.get(sid) ?? 0) + 1);
-    if (![...this.byAddress.values()].some((sids) => sids.has(sid))) {
-      const sids = this.byAddress.get(address) ?? new Set<string>();
-      this.byAddress.set(address, sids.add(sid));
+    const share = this.byAddress.get(address);
+    if (share) share.starting = Math.max(0, share.starting - 1);
+    if (sid !== null) {
+      this.live.set(sid, (this.live.get(sid) ?? 0) + 1);
+      // (A session resumed from another address stays counted where it started.)
+      if (share && !this.addressOf.has(sid)) {
+        share.sids.add(sid);
+        this.addressOf.set(sid, address);
+      }
     }
+    if (share && !share.sids.size && !share.starting) this.byAddress.delete(address);
   }
 
   /** A socket of `sid` closed. */
@@ -76,9 +102,11 @@ export class AddressSessions {
     else this.live.delete(sid);
   }
 
-  /** Sessions counted for `address` (for tests and metrics). */
+  /** Sessions counted for `address` that the host still keeps (for tests and metrics). */
   count(address: string): number {
-    return this.byAddress.get(address)?.size ?? 0;
+    const share = this.byAddress.get(address);
+    if (share) this.sweep(share);
+    return share?.sids.size ?? 0;
   }
 }
 
