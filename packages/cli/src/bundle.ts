@@ -15,7 +15,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import { buildScript, BuildError } from "@dash/runtime/build.ts";
-import { distDir, findPages } from "./app.ts";
+import { distDir } from "./app.ts";
+import { findPages } from "./pages.ts";
 import type { Manifest } from "./built.ts";
 
 export interface BuildOptions {

@@ -8,8 +8,10 @@
  * await app.run();
  * expect(app.get("metric", "Population").value).toBe(39_000_000);
  * ```
+ *
+ * A folder of page scripts is a multi-page app: `testApp("pages/")` opens its first page, and
+ * `await app.goto("explore")` moves to another with the session (widget values, `dash.state`) kept.
  */
-import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildScript } from "@dash/runtime/build.ts";
 import type { BinaryHeader, Json, Props, ServerMessage, WireNode } from "@dash/runtime/protocol.ts";
@@ -22,6 +24,7 @@ import { scriptApi } from "@dash/widgets";
 import { setAppFolder } from "@dash/widgets/image.ts";
 import { fakeSources, liveWatcher } from "@dash/widgets/live.ts";
 import { fakeAnswer, type FakeSources } from "./fakes.ts";
+import { appFolderOf, findPages } from "./pages.ts";
 
 export type { FakeData, FakeSources } from "./fakes.ts";
 
@@ -50,6 +53,8 @@ export interface TestWidget {
 
 export interface TestAppOptions {
   query?: Record<string, string>;
+  /** A multi-page app (a folder): the page to open first, by name (default: the first page). */
+  page?: string;
   /** Seconds `run()` waits for a script before failing (default 10). */
   timeout?: number;
   /**
@@ -71,6 +76,15 @@ export interface TestAppOptions {
 export interface TestApp {
   /** Run the script now (after setting widgets); resolves when the run has finished. */
   run(): Promise<TestApp>;
+  /**
+   * Open another page of a multi-page app (a folder of scripts), as a click in the sidebar does:
+   * widget values, `dash.state` and the query are kept. Resolves when the page has run.
+   */
+  goto(page: string): Promise<TestApp>;
+  /** The page open now (its name: the file name without the order prefix and extension). */
+  readonly page: string;
+  /** The pages of the app, in order. */
+  readonly pages: string[];
   /** All elements of the page, depth first, in page order (containers included). */
   readonly elements: TestElement[];
   /** The main area's and the sidebar's top-level elements. */
@@ -118,13 +132,19 @@ const valueKeys = ["value", "text", "source"];
 
 let sessions = 0;
 
-/** Build and run a script once; returns a handle to drive it. */
+/** Build and run a script (or the first page of a folder of scripts) once; returns a handle to drive it. */
 export async function testApp(file: string, options: TestAppOptions = {}): Promise<TestApp> {
   (globalThis as { __dashApi?: object }).__dashApi ??= scriptApi();
-  setAppFolder(path.dirname(path.resolve(file)));
-  const built = await buildScript(file);
-  const module = (await import(pathToFileURL(built.file).href)) as { default: () => unknown };
-  const app: App = { pages: new Map([["main", { main: module.default, file, title: "main" }]]), defaultPage: "main" };
+  setAppFolder(appFolderOf(file));
+  const found = findPages(file);
+  const app: App = { pages: new Map(), defaultPage: found.defaultPage };
+  for (const { name, source, title } of found.pages) {
+    const built = await buildScript(source);
+    const module = (await import(pathToFileURL(built.file).href)) as { default: () => unknown };
+    app.pages.set(name, { main: module.default, file: source, title });
+  }
+  if (options.page !== undefined && !app.pages.has(options.page))
+    throw new Error(`There is no page ${JSON.stringify(options.page)}. The pages are: ${[...app.pages.keys()].join(", ")}.`);
   let page: Page = new Map();
   /** A patch that did not fit the page (a server bug): `run()` and every read of the page throw it. */
   let mismatch: PatchMismatch | undefined;
@@ -175,6 +195,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     app,
     {
       query: options.query,
+      page: options.page,
       user: options.user ? { name: options.user.email, sub: options.user.email, groups: [], claims: {}, ...options.user } : null,
       // In-process: no main thread to ask; live data reads its sources in this thread.
       services: { enter: () => {}, watchers: [liveWatcher] },
@@ -285,6 +306,15 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   ] as const;
   const api = {
     run,
+    async goto(name: string) {
+      if (!app.pages.has(name)) throw new Error(`There is no page ${JSON.stringify(name)}. The pages are: ${[...app.pages.keys()].join(", ")}.`);
+      session.receive({ t: "nav", page: name });
+      return run();
+    },
+    get page() {
+      return session.page;
+    },
+    pages: [...app.pages.keys()],
     get elements() {
       return flat();
     },
