@@ -53,6 +53,8 @@ function worker() {
   const receivers = new Map<string, (message: ServerMessage) => void>();
   /** The texts sent to many sessions at once, with how many sessions each went to. */
   const many: { kind: string; count: number }[] = [];
+  /** What the browsers had been sent each time the sharing let its messages leave (`flush`). */
+  const flushes: { sent: number }[] = [];
   const sharing = new RunSharing({
     snapshotOf: (session) => snapshots.get(session.id),
     adopted: (adopted, _run, bytes) => {
@@ -62,6 +64,7 @@ function worker() {
       many.push({ kind, count: adopted.length });
       for (const session of adopted) receivers.get(session.id)!(JSON.parse(text) as ServerMessage);
     },
+    flush: () => flushes.push({ sent: many.reduce((sum, m) => sum + (m.kind === "patch" ? m.count : 0), 0) }),
   });
   const open = (user: { sub: string; email: string } | null = null): Session => {
     const sid = `s${sessions.length}`;
@@ -99,7 +102,7 @@ function worker() {
   /** What a browser shows: its texts. */
   const shows = (session: Session): string[] =>
     [...pages.get(session.id)!.page.values()].filter((node) => node.type === "text").map((node) => String(node.props.body ?? node.props.text));
-  return { sharing, open, shows, sessions, pages, many };
+  return { sharing, open, shows, sessions, pages, many, flushes };
 }
 
 const settle = async (sessions: Session[]): Promise<void> => {
@@ -132,6 +135,27 @@ describe("shared runs", () => {
           .at(-1),
       );
     expect(last(b)).toBe(last(c));
+  });
+
+  it("a large group's patch leaves in lots as the followers adopt: the first viewers do not wait for the last", async () => {
+    const w = worker();
+    for (let i = 0; i < 451; i++) w.open().scheduler.request({});
+    await settle(w.sessions);
+    data = 40;
+    runs = 0;
+    w.many.length = 0;
+    w.sharing.rerun(w.sessions);
+    await settle(w.sessions);
+    expect(runs).toBe(1);
+    // 450 followers: their patch and status go out after 200, 400 and 450 adoptions, each lot let go at once.
+    expect(w.many).toEqual(
+      [200, 200, 50].flatMap((count) => [
+        { kind: "patch", count },
+        { kind: "status", count },
+      ]),
+    );
+    expect(w.flushes.map((f) => f.sent)).toEqual([200, 400, 450]);
+    for (const s of w.sessions) expect(w.shows(s)).toEqual(["n=1 data=40"]);
   });
 
   it("different inputs run separately; a widget change splits a session off", async () => {

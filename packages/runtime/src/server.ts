@@ -19,6 +19,7 @@ import { guardRequests, guardUpgrades } from "./edge/guard.ts";
 import { defaultLimits, type EdgeLimits } from "./edge/limits.ts";
 import { AddressSessions, SocketLimits } from "./edge/sockets.ts";
 import { Uploads } from "./edge/uploads.ts";
+import { Outbox } from "./edge/outbox.ts";
 import { securityHeaders } from "./edge/headers.ts";
 import { targetUrl } from "./edge/target.ts";
 import { checkOrigin } from "./edge/origin.ts";
@@ -261,15 +262,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let helloing = false;
     const uploads = new Uploads(limits.uploadBytes);
     let strikes = 0;
+    // Frames are written by edge/outbox.ts: one frame of a shared text for every socket.
+    const outbox = socket instanceof Socket ? new Outbox(socket, () => ws.readyState === ws.OPEN) : null;
     const client: Client = {
-      sendText: (text) => ws.readyState === ws.OPEN && ws.send(text, { binary: false }),
-      sendBinary: (frame) => ws.readyState === ws.OPEN && ws.send(frame),
+      sendText: (text) => (outbox ? outbox.text(text) : ws.readyState === ws.OPEN && ws.send(text, { binary: false })),
+      sendBinary: (frame) => (outbox ? outbox.binary(frame) : ws.readyState === ws.OPEN && ws.send(frame)),
       close: (code, reason) => ws.close(code, reason),
-      hold: () => {
-        if (!(socket instanceof Socket)) return;
-        socket.cork();
-        process.nextTick(() => socket.uncork());
-      },
+      hold: () => outbox?.hold(),
     };
     const refuse = (reason: string): void => {
       metrics.refused.inc({ reason: "invalid message" });

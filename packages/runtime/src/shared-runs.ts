@@ -36,7 +36,16 @@ export interface SharingHost {
   adopted(sessions: Session[], run: Run, bytes: Uint8Array): void;
   /** Send one text to the browsers of these sessions (in this order of calls for each session). */
   sendMany(sessions: Session[], text: string, kind: ServerMessage["t"]): void;
+  /** Let what was sent so far leave the thread now (the main thread writes it while this one goes on). */
+  flush(): void;
 }
+
+/**
+ * Followers adopting a run are sent their patch this many at a time, each lot as soon as it is
+ * ready: the first viewers do not wait for the last follower's adoption, and the main thread
+ * writes to their sockets while this thread adopts the next lot.
+ */
+const sendEvery = 200;
 
 interface Group {
   leader: Session;
@@ -156,6 +165,12 @@ export class RunSharing {
     if (run?.readsUser) this.readsUser.add(leader.script);
     const outcome = good ? sharedOutcome(Math.round((performance.now() - run!.started) * 100) / 100) : null;
     const adopted: Session[] = [];
+    // Each text once, to all its sessions: every patch before any status (a session's order).
+    const sendOut = (): void => {
+      for (const kind of ["patch", "status"] as const) for (const [text, sessions] of outcome!.outbox.get(kind) ?? []) this.host.sendMany(sessions, text, kind);
+      outcome!.outbox.clear();
+      this.host.flush();
+    };
     for (const follower of followers) {
       if (follower.closed) continue;
       if (!outcome || !this.same(follower, leader, before, run!) || follower.app !== leader.app) {
@@ -164,10 +179,10 @@ export class RunSharing {
       }
       follower.adopt(leader, run!, decodeSnapshot(after!), outcome);
       adopted.push(follower);
+      if (adopted.length % sendEvery === 0) sendOut();
     }
     if (outcome && adopted.length) {
-      // Each text once, to all its sessions: every patch before any status (a session's order).
-      for (const kind of ["patch", "status"] as const) for (const [text, sessions] of outcome.outbox.get(kind) ?? []) this.host.sendMany(sessions, text, kind);
+      sendOut();
       this.host.adopted(adopted, run!, after!);
       this.counts.adopted += adopted.length;
     }

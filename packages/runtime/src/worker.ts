@@ -54,6 +54,7 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
     sendMany(adopted, text, kind) {
       post({ t: "sendMany", sids: adopted.map((session) => session.id), text, kind });
     },
+    flush: () => flushPosts(),
   });
   // What the worker posts in one turn goes as one message: the main thread then forwards a run's
   // data frames and its patch together, even when it is busy.
