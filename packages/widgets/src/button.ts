@@ -20,9 +20,6 @@ export function button(this: unknown, label: string, options: ButtonOptions = {}
     key: options.key,
     props: { ...commonProps(options), variant: options.type ?? "secondary" },
     initial: false,
-    parse: () => undefined,
-    coerce: () => false,
-    toWire: () => false,
     onChange: onClick ? () => onClick() : undefined,
   });
 }

@@ -125,8 +125,5 @@ function chart(scope: Scope, kind: Kind, data: DataInput, options: ChartOptions 
       return props;
     },
     initial: 0,
-    parse: (wire) => (typeof wire === "number" && Number.isFinite(wire) && wire >= 0 && wire <= 20_000 ? Math.round(wire) : undefined),
-    coerce: (value) => (typeof value === "number" ? value : undefined),
-    toWire: (value) => value,
   });
 }

@@ -1,26 +1,14 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
-import { checkboxWidget, type CommonProps, type DeclaredSpec } from "./widget.ts";
+import { checkboxWidget, type CommonProps, type WidgetCall } from "./widget.ts";
 
 export interface CheckboxOptions extends WidgetOptions<boolean> {
   value?: boolean;
 }
 
-/** The spec shared by `checkbox` and `toggle`: a boolean that reads "true"/"false" from the URL. */
-export function booleanSpec(label: string, options: CheckboxOptions): DeclaredSpec<boolean, CommonProps, boolean> {
-  return {
-    label,
-    key: options.key,
-    props: commonProps(options),
-    initial: options.value ?? false,
-    parse: (wire) => (typeof wire === "boolean" ? wire : undefined),
-    coerce: (value) => (typeof value === "boolean" ? value : undefined),
-    toWire: (value) => value,
-    fromQuery: (text) => (text === "true" ? true : text === "false" ? false : undefined),
-    toQuery: (value) => String(value),
-    query: options.query,
-    onChange: options.onChange,
-  };
+/** The call shared by `checkbox` and `toggle` (the value rule is `booleanRule` in widget.ts). */
+export function booleanCall(label: string, options: CheckboxOptions): WidgetCall<boolean, CommonProps, undefined> {
+  return { label, key: options.key, props: commonProps(options), initial: options.value ?? false, query: options.query, onChange: options.onChange };
 }
 
 /**
@@ -28,5 +16,5 @@ export function booleanSpec(label: string, options: CheckboxOptions): DeclaredSp
  * @example const showRaw = dash.checkbox("Show raw data");
  */
 export function checkbox(this: unknown, label: string, options: CheckboxOptions = {}): boolean {
-  return checkboxWidget.render(scopeOf(this), booleanSpec(label, options));
+  return checkboxWidget.render(scopeOf(this), booleanCall(label, options));
 }

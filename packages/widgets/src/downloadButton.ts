@@ -32,9 +32,6 @@ export function downloadButton(this: unknown, label: string, data: string | Uint
       size: bytes.length,
     },
     initial: false,
-    parse: () => undefined,
-    coerce: () => false,
-    toWire: () => false,
     onChange: onClick ? () => onClick() : undefined,
   });
 }

@@ -1,5 +1,5 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
-import { commonProps, maybeOptions, type WidgetOptions } from "./common.ts";
+import { commonProps, maybeOptions, type OptionList, type WidgetOptions } from "./common.ts";
 import { multiselectWidget } from "./widget.ts";
 
 export interface MultiselectOptions<T> extends WidgetOptions<T[]> {
@@ -17,26 +17,15 @@ export interface MultiselectOptions<T> extends WidgetOptions<T[]> {
 export function multiselect<T>(this: unknown, label: string, options: Iterable<T> | ArrayLike<T>, opts: MultiselectOptions<T> = {}): T[] {
   const list = maybeOptions(options, opts.format);
   const max = opts.maxSelections ?? Infinity;
-  const fromIndexes = (indexes: number[]): T[] | undefined => {
-    if (indexes.some((i) => !Number.isInteger(i) || i < 0 || i >= list.values.length) || indexes.length > max) return undefined;
-    return [...new Set(indexes)].sort((a, b) => a - b).map((i) => list.values[i] as T);
-  };
-  const coerce = (value: unknown): T[] | undefined => {
-    if (!Array.isArray(value)) return undefined;
-    return fromIndexes(value.map((v) => list.indexOf(v)));
-  };
+  const given = { list: list as OptionList<unknown>, max };
   const props = { ...commonProps(opts), options: list.labels, ...(Number.isFinite(max) ? { maxSelections: max } : {}) };
   if (opts.placeholder) Object.assign(props, { placeholder: opts.placeholder });
-  return multiselectWidget.render(scopeOf(this), {
+  return multiselectWidget.render<T[]>(scopeOf(this), {
     label,
     key: opts.key,
     props,
-    initial: coerce(opts.value ?? []) ?? [],
-    parse: (wire) => (Array.isArray(wire) && wire.every((i) => typeof i === "number") ? fromIndexes(wire as number[]) : undefined),
-    coerce,
-    toWire: (value) => value.map((v) => list.indexOf(v)),
-    fromQuery: (text) => (text === "" ? [] : fromIndexes(text.split(",").map((label) => list.labels.indexOf(label)))),
-    toQuery: (value) => value.map((v) => list.labels[list.indexOf(v)]).join(","),
+    given,
+    initial: (multiselectWidget.value.coerce(opts.value ?? [], given) as T[] | undefined) ?? [],
     query: opts.query,
     onChange: opts.onChange,
   });

@@ -1,5 +1,5 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
-import { clamp, commonProps, type WidgetOptions } from "./common.ts";
+import { commonProps, type WidgetOptions } from "./common.ts";
 import { numberInputWidget } from "./widget.ts";
 
 export interface NumberInputOptions extends WidgetOptions<number> {
@@ -18,7 +18,7 @@ export interface NumberInputOptions extends WidgetOptions<number> {
 export function numberInput(this: unknown, label: string, options: NumberInputOptions = {}): number {
   const min = options.min ?? -Infinity;
   const max = options.max ?? Infinity;
-  const coerce = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? clamp(value, min, max) : undefined);
+  const given = { min, max };
   const props = { ...commonProps(options), step: options.step ?? 1 };
   if (Number.isFinite(min)) Object.assign(props, { min });
   if (Number.isFinite(max)) Object.assign(props, { max });
@@ -27,12 +27,8 @@ export function numberInput(this: unknown, label: string, options: NumberInputOp
     label,
     key: options.key,
     props,
-    initial: coerce(options.value ?? (Number.isFinite(min) ? min : 0)) ?? 0,
-    parse: coerce,
-    coerce,
-    toWire: (value) => value,
-    fromQuery: (text) => (text.trim() === "" ? undefined : coerce(Number(text))),
-    toQuery: (value) => String(value),
+    given,
+    initial: numberInputWidget.value.coerce(options.value ?? (Number.isFinite(min) ? min : 0), given) ?? 0,
     query: options.query,
     onChange: options.onChange,
   });

@@ -1,5 +1,5 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
-import { optionSpec, type SelectOptions } from "./select.ts";
+import { optionCall, type SelectOptions } from "./select.ts";
 import { radioWidget } from "./widget.ts";
 
 export interface RadioOptions<T> extends SelectOptions<T> {
@@ -11,6 +11,6 @@ export interface RadioOptions<T> extends SelectOptions<T> {
  * @example const unit = dash.radio("Unit", ["°C", "°F"]);
  */
 export function radio<T>(this: unknown, label: string, options: Iterable<T> | ArrayLike<T>, opts: RadioOptions<T> = {}): T {
-  const spec = optionSpec(label, options, opts);
-  return radioWidget.render(scopeOf(this), opts.horizontal ? { ...spec, props: { ...spec.props, horizontal: true } } : spec);
+  const call = optionCall(label, options, opts);
+  return radioWidget.render<T>(scopeOf(this), opts.horizontal ? { ...call, props: { ...call.props, horizontal: true } } : call);
 }

@@ -1,5 +1,5 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
-import { clamp, commonProps, type WidgetOptions } from "./common.ts";
+import { commonProps, type WidgetOptions } from "./common.ts";
 import { sliderWidget } from "./widget.ts";
 
 export interface SliderOptions<V extends number | [number, number]> extends WidgetOptions<V> {
@@ -25,19 +25,8 @@ export function slider(this: unknown, label: string, options: SliderOptions<numb
   const min = options.min ?? defaults.min;
   const max = options.max ?? Math.max(min, defaults.max);
   const step = options.step ?? (Number.isInteger(min) && Number.isInteger(max) ? defaults.step : (max - min) / 100);
-  const snap = (v: number): number => {
-    const snapped = min + Math.round((clamp(v, min, max) - min) / step) * step;
-    return Number(clamp(snapped, min, max).toFixed(10));
-  };
   const range = Array.isArray(options.value);
-  const coerce = (value: unknown): number | [number, number] | undefined => {
-    if (range) {
-      if (!Array.isArray(value) || value.length !== 2 || !value.every((v) => typeof v === "number" && Number.isFinite(v))) return undefined;
-      const [a, b] = (value as number[]).map(snap) as [number, number];
-      return a <= b ? [a, b] : [b, a];
-    }
-    return typeof value === "number" && Number.isFinite(value) ? snap(value) : undefined;
-  };
+  const given = { min, max, step, range };
   const props = { ...commonProps(options), min, max, step };
   if (options.format) {
     const format = options.format;
@@ -48,12 +37,8 @@ export function slider(this: unknown, label: string, options: SliderOptions<numb
     label,
     key: options.key,
     props,
-    initial: coerce(options.value ?? min) ?? (range ? [min, max] : min),
-    parse: coerce,
-    coerce,
-    toWire: (value) => value,
-    fromQuery: (text) => coerce(range ? text.split(",").map(Number) : Number(text)),
-    toQuery: (value) => String(value),
+    given,
+    initial: sliderWidget.value.coerce(options.value ?? min, given) ?? (range ? [min, max] : min),
     query: options.query,
     onChange: options.onChange as ((value: number | [number, number]) => void) | undefined,
   });

@@ -13,7 +13,7 @@ import { columnNames, DataError, dataRef, isNumericType, isTemporalType, maybeTa
 import { DataType } from "apache-arrow";
 import { rowOrder, textKeys } from "./rowOrder.ts";
 import type { ColumnType } from "./client/gridCanvas.ts";
-import { tableWidget, type TableProps, type TableSort } from "./widget.ts";
+import { tableWidget, type TableProps } from "./widget.ts";
 
 export interface TableColumnOptions {
   /** Header text (default: the column name). */
@@ -77,7 +77,7 @@ export function table(this: unknown, data: DataInput, options: TableOptions = {}
   }
   const serverSort = rows > defaults.serverSortRows;
   const names = source ? new Set(columnNames(source)) : new Set<string>();
-  tableWidget.render<TableSort>(scope, {
+  tableWidget.render(scope, {
     label,
     key: options.key,
     props: {
@@ -91,19 +91,9 @@ export function table(this: unknown, data: DataInput, options: TableOptions = {}
     // A big table is sorted here: its props carry the row order of the sort the viewer chose.
     propsFor: (sort): Props =>
       serverSort && source && sort && source.getChild(sort.column) ? { order: dataRef(scope, sortOrder(source, sort.column, sort.desc)) } : {},
+    given: { names },
     initial: null,
-    parse: (wire) => parseSort(wire, names),
-    coerce: (value) => (value === null ? null : parseSort(value as Json, names)),
-    toWire: (value) => value,
   });
-}
-
-function parseSort(wire: Json | undefined, names: Set<string>): TableSort | undefined {
-  if (wire === null) return null;
-  if (!wire || typeof wire !== "object" || Array.isArray(wire)) return undefined;
-  const { column, desc } = wire as { column?: unknown; desc?: unknown };
-  if (typeof column !== "string" || !names.has(column) || typeof desc !== "boolean") return undefined;
-  return { column, desc };
 }
 
 const tableCounters = runSlot(() => new Map<string, number>());

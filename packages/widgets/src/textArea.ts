@@ -1,5 +1,5 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
-import { textSpec, type TextInputOptions } from "./textInput.ts";
+import { textCall, type TextInputOptions } from "./textInput.ts";
 import { textAreaWidget } from "./widget.ts";
 
 export interface TextAreaOptions extends Omit<TextInputOptions, "type"> {
@@ -12,7 +12,7 @@ export interface TextAreaOptions extends Omit<TextInputOptions, "type"> {
  * @example const sql = dash.textArea("Query", { value: "SELECT 1" });
  */
 export function textArea(this: unknown, label: string, options: TextAreaOptions = {}): string {
-  const spec = textSpec(label, options);
-  if (options.height) spec.props.height = options.height;
-  return textAreaWidget.render(scopeOf(this), spec);
+  const call = textCall(label, options);
+  if (options.height) call.props.height = options.height;
+  return textAreaWidget.render(scopeOf(this), call);
 }

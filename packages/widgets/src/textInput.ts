@@ -1,6 +1,6 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
-import { textInputWidget, type DeclaredSpec, type TextProps } from "./widget.ts";
+import { textInputWidget, type WidgetCall, type TextProps } from "./widget.ts";
 
 export interface TextInputOptions extends WidgetOptions<string> {
   value?: string;
@@ -11,9 +11,9 @@ export interface TextInputOptions extends WidgetOptions<string> {
   maxChars?: number;
 }
 
-export function textSpec(label: string, options: TextInputOptions): DeclaredSpec<string, TextProps, string> {
+/** The call shared by `textInput` and `textArea` (the value rule is `textRule` in widget.ts). */
+export function textCall(label: string, options: TextInputOptions): WidgetCall<string, TextProps, { maxChars: number }> {
   const maxChars = options.maxChars ?? 100_000;
-  const coerce = (value: unknown): string | undefined => (typeof value === "string" ? value.slice(0, maxChars) : undefined);
   const props: TextProps = { ...commonProps(options), maxChars };
   if (options.placeholder) props.placeholder = options.placeholder;
   if (options.type === "password") props.password = true;
@@ -21,12 +21,8 @@ export function textSpec(label: string, options: TextInputOptions): DeclaredSpec
     label,
     key: options.key,
     props,
-    initial: coerce(options.value ?? "") ?? "",
-    parse: coerce,
-    coerce,
-    toWire: (value) => value,
-    fromQuery: coerce,
-    toQuery: (value) => value,
+    given: { maxChars },
+    initial: textInputWidget.value.coerce(options.value ?? "", { maxChars }) ?? "",
     query: options.type === "password" ? undefined : options.query,
     onChange: options.onChange,
   };
@@ -37,5 +33,5 @@ export function textSpec(label: string, options: TextInputOptions): DeclaredSpec
  * @example const name = dash.textInput("Name", { placeholder: "Ada" });
  */
 export function textInput(this: unknown, label: string, options: TextInputOptions = {}): string {
-  return textInputWidget.render(scopeOf(this), textSpec(label, options));
+  return textInputWidget.render(scopeOf(this), textCall(label, options));
 }

@@ -1,5 +1,5 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
-import { booleanSpec, type CheckboxOptions } from "./checkbox.ts";
+import { booleanCall, type CheckboxOptions } from "./checkbox.ts";
 import { toggleWidget } from "./widget.ts";
 
 /**
@@ -7,5 +7,5 @@ import { toggleWidget } from "./widget.ts";
  * @example const live = dash.toggle("Live updates", { value: true });
  */
 export function toggle(this: unknown, label: string, options: CheckboxOptions = {}): boolean {
-  return toggleWidget.render(scopeOf(this), booleanSpec(label, options));
+  return toggleWidget.render(scopeOf(this), booleanCall(label, options));
 }
