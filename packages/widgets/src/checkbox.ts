@@ -1,6 +1,7 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
-import { checkboxWidget, type CommonProps, type WidgetCall } from "./widget.ts";
+import type { CommonProps, WidgetCall } from "./defineWidget.ts";
+import { checkboxWidget } from "./widget.ts";
 
 export interface CheckboxOptions extends WidgetOptions<boolean> {
   value?: boolean;

@@ -4,7 +4,7 @@
  */
 import type { Json } from "@dash/runtime/protocol.ts";
 import { equal } from "@dash/runtime/tree.ts";
-import type { CommonProps } from "./widget.ts";
+import type { CommonProps } from "./defineWidget.ts";
 
 export type LabelVisibility = "visible" | "hidden" | "collapsed";
 

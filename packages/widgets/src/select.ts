@@ -1,6 +1,7 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, maybeOptions, type OptionList, type WidgetOptions } from "./common.ts";
-import { selectWidget, type OptionProps, type WidgetCall } from "./widget.ts";
+import type { WidgetCall } from "./defineWidget.ts";
+import { selectWidget, type OptionProps } from "./widget.ts";
 
 export interface SelectOptions<T> extends WidgetOptions<T> {
   /** The option chosen at first (default: the first option). */

@@ -1,6 +1,7 @@
 import { scopeOf } from "@dash/runtime/scope.ts";
 import { commonProps, type WidgetOptions } from "./common.ts";
-import { textInputWidget, type WidgetCall, type TextProps } from "./widget.ts";
+import type { WidgetCall } from "./defineWidget.ts";
+import { textInputWidget, type TextProps } from "./widget.ts";
 
 export interface TextInputOptions extends WidgetOptions<string> {
   value?: string;

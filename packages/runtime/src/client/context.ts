@@ -41,11 +41,11 @@ export function useNode(id: number): WireNode | undefined {
  * A widget's value in the browser: shown at once when the viewer changes it, sent to the server
  * (or held by the enclosing form until submit), and replaced whenever the server sends a new one.
  */
-export function useWidget<T extends Json>(props: Record<string, Json>): [T, (value: T) => void, (value: T) => void] {
+export function useWidget<T extends Json>(props: { id: string; value: T; form?: string }): [T, (value: T) => void, (value: T) => void] {
   const { send } = useDash();
   const form = useContext(FormContext);
-  const server = props.value as T;
-  const id = String(props.id);
+  const server = props.value;
+  const id = props.id;
   const [local, setLocal] = useState<{ value: T; server: Json; generation: number }>({ value: server, server, generation: form?.generation ?? 0 });
   // Values sent and not yet echoed back by a run: while the viewer is ahead of the server (quick
   // key presses on a slider), the echo of an older value must not pull the widget back.

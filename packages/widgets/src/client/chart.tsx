@@ -8,20 +8,24 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import type { Json } from "@dash/runtime/protocol.ts";
 import { useDash } from "@dash/runtime/client/context.ts";
+import { chartWidget, type ChartProps } from "../widget.ts";
 import { tableOf, useChunk, useDataArrivals } from "./data.ts";
 import { SeriesTip, seriesLinesOf } from "./seriesTip.tsx";
 
 /** A quick chart (line, area, bar, scatter). */
 export function Chart({ node }: RendererProps) {
-  return <Figure props={node.props} report />;
+  return <Figure props={chartWidget.propsOf(node)} report />;
 }
 
-/** A `plot(spec)` figure. */
+/** A `plot(spec)` figure: an element, not a widget; its props are a chart's figure props (plot.ts). */
 export function PlotView({ node }: RendererProps) {
-  return <Figure props={node.props} report={false} />;
+  return <Figure props={node.props as FigureProps} report={false} />;
 }
 
-function Figure({ props: p, report }: { props: Record<string, Json>; report: boolean }) {
+/** What a figure reads: a chart's props (a plot has no `chart`, `id` or `columns`). */
+type FigureProps = Partial<ChartProps> & { id?: string };
+
+function Figure({ props: p, report }: { props: FigureProps; report: boolean }) {
   const { store, send } = useDash();
   const chunk = useChunk();
   const box = useRef<HTMLDivElement>(null);
@@ -33,7 +37,7 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
   const lines = useMemo(() => (p.chart === "line" ? seriesLinesOf(p.spec) : null), [p.chart, p.spec]);
   const spec = useMemo(() => (lines && p.spec ? (withoutTips(p.spec) ?? p.spec) : p.spec), [lines, p.spec]);
   const linesTable = useCallback(() => (lines && chunk ? tableOf(store, chunk, lines.data) : undefined), [lines, chunk, store]);
-  const height = typeof p.height === "number" ? p.height : undefined;
+  const height = p.height;
 
   useLayoutEffect(() => {
     const element = box.current;
@@ -99,7 +103,7 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
   }, [chunk, spec, width, height, p.error, missing.length]);
 
   // Ask the server for a finer (or lighter) downsample when our width differs from its columns.
-  const columns = typeof p.columns === "number" ? p.columns : 0;
+  const columns = p.columns ?? 0;
   useEffect(() => {
     if (!report || !columns || width <= 0) return;
     if (width <= columns * 1.15 && width >= columns / 2) return;
@@ -107,10 +111,10 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
     return () => clearTimeout(timer);
   }, [report, columns, width, p.id]);
 
-  const error = typeof p.error === "string" ? p.error : failure;
+  const error = p.error ?? failure;
   return (
-    <div class={`dash-chart${error ? " has-error" : ""}`} role="figure" aria-label={typeof p.title === "string" ? p.title : "Chart"}>
-      {typeof p.title === "string" ? <div class="dash-chart-title">{p.title}</div> : null}
+    <div class={`dash-chart${error ? " has-error" : ""}`} role="figure" aria-label={p.title ?? "Chart"}>
+      {p.title !== undefined ? <div class="dash-chart-title">{p.title}</div> : null}
       {error ? (
         <div class="dash-chart-error" role="alert">
           <strong>Cannot draw this chart.</strong> {error}
@@ -120,7 +124,7 @@ function Figure({ props: p, report }: { props: Record<string, Json>; report: boo
       {/* Observable Plot owns this box's children. */}
       <div class="dash-chart-plot" ref={box} hidden={!!error} />
       {lines && !error ? <SeriesTip box={box} lines={lines} table={linesTable} /> : null}
-      {typeof p.note === "string" ? <div class="dash-chart-note">{p.note}</div> : null}
+      {p.note !== undefined ? <div class="dash-chart-note">{p.note}</div> : null}
     </div>
   );
 }

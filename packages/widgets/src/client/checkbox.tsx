@@ -1,17 +1,18 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { checkboxWidget } from "../widget.ts";
 import { domId, Help } from "./common.tsx";
 
 export function Checkbox({ id, node }: RendererProps) {
-  const [value, , commit] = useWidget<boolean>(node.props);
-  const p = node.props;
+  const p = checkboxWidget.propsOf(node);
+  const [value, , commit] = useWidget(p);
   return (
     <div class="dash-field dash-check">
       <input id={domId(id)} type="checkbox" checked={value} disabled={p.disabled === true} onChange={(e) => commit(e.currentTarget.checked)} />
       <label for={domId(id)} class={p.labelVisibility === "collapsed" ? "dash-sr-only" : undefined}>
-        {String(p.label)}
+        {p.label}
       </label>
-      <Help text={p.help as string | undefined} />
+      <Help text={p.help} />
     </div>
   );
 }

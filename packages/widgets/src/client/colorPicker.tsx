@@ -1,13 +1,15 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { colorPickerWidget } from "../widget.ts";
 import { LabeledInput } from "./common.tsx";
 
 export function ColorPicker({ id, node }: RendererProps) {
-  const [value, show, commit] = useWidget<string>(node.props);
+  const p = colorPickerWidget.propsOf(node);
+  const [value, show, commit] = useWidget(p);
   return (
     <LabeledInput
       id={id}
-      props={node.props}
+      props={p}
       field="dash-color"
       wrap="dash-color-row"
       after={<code>{value}</code>}

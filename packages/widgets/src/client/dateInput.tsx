@@ -4,8 +4,8 @@ import { dateInputWidget } from "../widget.ts";
 import { LabeledInput } from "./common.tsx";
 
 export function DateInput({ id, node }: RendererProps) {
-  const [value, , commit] = useWidget<string | string[]>(node.props);
   const p = dateInputWidget.propsOf(node);
+  const [value, , commit] = useWidget(p);
   const { min, max } = p;
   const disabled = p.disabled === true;
   if (Array.isArray(value)) {

@@ -2,6 +2,7 @@ import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useDash } from "@dash/runtime/client/context.ts";
 import { encodeBinary, formatBytes as size, uploadChunkBytes } from "@dash/runtime/protocol.ts";
 import { useState } from "preact/hooks";
+import { fileUploaderWidget } from "../widget.ts";
 import { domId, Label } from "./common.tsx";
 
 /** A drop zone and file button; files over the limit are refused here (and again on the server). */
@@ -9,10 +10,10 @@ export function FileUploader({ id, node }: RendererProps) {
   const { send, sendBinary } = useDash();
   const [error, setError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const p = node.props;
-  const widget = String(p.id);
-  const maxBytes = Number(p.maxBytes);
-  const files = (p.value ?? []) as { name: string; size: number }[];
+  const p = fileUploaderWidget.propsOf(node);
+  const widget = p.id;
+  const maxBytes = p.maxBytes;
+  const files = p.value;
   const upload = async (list: FileList | null): Promise<void> => {
     const chosen = Array.from(list ?? []).slice(0, p.multiple ? 1000 : 1);
     if (!chosen.length) return;
@@ -53,8 +54,8 @@ export function FileUploader({ id, node }: RendererProps) {
         <input
           id={domId(id)}
           type="file"
-          accept={String(p.accept ?? "") || undefined}
-          multiple={p.multiple === true}
+          accept={p.accept || undefined}
+          multiple={p.multiple}
           disabled={p.disabled === true}
           onChange={(e) => void upload(e.currentTarget.files)}
         />

@@ -1,6 +1,7 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
 import { useRef, useState } from "preact/hooks";
+import { multiselectWidget } from "../widget.ts";
 import { domId, Label } from "./common.tsx";
 
 /**
@@ -9,16 +10,16 @@ import { domId, Label } from "./common.tsx";
  * Escape closes, Backspace in the empty box removes the last chip.
  */
 export function Multiselect({ id, node }: RendererProps) {
-  const [value, , commit] = useWidget<number[]>(node.props);
   const [filter, setFilter] = useState("");
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
-  const p = node.props;
+  const p = multiselectWidget.propsOf(node);
+  const [value, , commit] = useWidget(p);
   const disabled = p.disabled === true;
-  const options = (p.options ?? []) as string[];
+  const options = p.options;
   const chosen = new Set(value);
-  const max = typeof p.maxSelections === "number" ? p.maxSelections : Infinity;
+  const max = p.maxSelections ?? Infinity;
   const full = chosen.size >= max;
   const matches = full
     ? []
@@ -61,7 +62,7 @@ export function Multiselect({ id, node }: RendererProps) {
     >
       <Label props={p} htmlFor={domId(id)} />
       <div class={`dash-input dash-multiselect-box${open ? " open" : ""}`} onClick={() => !disabled && input.current?.focus()}>
-        <span class="dash-chips" role="list" aria-label={`${String(p.label)}: chosen`}>
+        <span class="dash-chips" role="list" aria-label={`${p.label}: chosen`}>
           {value.map((index) => (
             <span class="dash-chip" role="listitem">
               {options[index]}
@@ -79,7 +80,7 @@ export function Multiselect({ id, node }: RendererProps) {
           aria-expanded={open}
           aria-controls={listId}
           aria-activedescendant={open && matches[current] ? optionId(matches[current].index) : undefined}
-          placeholder={value.length ? "" : String(p.placeholder ?? "Choose…")}
+          placeholder={value.length ? "" : (p.placeholder ?? "Choose…")}
           value={filter}
           disabled={disabled}
           onClick={() => show(true)}
@@ -106,7 +107,7 @@ export function Multiselect({ id, node }: RendererProps) {
         </button>
       </div>
       {open ? (
-        <ul class="dash-options dash-dropdown" id={listId} role="listbox" aria-label={`${String(p.label)} options`}>
+        <ul class="dash-options dash-dropdown" id={listId} role="listbox" aria-label={`${p.label} options`}>
           {matches.length ? (
             matches.map((o, i) => (
               <li

@@ -5,8 +5,8 @@ import { numberInputWidget } from "../widget.ts";
 import { LabeledInput } from "./common.tsx";
 
 export function NumberInput({ id, node }: RendererProps) {
-  const [value, show, commit] = useWidget<number>(node.props);
   const p = numberInputWidget.propsOf(node);
+  const [value, show, commit] = useWidget(p);
   const step = p.step;
   const min = p.min ?? -Infinity;
   const max = p.max ?? Infinity;

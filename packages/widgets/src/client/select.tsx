@@ -1,11 +1,12 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { selectWidget } from "../widget.ts";
 import { domId, Label } from "./common.tsx";
 
 export function Select({ id, node }: RendererProps) {
-  const [value, , commit] = useWidget<number>(node.props);
-  const p = node.props;
-  const options = (p.options ?? []) as string[];
+  const p = selectWidget.propsOf(node);
+  const [value, , commit] = useWidget(p);
+  const options = p.options;
   return (
     <div class="dash-field">
       <Label props={p} htmlFor={domId(id)} />

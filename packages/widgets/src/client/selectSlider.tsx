@@ -1,12 +1,13 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { selectSliderWidget } from "../widget.ts";
 import { domId, Label, RangeField } from "./common.tsx";
 
 /** A range input over option indexes, announcing the option's label. */
 export function SelectSlider({ id, node }: RendererProps) {
-  const [value, , commit] = useWidget<number | number[]>(node.props);
-  const p = node.props;
-  const options = (p.options ?? []) as string[];
+  const p = selectSliderWidget.propsOf(node);
+  const [value, , commit] = useWidget(p);
+  const options = p.options;
   const last = Math.max(0, options.length - 1);
   const disabled = p.disabled === true;
   if (Array.isArray(value)) {

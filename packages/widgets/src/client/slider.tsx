@@ -5,8 +5,8 @@ import { domId, Label, RangeField } from "./common.tsx";
 
 /** A native range input (one, or two for a range), sending every move; the server merges them. */
 export function Slider({ id, node }: RendererProps) {
-  const [value, , commit] = useWidget<number | number[]>(node.props);
   const p = sliderWidget.propsOf(node);
+  const [value, , commit] = useWidget(p);
   const { min, max, step } = p;
   const disabled = p.disabled === true;
   const shown = (v: number): string => String(Math.round(v * 1e6) / 1e6);

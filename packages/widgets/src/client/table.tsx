@@ -34,18 +34,19 @@ import {
 } from "./gridCanvas.ts";
 import { markActive, paintRows, scrollTopFor, sizeTracks } from "./tableRows.ts";
 import { downloadCsv, formatter, sortRows, type ColumnSpec, type Sort } from "./tableValues.ts";
+import { tableWidget } from "../widget.ts";
 
 export function DataTable({ node }: RendererProps) {
-  const p = node.props;
+  const p = tableWidget.propsOf(node);
   const { store, send } = useDash();
   const chunk = useChunk();
   const columns = (Array.isArray(p.columns) ? p.columns : []) as unknown as ColumnSpec[];
   useDataArrivals([p.data, p.head, p.order, ...columns.map((c) => c.display)].map(hashOf).filter((h): h is string => !!h && !store.bytes(h)));
-  const rows = typeof p.rows === "number" ? p.rows : 0;
-  const height = typeof p.height === "number" ? p.height : 400;
+  const rows = p.rows ?? 0;
+  const height = p.height;
   const serverSort = p.serverSort === true;
   const [localSort, setLocalSort] = useState<Sort>(null);
-  const sort: Sort = serverSort ? ((p.value as Sort) ?? null) : localSort;
+  const sort: Sort = serverSort ? p.value : localSort;
   const [pending, setPending] = useState<Sort | undefined>(undefined);
   const [widths, setWidths] = useState<Record<string, number>>({});
   // Scrolling does not re-render: the scroll handler draws the canvas, and rewrites the pooled
@@ -176,7 +177,7 @@ export function DataTable({ node }: RendererProps) {
     };
   }, []);
 
-  if (typeof p.error === "string") {
+  if (p.error !== undefined) {
     return (
       <div class="dash-table-error" role="alert">
         <strong>Cannot show this table.</strong> {p.error}
@@ -191,12 +192,12 @@ export function DataTable({ node }: RendererProps) {
   const slots = Math.min(rows, Math.ceil(body / rowHeight) + 1);
 
   const clickSort = (column: string): void => {
-    if (p.sortable === false) return;
+    if (!p.sortable) return;
     const now = serverSort && pending !== undefined ? pending : sort; // a click before the server answered builds on the last one
     const next: Sort = !now || now.column !== column ? { column, desc: false } : !now.desc ? { column, desc: true } : null;
     if (serverSort) {
       setPending(next);
-      send({ t: "set", id: String(p.id), value: next });
+      send({ t: "set", id: p.id, value: next });
     } else setLocalSort(next);
   };
   const waiting = serverSort && pending !== undefined && JSON.stringify(pending) !== JSON.stringify(sort ?? null);
@@ -382,7 +383,7 @@ export function DataTable({ node }: RendererProps) {
               const sorted = shown?.column === c.name ? (shown.desc ? "descending" : "ascending") : "none";
               return (
                 <div key={c.name} class={`dash-head-cell ${c.type}`} role="columnheader" aria-sort={sorted}>
-                  <button type="button" class="dash-head-sort" disabled={p.sortable === false} onClick={() => clickSort(c.name)} title={c.label ?? c.name}>
+                  <button type="button" class="dash-head-sort" disabled={!p.sortable} onClick={() => clickSort(c.name)} title={c.label ?? c.name}>
                     {c.label ?? c.name}
                     <span class="dash-sort-mark" aria-hidden="true">
                       {sorted === "ascending" ? "▲" : sorted === "descending" ? "▼" : ""}

@@ -5,8 +5,8 @@ import { LabeledInput } from "./common.tsx";
 
 /** Sent on blur or Ctrl/⌘+Enter. */
 export function TextArea({ id, node }: RendererProps) {
-  const [value, show, commit] = useWidget<string>(node.props);
   const p = textAreaWidget.propsOf(node);
+  const [value, show, commit] = useWidget(p);
   return (
     <LabeledInput
       id={id}

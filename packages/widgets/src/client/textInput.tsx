@@ -5,8 +5,8 @@ import { LabeledInput } from "./common.tsx";
 
 /** Shown as typed; sent on Enter or when the field loses focus. */
 export function TextInput({ id, node }: RendererProps) {
-  const [value, show, commit] = useWidget<string>(node.props);
   const p = textInputWidget.propsOf(node);
+  const [value, show, commit] = useWidget(p);
   return (
     <LabeledInput
       id={id}

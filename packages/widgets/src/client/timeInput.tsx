@@ -4,8 +4,8 @@ import { timeInputWidget } from "../widget.ts";
 import { LabeledInput } from "./common.tsx";
 
 export function TimeInput({ id, node }: RendererProps) {
-  const [value, , commit] = useWidget<string>(node.props);
   const p = timeInputWidget.propsOf(node);
+  const [value, , commit] = useWidget(p);
   return (
     <LabeledInput
       id={id}

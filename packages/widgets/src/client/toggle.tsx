@@ -1,10 +1,11 @@
 import type { RendererProps } from "@dash/runtime/client/app.tsx";
 import { useWidget } from "@dash/runtime/client/context.ts";
+import { toggleWidget } from "../widget.ts";
 import { domId, Help } from "./common.tsx";
 
 export function Toggle({ id, node }: RendererProps) {
-  const [value, , commit] = useWidget<boolean>(node.props);
-  const p = node.props;
+  const p = toggleWidget.propsOf(node);
+  const [value, , commit] = useWidget(p);
   return (
     <div class="dash-field dash-toggle">
       <input
@@ -17,9 +18,9 @@ export function Toggle({ id, node }: RendererProps) {
         onChange={(e) => commit(e.currentTarget.checked)}
       />
       <label for={domId(id)} class={p.labelVisibility === "collapsed" ? "dash-sr-only" : undefined}>
-        {String(p.label)}
+        {p.label}
       </label>
-      <Help text={p.help as string | undefined} />
+      <Help text={p.help} />
     </div>
   );
 }
