@@ -14,6 +14,7 @@ import { allowList, isLoopback, remoteAddress, sendRefusal, type User, type Verd
 import { headerVerifier, parseCidrs } from "./header.ts";
 import { iapVerifier } from "./iap.ts";
 import { oidc, routes } from "./oidc.ts";
+import { refusalLog } from "./refusals.ts";
 
 export type { User } from "./common.ts";
 export { sameUser } from "./common.ts";
@@ -129,6 +130,7 @@ export function createAuth(config: AuthConfig, log: (line: string) => void): Aut
   let signOut: string | null = null;
   let login: ReturnType<typeof oidc> | null = null;
   if (mode === "none") return null;
+  const refused = refusalLog(log);
   if (mode.startsWith("header:")) {
     const name = mode.slice(7);
     if (!/^[\w-]+$/.test(name)) throw new Error(`--auth header:NAME needs a header name (e.g. header:X-Forwarded-Email), not "${name}".`);
@@ -156,6 +158,7 @@ export function createAuth(config: AuthConfig, log: (line: string) => void): Aut
       cookieSecret: need(config.cookieSecret, "DASH_COOKIE_SECRET (at least 32 bytes, the same on every replica)"),
       maxAge: seconds,
       log,
+      refused,
     });
     identify = login.identify;
     signOut = routes.logout;
@@ -165,7 +168,7 @@ export function createAuth(config: AuthConfig, log: (line: string) => void): Aut
   const allowed = allowList(config.allow ?? []);
   const users = new WeakMap<IncomingMessage, User>();
   const logRefusal = (req: IncomingMessage, path: string, reason: string): void =>
-    log(`dash auth: refused ${req.method} ${path} from ${remoteAddress(req)}: ${reason}`);
+    refused(`dash auth: refused ${req.method} ${path} from ${remoteAddress(req)}: ${reason}`);
 
   /** The verdict for a request, with the allow list applied. */
   const check = async (req: IncomingMessage): Promise<Verdict> => {

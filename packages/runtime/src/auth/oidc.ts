@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as client from "openid-client";
-import { isLoopback, refuse, sendRefusal, userFromClaims, type User, type Verdict } from "./common.ts";
+import { isLoopback, refuse, remoteAddress, sendRefusal, userFromClaims, type User, type Verdict } from "./common.ts";
 import { cookieHeader, readCookie, sealer } from "./cookie.ts";
 
 export interface OidcOptions {
@@ -26,6 +26,8 @@ export interface OidcOptions {
   maxAge: number;
   scopes?: string;
   log: (line: string) => void;
+  /** Where refusals go (rate-limited: auth/refusals.ts). */
+  refused: (line: string) => void;
 }
 
 export const routes = { login: "/_dash/auth/login", callback: "/_dash/auth/callback", logout: "/_dash/auth/logout" };
@@ -104,7 +106,7 @@ export function oidc(options: OidcOptions): Oidc {
   };
 
   const failed = (req: IncomingMessage, res: ServerResponse, reason: string, status: 401 | 403 = 401): void => {
-    log(`dash auth: refused ${req.method} ${(req.url ?? "").split("?")[0]} from ${req.socket.remoteAddress}: oidc: ${reason}`);
+    options.refused(`dash auth: refused ${req.method} ${(req.url ?? "").split("?")[0]} from ${remoteAddress(req)}: oidc: ${reason}`);
     if (!res.headersSent) sendRefusal(req, res, status, { signIn: routes.login });
   };
 
