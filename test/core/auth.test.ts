@@ -41,7 +41,7 @@ describe("auth", () => {
     expect(blocks.check("192.168.1.7", "ipv4")).toBe(true);
     expect(blocks.check("192.168.1.8", "ipv4")).toBe(false);
     expect(blocks.check("fd12::1", "ipv6")).toBe(true);
-    expect(() => parseCidrs(["10.0.0.0/33"])).toThrow('"10.0.0.0/33" is not an address or CIDR range');
+    expect(() => parseCidrs(["10.0.0.0/33"])).toThrow('"10.0.0.0/33" is not an address, a CIDR range');
     expect(() => parseCidrs(["proxy.internal"])).toThrow("proxy.internal");
   });
 

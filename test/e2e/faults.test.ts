@@ -101,4 +101,49 @@ describe("faults in a script worker", () => {
       await server.stop();
     }
   });
+
+  test("a server silent for 60 s: the page gives its socket up and opens a new one, then resumes with what was entered", async () => {
+    const server = await serve(fixture("faults.ts"));
+    try {
+      const context = await e2e.browser.newContext();
+      const page = await context.newPage();
+      // The page's clock is Playwright's, so the 60 s of silence can pass in a moment.
+      await page.clock.install();
+      await page.addInitScript(() => {
+        const Native = WebSocket;
+        const opened: string[] = [];
+        (window as unknown as { __sockets: string[] }).__sockets = opened;
+        window.WebSocket = class extends Native {
+          constructor(url: string | URL, protocols?: string | string[]) {
+            super(url, protocols);
+            opened.push(String(url));
+          }
+        };
+      });
+      await page.goto(server.url);
+      await typeName(page, "before");
+      await see(page, "Hello before, N=0, added=0");
+      const sockets = (): Promise<number> => page.evaluate(() => (window as unknown as { __sockets: string[] }).__sockets.length);
+      expect(await sockets()).toBe(1);
+
+      process.kill(server.pid, "SIGSTOP");
+      try {
+        await page.clock.runFor(5_000);
+        await page.getByText("Reconnecting…").waitFor({ timeout: 10_000 });
+        await setN(page, 9); // held by the page while the server is silent
+        await page.clock.runFor(50_000); // 55 s of silence: still waiting on the same socket
+        expect(await sockets()).toBe(1);
+        await page.clock.runFor(10_000); // past 60 s: given up, a new socket opened
+        expect(await sockets()).toBeGreaterThanOrEqual(2);
+      } finally {
+        process.kill(server.pid, "SIGCONT");
+      }
+      await page.getByText("Connected", { exact: true }).waitFor({ timeout: 20_000 });
+      await see(page, "Hello before, N=9, added=0", 20_000);
+      expect(server.exitCode()).toBeNull();
+      await context.close();
+    } finally {
+      await server.stop();
+    }
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * Debian's nginx for tests: a round-robin balancer on a free 127.0.0.1 port in front of the
- * upstreams a test gives, passing WebSocket upgrades and the `Host` header with its port (the
- * Origin check compares them), as docs/deploy.md tells a user to. Stopped by the test.
+ * upstreams a test gives, passing WebSocket upgrades, the `Host` header with its port (the
+ * Origin check compares them) and the viewer's address in `X-Forwarded-For`, as docs/deploy.md
+ * tells a user to. Stopped by the test.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -42,6 +43,7 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`)
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection "upgrade";
       proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_read_timeout 300s;
       proxy_connect_timeout 2s;
       proxy_next_upstream error timeout http_502 http_503;

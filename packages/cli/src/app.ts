@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { checkExposure, createAuth, type AuthConfig } from "@dash/runtime/auth/index.ts";
 import { isLoopback } from "@dash/runtime/auth/common.ts";
 import { publicOrigin } from "@dash/runtime/edge/origin.ts";
+import { trustedProxies } from "@dash/runtime/edge/forwarded.ts";
 import { staticAssets } from "@dash/runtime/assets.ts";
 import { CacheCoordinator } from "@dash/runtime/cache.ts";
 import { ClusterCache } from "@dash/runtime/cluster/cache.ts";
@@ -44,6 +45,8 @@ export interface AppOptions {
   allowedOrigins?: string[];
   /** The address viewers open (`--public-url`): the one origin allowed to open the WebSocket. */
   publicUrl?: string | undefined;
+  /** Proxies whose `X-Forwarded-For` names the viewer (`--trusted-proxy`): sessions are counted per viewer address. */
+  trustedProxies?: string[] | undefined;
   /** What one viewer may cost (message sizes, rate, sessions per address, uploads); defaults otherwise. */
   limits?: EdgeLimits;
   /** A `dash build` output to serve as it is (nothing is compiled; `entry` only names it). */
@@ -100,6 +103,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log(
       `dash: no --public-url: browsers may open the WebSocket only from http://<an IP address>:port; set --public-url https://your.host to serve a host name.`,
     );
+  trustedProxies(options.trustedProxies); // a malformed --trusted-proxy stops the start, naming the entry
   const auth = options.auth ? createAuth(options.auth, log) : null;
   // esbuild loads while the rest starts; a `dash build` output needs none of it.
   const compiler = options.built ? null : import("@dash/runtime/build.ts");
@@ -224,6 +228,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     limits: options.limits,
     auth,
     publicUrl,
+    trustedProxies: options.trustedProxies,
     greeting: (): ServerMessage[] => [
       ...(buildError ? [{ t: "buildError", error: buildError } as const] : []),
       ...(typeErrors.length ? [{ t: "typeError", errors: typeErrors } as const] : []),

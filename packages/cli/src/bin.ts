@@ -42,7 +42,10 @@ Sign-in (docs/deploy.md; each flag's environment twin in brackets):
   --auth <mode>          none | header:NAME | iap | alb | oidc  [DASH_AUTH]
                          (serve on a non-loopback --host refuses to start without one)
   --allow <list>         who may view: ada@example.com,@example.com,group:analysts  [DASH_ALLOW]
-  --trusted-proxy <cidrs> header mode: proxies believed (default loopback)  [DASH_TRUSTED_PROXY]
+  --trusted-proxy <list>  the proxies in front of dash: loopback, addresses or CIDRs (10.0.0.0/8).
+                         Their X-Forwarded-For names the viewer's address (for
+                         --sessions-per-address); header mode believes their header (default
+                         there: loopback)  [DASH_TRUSTED_PROXY]
   --iap-audience <aud>   iap: /projects/NUMBER/global/backendServices/ID  [DASH_IAP_AUDIENCE]
   --alb-arn <arn>        alb: the load balancer's ARN  [DASH_ALB_ARN]
   --alb-region <region>  alb: its region, e.g. eu-west-1  [DASH_ALB_REGION]
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
     redisUrl: values["redis-url"] ?? env.DASH_REDIS_URL,
     limits: limitsFrom(values, env),
     auth: authConfigFrom(values as Record<string, string | undefined>, env),
+    trustedProxies: ((values as Record<string, string | undefined>)["trusted-proxy"] ?? env.DASH_TRUSTED_PROXY)?.split(","),
   });
   console.log(`\n  dash is serving ${entry}\n\n  ➜  ${app.url}\n`);
   const stop = (): void => {

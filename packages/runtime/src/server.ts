@@ -23,6 +23,7 @@ import { Outbox } from "./edge/outbox.ts";
 import { securityHeaders } from "./edge/headers.ts";
 import { targetUrl } from "./edge/target.ts";
 import { checkOrigin } from "./edge/origin.ts";
+import { clientAddress, trustedProxies } from "./edge/forwarded.ts";
 
 export interface ServerOptions {
   host: ScriptHost;
@@ -44,6 +45,8 @@ export interface ServerOptions {
   auth?: Auth | null;
   /** The address viewers open (`--public-url`, e.g. `https://dash.example.com`), when configured. */
   publicUrl?: string | undefined;
+  /** Proxies whose `X-Forwarded-For` names the viewer's address (`--trusted-proxy`; edge/forwarded.ts). */
+  trustedProxies?: string[] | undefined;
 }
 
 export interface RunningServer {
@@ -221,6 +224,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const limits = options.limits ?? defaultLimits;
   const addressSessions = new AddressSessions(limits.sessionsPerAddress, options.host);
+  const proxies = trustedProxies(options.trustedProxies);
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.messageBytes });
   const refusedOrigins = new Set<string>(); // each logged once
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -247,17 +251,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const open = (): void =>
       wss.handleUpgrade(req, socket, head, (ws) => {
         wss.emit("connection", ws, req);
-        accept(ws, socket, options.auth?.userOf(req) ?? null);
+        accept(ws, socket, clientAddress(req, proxies), options.auth?.userOf(req) ?? null);
       });
     if (options.auth) options.auth.upgrade(req, socket, open);
     else open();
   };
   server.on("upgrade", guardUpgrades(upgrade));
 
-  const accept = (ws: WebSocket, socket: Duplex, user: User | null): void => {
+  const accept = (ws: WebSocket, socket: Duplex, address: string, user: User | null): void => {
     metrics.connections.inc();
     if (socket instanceof Socket) trackSocket(socket);
-    const edge = new SocketLimits(ws, limits, (socket as Socket).remoteAddress ?? "", addressSessions);
+    const edge = new SocketLimits(ws, limits, address, addressSessions);
     let sid: string | null = null;
     let helloing = false;
     const uploads = new Uploads(limits.uploadBytes);

@@ -7,15 +7,16 @@ import type { IncomingMessage } from "node:http";
 import { BlockList, isIP } from "node:net";
 import { header, maxTokenBytes, refuse, remoteAddress, type Verdict } from "./common.ts";
 
-/** `10.0.0.0/8,192.168.1.7,::1/128` → a BlockList (throws naming a malformed entry). */
+/** `10.0.0.0/8,192.168.1.7,::1/128,loopback` → a BlockList (throws naming a malformed entry). */
 export function parseCidrs(list: string[]): BlockList {
   const blocks = new BlockList();
-  for (const raw of list.map((entry) => entry.trim()).filter(Boolean)) {
+  const entries = list.map((entry) => entry.trim()).filter(Boolean);
+  for (const raw of entries.flatMap((entry) => (entry === "loopback" ? loopbackProxies : [entry]))) {
     const [address = "", bits] = raw.split("/");
     const family = isIP(address);
     const prefix = bits === undefined ? (family === 6 ? 128 : 32) : Number(bits);
     if (!family || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32))
-      throw new Error(`--trusted-proxy: "${raw}" is not an address or CIDR range (e.g. 10.0.0.0/8).`);
+      throw new Error(`--trusted-proxy: "${raw}" is not an address, a CIDR range (e.g. 10.0.0.0/8) or loopback.`);
     blocks.addSubnet(address, prefix, family === 6 ? "ipv6" : "ipv4");
   }
   return blocks;
