@@ -34,7 +34,8 @@ async function serve(auth: Omit<AuthConfig, "iapKeysUrl" | "albKeysUrl">): Promi
   const app = await startApp({
     entry: fixture("whoami.ts"),
     production: true,
-    auth: { iapKeysUrl: keys.iapUrl, albKeysUrl: keys.albUrl, ...auth },
+    // Every refusal written (no counting of repeats): the tests read each one's reason.
+    auth: { iapKeysUrl: keys.iapUrl, albKeysUrl: keys.albUrl, refusalLogSeconds: 0, ...auth },
     log: (line) => logs.push(line),
   });
   apps.push(app);

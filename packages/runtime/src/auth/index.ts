@@ -41,6 +41,8 @@ export interface AuthConfig {
   publicUrl?: string | undefined;
   /** How long an `oidc` sign-in lasts: `8h`, `30m`, or seconds as a number. Default 8 h. */
   sessionMaxAge?: string | number | undefined;
+  /** Repeated refusals are counted, one line per this many seconds (`DASH_AUTH_LOG_SECONDS`; 0: every refusal is written). Default 60. */
+  refusalLogSeconds?: number | undefined;
 }
 
 /** The command-line flags of sign-in, with their environment twins (flags win). */
@@ -85,6 +87,7 @@ export function authConfigFrom(flags: Partial<Record<keyof typeof authFlags, str
     cookieSecret: env.DASH_COOKIE_SECRET,
     publicUrl: get("public-url"),
     sessionMaxAge: get("session-max-age"),
+    refusalLogSeconds: env.DASH_AUTH_LOG_SECONDS ? Number(env.DASH_AUTH_LOG_SECONDS) : undefined,
   };
 }
 
@@ -130,7 +133,9 @@ export function createAuth(config: AuthConfig, log: (line: string) => void): Aut
   let signOut: string | null = null;
   let login: ReturnType<typeof oidc> | null = null;
   if (mode === "none") return null;
-  const refused = refusalLog(log);
+  const logSeconds = config.refusalLogSeconds ?? 60;
+  if (!(logSeconds >= 0)) throw new Error(`DASH_AUTH_LOG_SECONDS is seconds between refusal summaries (0: log each), not ${String(logSeconds)}.`);
+  const refused = refusalLog(log, logSeconds * 1000);
   if (mode.startsWith("header:")) {
     const name = mode.slice(7);
     if (!/^[\w-]+$/.test(name)) throw new Error(`--auth header:NAME needs a header name (e.g. header:X-Forwarded-Email), not "${name}".`);
@@ -168,7 +173,7 @@ export function createAuth(config: AuthConfig, log: (line: string) => void): Aut
   const allowed = allowList(config.allow ?? []);
   const users = new WeakMap<IncomingMessage, User>();
   const logRefusal = (req: IncomingMessage, path: string, reason: string): void =>
-    refused(`dash auth: refused ${req.method} ${path} from ${remoteAddress(req)}: ${reason}`);
+    refused(`dash auth: refused ${req.method} ${path} from ${remoteAddress(req)}: ${reason}`, reason);
 
   /** The verdict for a request, with the allow list applied. */
   const check = async (req: IncomingMessage): Promise<Verdict> => {

@@ -27,7 +27,7 @@ export interface OidcOptions {
   scopes?: string;
   log: (line: string) => void;
   /** Where refusals go (rate-limited: auth/refusals.ts). */
-  refused: (line: string) => void;
+  refused: (line: string, reason: string) => void;
 }
 
 export const routes = { login: "/_dash/auth/login", callback: "/_dash/auth/callback", logout: "/_dash/auth/logout" };
@@ -106,7 +106,7 @@ export function oidc(options: OidcOptions): Oidc {
   };
 
   const failed = (req: IncomingMessage, res: ServerResponse, reason: string, status: 401 | 403 = 401): void => {
-    options.refused(`dash auth: refused ${req.method} ${(req.url ?? "").split("?")[0]} from ${remoteAddress(req)}: oidc: ${reason}`);
+    options.refused(`dash auth: refused ${req.method} ${(req.url ?? "").split("?")[0]} from ${remoteAddress(req)}: oidc: ${reason}`, reason);
     if (!res.headersSent) sendRefusal(req, res, status, { signIn: routes.login });
   };
 
