@@ -171,7 +171,7 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
     return { latencies: answers.flatMap((a) => a.latencies), cpu, rss: replicas.map((r) => r.rssMb()), busy: answers.map((a) => a.busy) };
   }
 
-  const counts = (process.env.BENCH_VIEWERS ?? "100 1000 10000").split(/\s+/).map(Number);
+  const counts = (process.env.BENCH_VIEWERS ?? "100 1000 10000").split(/\s+/).filter(Boolean).map(Number);
   const p99s = new Map();
   for (const n of counts) {
     const server = await replica(null);
@@ -234,8 +234,10 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
     await all({ t: "levels", offset: 0, settle: 3000 }, "levelsSet");
     const at = Date.now();
     const resuming = all({ t: "killed", at, fallback: b.url, ms: 15000 }, "resumes");
+    const killed = process.hrtime.bigint() / 1000n;
     await a.kill("SIGKILL");
     const answers = await resuming;
+    if (profile.length) console.log(`  (profiled; killed at ${killed} µs)`);
     const resumes = answers.flatMap((answer) => answer.resumes);
     const sum = (key) => answers.reduce((total, answer) => total + answer.outcomes[key], 0);
     line("  reconnects", `${sum("resumed")} resumed their session, ${sum("fresh")} got a new one, ${sum("failed")} attempts refused`);

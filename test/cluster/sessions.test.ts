@@ -92,6 +92,35 @@ test("a viewer whose replica is killed resumes on another with widgets and state
   again.close();
 }, 60_000);
 
+/** Script runs a replica has ended so far (its /metrics). */
+async function runsOf(app: ServedApp): Promise<number> {
+  const text = await (await fetch(`${app.url}/metrics`)).text();
+  return Number(/^dash_runs_total (\d+)/m.exec(text)?.[1] ?? NaN);
+}
+
+test("viewers resuming together after their replica is killed share a first run per set of equal inputs", async () => {
+  const [a, b] = await Promise.all([replica(), replica(["--workers", "1"])]);
+  // 20 viewers: 10 with the slider at 7, 10 at 4.
+  const level = (i: number): number => (i % 2 ? 7 : 4);
+  const on = await Promise.all(Array.from({ length: 20 }, () => viewer(a.url)));
+  await Promise.all(on.map((v) => v.shows("level=2 clicks=0")));
+  on.forEach((v, i) => v.set("slider:Level", level(i)));
+  await Promise.all(on.map((v, i) => v.shows(`level=${level(i)} clicks=0`)));
+  for (const v of on)
+    await expect.poll(async () => (await stored(v.session))?.widgets.find(([id]) => id === "slider:Level")?.[1], { timeout: 5000 }).toBe(level(on.indexOf(v)));
+  expect(await runsOf(b)).toBe(0);
+  await a.kill("SIGKILL");
+  const back = await Promise.all(on.map((v) => viewer(b.url, { session: v.session, version: v.store.version, widgets: v.widgets() })));
+  await Promise.all(back.map((v, i) => v.shows(`level=${level(i)} clicks=0`)));
+  back.forEach((v, i) => expect([v.session, v.resumed]).toEqual([on[i]!.session, true]));
+  // One run per level when they come back within the window (20 without sharing); on a loaded machine a burst may be split into a few.
+  expect(await runsOf(b)).toBeLessThanOrEqual(15);
+  // Each is its own session again: a click reruns one viewer only.
+  back[0]!.send({ t: "click", id: "button:Add" });
+  await back[0]!.shows("level=4 clicks=1");
+  await back[1]!.shows("level=7 clicks=0");
+}, 60_000);
+
 test("with --auth, a session resumes on another replica only for its own user", async () => {
   const auth = ["--auth", "header:X-Forwarded-Email"];
   const [a, b] = await Promise.all([replica(auth), replica(auth)]);

@@ -126,6 +126,14 @@ describe("shared runs", () => {
     }
     expect(b.values.state).not.toBe(a.values.state); // each session's own copy
     expect(w.sharing.counts).toMatchObject({ shared: 1, adopted: 2 });
+    // New data, the same values (the snapshot unchanged): each follower keeps its own values, nothing decoded for it.
+    const own = b.values.state;
+    data = 1.5;
+    w.sharing.rerun([a, b, c]);
+    await settle(w.sessions);
+    expect(w.shows(b)).toEqual(["n=1 data=1.5"]);
+    expect(b.values.state).toBe(own);
+    expect(w.sharing.counts).toMatchObject({ shared: 2, adopted: 4 });
     // The followers' patch is the leader's, serialised once: the same text reaches each.
     const last = (s: Session) =>
       JSON.stringify(

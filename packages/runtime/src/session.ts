@@ -323,13 +323,14 @@ export class Session {
 
   /**
    * End as if this session had made `run` itself: `from` made it with exactly this session's
-   * inputs. `restored` is this session's own copy of `from`'s snapshot after it; `shared` holds
+   * inputs. `restored` is this session's own copy of `from`'s snapshot after it (null when the run
+   * left the snapshot as it was: this session's is the same and stays); `shared` holds
    * what is computed once for all the sessions taking the same run (pages, patches, texts), and
    * sends their patch and status (the host hears of the run's end from shared-runs.ts).
    */
-  adopt(from: Session, run: Run, restored: Snapshot, shared: SharedOutcome): void {
-    this.values.adopt(restored, from.values.records);
-    this.page = restored.page;
+  adopt(from: Session, run: Run, restored: Snapshot | null, shared: SharedOutcome): void {
+    this.values.adopt(restored, from.values);
+    if (restored) this.page = restored.page;
     this.blobs.copy(from.blobs, run.data);
     this.runs++;
     this.lastError = null;

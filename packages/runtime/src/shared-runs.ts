@@ -32,7 +32,10 @@ const idsTableLimit = 20_000;
 export interface SharingHost {
   /** The session's last snapshot, if it describes the session fully (nothing left out of it). */
   snapshotOf(session: Session): Uint8Array | undefined;
-  /** These sessions adopted a shared run that read `run`'s sources and left snapshot `bytes`. */
+  /**
+   * These sessions adopted a shared run that read `run`'s sources and left snapshot `bytes`
+   * (sessions on their first run, see `firstRun`, have been sent nothing: the host sends their page).
+   */
   adopted(sessions: Session[], run: Run, bytes: Uint8Array): void;
   /** Send one text to the browsers of these sessions (in this order of calls for each session). */
   sendMany(sessions: Session[], text: string, kind: ServerMessage["t"]): void;
@@ -47,10 +50,16 @@ export interface SharingHost {
  */
 const sendEvery = 200;
 
+/** How long a session opened from a snapshot waits for others with the same inputs (ms, see `firstRun`): until none came for `openWindow`, at most `openWait`. */
+const openWindow = 25;
+const openWait = 100;
+
 interface Group {
   leader: Session;
   /** The leader sent a message of its own during the run: the others cannot take the run as theirs. */
   spoiled: boolean;
+  /** The sessions' first run (`firstRun`). */
+  first: boolean;
 }
 
 export class RunSharing {
@@ -59,6 +68,10 @@ export class RunSharing {
   /** Sessions asked to rerun while in a shared run: rerun (shared) once it is over. */
   private readonly again = new Set<Session>();
   private table = new Ids();
+  /** Sessions opened for a first run, by their inputs, waiting for the window to close (`firstRun`). */
+  private readonly opening = new Map<string, Session[]>();
+  private openTimer: ReturnType<typeof setTimeout> | null = null;
+  private openSince = 0;
   private readonly keys = new WeakMap<Uint8Array, string>();
   /** Pages whose script has read `dash.user` in a shared run: their sessions share only with the same user's. */
   private readonly readsUser = new WeakSet<object>();
@@ -96,22 +109,60 @@ export class RunSharing {
     }
     for (const group of groups.values()) {
       if (group.length === 1) this.alone(group[0]!);
-      else
-        void this.share(group).catch(() => {
-          // A failure of this module itself must not leave sessions waiting: they rerun alone.
-          for (const session of group.slice(1)) {
-            this.busy.delete(session.id);
-            if (!session.closed) this.alone(session);
-          }
-          this.busy.delete(group[0]!.id);
-        });
+      else void this.share(group).catch(() => this.failed(group));
+    }
+  }
+
+  /** A failure of this module itself must not leave sessions waiting: they rerun alone. */
+  private failed(group: Session[]): void {
+    for (const session of group.slice(1)) {
+      this.busy.delete(session.id);
+      if (!session.closed) this.alone(session);
+    }
+    this.busy.delete(group[0]!.id);
+  }
+
+  /**
+   * A session opened from a snapshot that shows its page only once it has run (a viewer resuming
+   * after its server died) makes its first run. The ones opened together (see `openWindow`) with equal
+   * inputs (the same snapshot bytes, and the same `inputs`: the hello's query, page, widget
+   * values, user) share it: after a replica dies, its viewers come back within a few hundred ms,
+   * and those with the same widget values need one run between them. The rest run alone, as
+   * does a session that got an input meanwhile.
+   */
+  firstRun(session: Session, inputs: unknown): void {
+    const bytes = this.host.snapshotOf(session);
+    if (!bytes) return this.alone(session);
+    const key = `${this.hash(bytes)} ${JSON.stringify(inputs)}`;
+    const group = this.opening.get(key);
+    if (group) group.push(session);
+    else this.opening.set(key, [session]);
+    // The window closes `openWindow` ms after the last such open (a burst is taken whole), at most `openWait` after the first.
+    const now = performance.now();
+    if (this.openTimer) clearTimeout(this.openTimer);
+    else this.openSince = now;
+    this.openTimer = setTimeout(() => this.startOpened(), Math.max(0, Math.min(openWindow, this.openSince + openWait - now)));
+  }
+
+  private startOpened(): void {
+    this.openTimer = null;
+    const groups = [...this.opening.values()];
+    this.opening.clear();
+    for (const group of groups) {
+      // Not yet run, nothing asked for since (an input asks for a run): those share; the others run (have run) alone.
+      const waiting = group.filter((session) => !session.closed && session.runs === 0 && session.scheduler.idle);
+      if (waiting.length === 1) this.alone(waiting[0]!);
+      else if (waiting.length > 1) void this.share(waiting, true).catch(() => this.failed(waiting));
     }
   }
 
   /** Every message a session sends, by kind: a shared run's leader may only send its page and status. */
   sent(sid: string, kind: ServerMessage["t"]): void {
     const group = this.busy.get(sid);
-    if (group && group.leader.id === sid && kind !== "patch" && kind !== "full" && kind !== "status") group.spoiled = true;
+    if (!group || group.leader.id !== sid || kind === "patch" || kind === "full" || kind === "status") return;
+    // (A first run's leader is sent its page once the run is over, with its query: not the run's doing.)
+    if (group.first && !group.leader.scheduler.run) return;
+    group.spoiled = true;
   }
 
   private alone(session: Session): void {
@@ -119,28 +170,39 @@ export class RunSharing {
     session.scheduler.request({});
   }
 
+  /** A snapshot's hash (kept with the bytes: a snapshot is hashed once however many reruns group by it). */
+  private hash(bytes: Uint8Array): string {
+    let key = this.keys.get(bytes);
+    if (key === undefined) this.keys.set(bytes, (key = createHash("sha1").update(bytes).digest("base64")));
+    return key;
+  }
+
   private keyOf(session: Session): string | null {
     if (!session.idle()) return null;
     const bytes = this.host.snapshotOf(session);
     if (!bytes) return null;
-    let key = this.keys.get(bytes);
-    if (key === undefined) this.keys.set(bytes, (key = createHash("sha1").update(bytes).digest("base64")));
+    const key = this.hash(bytes);
     const user = this.readsUser.has(session.script) ? session.user : null;
     return user ? `${key} ${user.sub}\n${user.email.toLowerCase()}` : key;
   }
 
-  /** Do these two sessions have provably the same run inputs now (the user too, if `run` read it)? */
-  private same(a: Session, b: Session, bytes: Uint8Array, run: Run): boolean {
-    if (!a.idle() || a.app !== b.app) return false;
+  /**
+   * Do these two sessions have provably the same run inputs now (the user too, if `run` read it)?
+   * `first`: `a` has not run yet (grouped by its opening inputs) and nothing has been asked of it since.
+   */
+  private same(a: Session, b: Session, bytes: Uint8Array, run: Run, first: boolean): boolean {
+    const untouched = first ? a.runs === 0 && a.scheduler.idle : a.idle();
+    if (!untouched || a.app !== b.app) return false;
     if (run.readsUser && ((a.user?.sub ?? null) !== (b.user?.sub ?? null) || a.user?.email !== b.user?.email)) return false;
     const own = this.host.snapshotOf(a);
     return own !== undefined && sameBytes(own, bytes);
   }
 
-  private async share(sessions: Session[]): Promise<void> {
+  /** One run for `sessions` (their first, if `first`: see `firstRun`), adopted by all but the one making it. */
+  private async share(sessions: Session[], first = false): Promise<void> {
     const [leader, ...followers] = sessions as [Session, ...Session[]];
     const before = this.host.snapshotOf(leader)!;
-    const group: Group = { leader, spoiled: false };
+    const group: Group = { leader, spoiled: false, first };
     for (const session of sessions) this.busy.set(session.id, group);
     let run: Run | null = null;
     try {
@@ -165,19 +227,24 @@ export class RunSharing {
     if (run?.readsUser) this.readsUser.add(leader.script);
     const outcome = good ? sharedOutcome(Math.round((performance.now() - run!.started) * 100) / 100) : null;
     const adopted: Session[] = [];
+    // A run that left the snapshot as it was (new data, the same values: the usual case) leaves
+    // each follower its own values as they are: nothing to decode for each.
+    const unchanged = after !== undefined && sameBytes(before, after);
     // Each text once, to all its sessions: every patch before any status (a session's order).
+    // (A first run's followers show nothing yet: they are sent their page whole once adopted, see `adopted`.)
     const sendOut = (): void => {
+      if (first) return void outcome!.outbox.clear();
       for (const kind of ["patch", "status"] as const) for (const [text, sessions] of outcome!.outbox.get(kind) ?? []) this.host.sendMany(sessions, text, kind);
       outcome!.outbox.clear();
       this.host.flush();
     };
     for (const follower of followers) {
       if (follower.closed) continue;
-      if (!outcome || !this.same(follower, leader, before, run!) || follower.app !== leader.app) {
+      if (!outcome || !this.same(follower, leader, before, run!, first) || follower.app !== leader.app) {
         if (!this.busy.has(follower.id)) this.alone(follower);
         continue;
       }
-      follower.adopt(leader, run!, decodeSnapshot(after!), outcome);
+      follower.adopt(leader, run!, unchanged ? null : decodeSnapshot(after!), outcome);
       adopted.push(follower);
       if (adopted.length % sendEvery === 0) sendOut();
     }

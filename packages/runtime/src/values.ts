@@ -164,14 +164,23 @@ export class WidgetValues {
     return this.callbacks.length > 0 || this.unread.size > 0 || Object.keys(this.wire).length > 0;
   }
 
-  /** Take the values another session's run left (`restored`, this session's own copy) and its widgets (shared-runs.ts). */
-  adopt(restored: Snapshot, records: ReadonlyMap<string, WidgetRecord>): void {
-    this.widgets.clear();
-    for (const [id, value] of restored.widgets) this.widgets.set(id, value);
-    this.state = restored.state;
-    this.query = restored.query;
+  /**
+   * Take the values another session's run left (`restored`, this session's own copy), its widgets,
+   * and what it left unread of the browser's values and URL (shared-runs.ts: a first run after a
+   * resume starts with the browser's values, equal in both). `restored` null: the run left the
+   * snapshot as it was, equal to this session's, which keeps its own values.
+   */
+  adopt(restored: Snapshot | null, from: WidgetValues): void {
+    if (restored) {
+      this.widgets.clear();
+      for (const [id, value] of restored.widgets) this.widgets.set(id, value);
+      this.state = restored.state;
+      this.query = restored.query;
+    }
     this.records.clear();
-    for (const [id, record] of records) this.records.set(id, record);
+    for (const [id, record] of from.records) this.records.set(id, record);
+    this.wire = { ...from.wire };
+    this.unread = new Set(from.unread);
   }
 
   snapshot(page: string): Snapshot {

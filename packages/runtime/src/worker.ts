@@ -43,13 +43,16 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
     snapshotOf: (session) => (warned.has(session.id) ? undefined : lastSnapshot.get(session.id)),
     adopted(adopted, run, bytes) {
       const sids: string[] = [];
+      const resumed: Session[] = [];
       for (const session of adopted) {
         sids.push(session.id);
+        if (resuming.delete(session.id)) resumed.push(session);
         if (sameBytes(lastSnapshot.get(session.id), bytes)) continue;
         lastSnapshot.set(session.id, bytes);
         post({ t: "snapshot", sid: session.id, bytes });
       }
       post({ t: "adopted", sids, sources: [...run.sources], seq: Atomics.load(beat, 2) });
+      for (const session of resumed) session.resume(undefined); // their page, whole, now that it has run
     },
     sendMany(adopted, text, kind) {
       post({ t: "sendMany", sids: adopted.map((session) => session.id), text, kind });
@@ -220,7 +223,8 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
           // The viewer still shows the page they had: they get the new one whole once it has run.
           session.detach();
           resuming.add(message.sid);
-          session.scheduler.request({});
+          // Viewers of a replica that died come back together: equal inputs share a first run.
+          sharing.firstRun(session, [message.query, message.page, message.widgets, message.user?.sub, message.user?.email]);
           return;
         }
         session.attach(undefined);
