@@ -5,8 +5,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { createClient, RESP_TYPES } from "redis";
-import { decodeSnapshot } from "../../packages/runtime/src/cluster/snapshot-codec.ts";
-import type { Snapshot } from "../../packages/runtime/src/session.ts";
+import { decodeSnapshot } from "../../packages/runtime/src/cluster/snapshot.ts";
+import type { Snapshot } from "../../packages/runtime/src/cluster/snapshot.ts";
 import { root } from "../e2e/harness.ts";
 import { serve, type ServedApp } from "../support/dash-serve.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";

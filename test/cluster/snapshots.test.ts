@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { connectRedis, type RedisLink } from "../../packages/runtime/src/cluster/redis.ts";
 import { RedisSnapshots } from "../../packages/runtime/src/cluster/snapshots.ts";
-import { decodeSnapshot, encodeSnapshot, snapshotWarning } from "../../packages/runtime/src/cluster/snapshot-codec.ts";
+import { decodeSnapshot, encodeSnapshot, snapshotWarning } from "../../packages/runtime/src/cluster/snapshot.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 
 let redis: TestRedis;

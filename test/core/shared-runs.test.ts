@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { ServerMessage } from "@dash/runtime/protocol.ts";
 import { Session, type App, type SessionHost } from "@dash/runtime/session.ts";
 import { RunSharing } from "@dash/runtime/shared-runs.ts";
-import { encodeSnapshot } from "@dash/runtime/cluster/snapshot-codec.ts";
+import { encodeSnapshot } from "@dash/runtime/cluster/snapshot.ts";
 import { applyPatch } from "@dash/runtime/patch.ts";
 import type { Page } from "@dash/runtime/tree.ts";
 import { scriptApi } from "@dash/widgets";

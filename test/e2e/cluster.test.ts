@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createClient, RESP_TYPES } from "redis";
-import { decodeSnapshot } from "../../packages/runtime/src/cluster/snapshot-codec.ts";
+import { decodeSnapshot } from "../../packages/runtime/src/cluster/snapshot.ts";
 import { launch, root, see, sessionOf, waitIdle } from "./harness.ts";
 import { serve, type ServedApp } from "../support/dash-serve.ts";
 import { startNginx, type TestNginx } from "../support/nginx.ts";

@@ -17,6 +17,7 @@ import { metrics } from "./metrics.ts";
 import { sameUser, type User } from "./auth/common.ts";
 import type { ClientMessage, ServerMessage } from "./protocol.ts";
 import { LocalSnapshots, type SnapshotStore } from "./cluster/snapshots.ts";
+import { userKey } from "./cluster/snapshot.ts";
 import type { FromWorker, Hello, RequestHandlers, SourcePush, ToWorker } from "./thread.ts";
 import { InputLog } from "./replay.ts";
 import { deliver, holdFor, type Client } from "./deliver.ts";
@@ -69,11 +70,6 @@ interface SessionRecord {
   hidden: boolean;
   /** The signed-in viewer the session belongs to (`null` without `--auth`): only they resume it. */
   user: User | null;
-}
-
-/** Whom a snapshot belongs to: the signed-in user's stable id and email, "" without sign-in. */
-export function userKey(user: User | null): string {
-  return user ? `${user.sub}\n${user.email.toLowerCase()}` : "";
 }
 
 export class ScriptHost {

@@ -18,13 +18,12 @@ import { noServices, type Services } from "./services.ts";
 import type { Ids, Node, Page } from "./tree.ts";
 import { describeError } from "./errors.ts";
 import type { User } from "./auth/common.ts";
-import { WidgetValues, type Snapshot } from "./values.ts";
+import { WidgetValues } from "./values.ts";
+import { takeSnapshot, type Snapshot } from "./cluster/snapshot.ts";
 import { Fragments, RunScheduler, type RunRequest } from "./scheduler.ts";
 import { BlobLedger } from "./blobs.ts";
 import { PageSync } from "./pagesync.ts";
 import { emptyPage, errorNode, insertError, mergeStale, setWidgetValue, withFragment } from "./compose.ts";
-
-export type { Snapshot } from "./values.ts";
 
 /** A script the session can run: the entry file's body as a function. */
 export interface Script {
@@ -297,7 +296,7 @@ export class Session {
   }
 
   snapshot(): Snapshot {
-    return this.values.snapshot(this.page);
+    return takeSnapshot(this.values, this.page);
   }
 
   // ---- shared runs (shared-runs.ts) -----------------------------------------------------

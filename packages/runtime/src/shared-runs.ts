@@ -24,7 +24,7 @@ import type { Patch, ServerMessage } from "./protocol.ts";
 import type { Session, SharedOutcome } from "./session.ts";
 import type { Run } from "./run.ts";
 import { diff, flatten, Ids, type Node, type Page } from "./tree.ts";
-import { decodeSnapshot, sameBytes } from "./cluster/snapshot-codec.ts";
+import { decodeSnapshot, sameBytes, userKey } from "./cluster/snapshot.ts";
 
 /** A table of node ids takes no new sessions past this many key paths (see `RunSharing.ids`). */
 const idsTableLimit = 20_000;
@@ -183,7 +183,7 @@ export class RunSharing {
     if (!bytes) return null;
     const key = this.hash(bytes);
     const user = this.readsUser.has(session.script) ? session.user : null;
-    return user ? `${key} ${user.sub}\n${user.email.toLowerCase()}` : key;
+    return user ? `${key} ${userKey(user)}` : key;
   }
 
   /**

@@ -54,7 +54,7 @@ export type ToWorker =
       query?: Record<string, string> | undefined;
       page?: string | undefined;
       widgets?: Record<string, Json> | undefined;
-      /** The session's last snapshot (`snapshot-codec.ts` bytes). */
+      /** The session's last snapshot (`cluster/snapshot.ts` bytes). */
       restore?: Uint8Array;
       /** Restore without running or redrawing (the viewer keeps the page they have). */
       quiet?: boolean;
@@ -85,7 +85,7 @@ export type FromWorker =
   /** One text for the browsers of several sessions (sessions that adopted one shared run). */
   | { t: "sendMany"; sids: string[]; text: string; kind: ServerMessage["t"] }
   | { t: "binary"; sid: string; frame: Uint8Array }
-  /** The session's snapshot changed (after a finished run): `snapshot-codec.ts` bytes. */
+  /** The session's snapshot changed (after a finished run): `cluster/snapshot.ts` bytes. */
   | { t: "snapshot"; sid: string; bytes: Uint8Array }
   /** After each completed run, changed snapshot or not: the last message the worker had handled (see replay.ts). */
   | { t: "handled"; sid: string; seq: number }

@@ -7,14 +7,7 @@
 import type { Json } from "./protocol.ts";
 import type { WidgetRecord, WidgetSpec } from "./scope.ts";
 import type { Run } from "./run.ts";
-
-/** The part of a session that survives a move to another worker or replica. */
-export interface Snapshot {
-  widgets: [string, unknown][];
-  state: Record<string, unknown>;
-  query: Record<string, string>;
-  page: string;
-}
+import type { Snapshot } from "./cluster/snapshot.ts";
 
 export interface ValuesOptions {
   /** Widget values the browser remembers (after the server lost the session): checked on first render. */
@@ -181,10 +174,6 @@ export class WidgetValues {
     for (const [id, record] of from.records) this.records.set(id, record);
     this.wire = { ...from.wire };
     this.unread = new Set(from.unread);
-  }
-
-  snapshot(page: string): Snapshot {
-    return { widgets: [...this.widgets], state: this.state, query: this.query, page };
   }
 }
 

@@ -8,11 +8,11 @@ import { parentPort, workerData } from "node:worker_threads";
 import { pathToFileURL } from "node:url";
 import type { ServerMessage } from "./protocol.ts";
 import type { Ask, FromWorker, ToWorker, WorkerData } from "./thread.ts";
-import { Session, type App, type Script, type Snapshot } from "./session.ts";
+import { Session, type App, type Script } from "./session.ts";
 import type { Services, SessionWatcher, WorkerExtension } from "./services.ts";
 import { describeError } from "./errors.ts";
 import { RunSharing } from "./shared-runs.ts";
-import { decodeSnapshot, encodeSnapshot, sameBytes, snapshotWarning } from "./cluster/snapshot-codec.ts";
+import { WorkerSnapshots, type Snapshot } from "./cluster/snapshot.ts";
 import { cacheCounts } from "./cache.ts";
 import type { RunReport } from "./metrics.ts";
 import { current } from "./scope.ts";
@@ -30,9 +30,11 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
   setInterval(() => Atomics.add(beat, 0, 1), 50).unref();
 
   const sessions = new Map<string, Session>();
-  /** The last snapshot posted per session, and the last warning about one. */
-  const lastSnapshot = new Map<string, Uint8Array>();
-  const warned = new Map<string, string>();
+  /** Each session's last snapshot: only a changed one is posted (cluster/snapshot.ts). */
+  const snapshots = new WorkerSnapshots({
+    changed: (sid, bytes) => post({ t: "snapshot", sid, bytes }),
+    warn: (sid, message) => post({ t: "send", sid, text: JSON.stringify({ t: "warning", message }), kind: "warning" }),
+  });
   /** Sessions taken over from another replica, waiting for their first run before the page is sent. */
   const resuming = new Set<string>();
   const slots = new WeakMap<Session, number>();
@@ -40,16 +42,14 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
   let app: App | null = null;
   /** Sessions with equal inputs share one rerun when their data changes (shared-runs.ts). */
   const sharing = new RunSharing({
-    snapshotOf: (session) => (warned.has(session.id) ? undefined : lastSnapshot.get(session.id)),
+    snapshotOf: (session) => snapshots.whole(session.id),
     adopted(adopted, run, bytes) {
       const sids: string[] = [];
       const resumed: Session[] = [];
       for (const session of adopted) {
         sids.push(session.id);
         if (resuming.delete(session.id)) resumed.push(session);
-        if (sameBytes(lastSnapshot.get(session.id), bytes)) continue;
-        lastSnapshot.set(session.id, bytes);
-        post({ t: "snapshot", sid: session.id, bytes });
+        snapshots.keep(session.id, bytes);
       }
       post({ t: "adopted", sids, sources: [...run.sources], seq: Atomics.load(beat, 2) });
       for (const session of resumed) session.resume(undefined); // their page, whole, now that it has run
@@ -113,18 +113,8 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
       post({ t: "binary", sid, frame: copy }, [copy.buffer as ArrayBuffer]);
     },
     snapshot(snapshot: Snapshot): void {
-      // Only a changed snapshot leaves the worker: a rerun that changes nothing costs no write.
-      const encoded = encodeSnapshot(snapshot);
-      const warning = snapshotWarning(encoded);
-      if (warning && warned.get(sid) !== warning) post({ t: "send", sid, text: JSON.stringify({ t: "warning", message: warning }), kind: "warning" });
-      if (warning) warned.set(sid, warning);
-      if (!encoded) return;
-      if (!sameBytes(lastSnapshot.get(sid), encoded.bytes)) {
-        lastSnapshot.set(sid, encoded.bytes);
-        post({ t: "snapshot", sid, bytes: encoded.bytes });
-      }
       // The inputs handled so far are in the snapshot kept (changed or not): no replay needed.
-      post({ t: "handled", sid, seq: Atomics.load(beat, 2) });
+      if (snapshots.take(sid, snapshot)) post({ t: "handled", sid, seq: Atomics.load(beat, 2) });
     },
     runEnded(outcome: RunReport["outcome"], seconds: number): void {
       post({ t: "ran", outcome, seconds, cacheHits: cacheCounts.hits, cacheMisses: cacheCounts.misses });
@@ -209,7 +199,7 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
           query: message.query,
           page: message.page,
           widgets: message.widgets,
-          restore: message.restore && decodeSnapshot(message.restore),
+          restore: message.restore && snapshots.restore(message.sid, message.restore),
           user: message.user ?? null,
           ids: sharing.ids(),
           services,
@@ -217,7 +207,6 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
         session.hidden = message.hidden ?? false;
         slots.set(session, message.slot);
         sessions.set(message.sid, session);
-        if (message.restore) lastSnapshot.set(message.sid, message.restore);
         if (message.quiet) return;
         if (message.resume) {
           // The viewer still shows the page they had: they get the new one whole once it has run.
@@ -248,8 +237,7 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
         const session = sessions.get(message.sid);
         session?.dispose();
         sessions.delete(message.sid);
-        lastSnapshot.delete(message.sid);
-        warned.delete(message.sid);
+        snapshots.forget(message.sid);
         resuming.delete(message.sid);
         return;
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { WidgetValues } from "../../../packages/runtime/src/values.ts";
+import { takeSnapshot } from "../../../packages/runtime/src/cluster/snapshot.ts";
 import type { WidgetSpec } from "../../../packages/runtime/src/scope.ts";
 
 /** A number widget: parse accepts finite numbers, clamps to [0, 100]. */
@@ -112,6 +113,6 @@ describe("widget values: one precedence (browser › state › kept › query �
   it("snapshot carries widgets, state, query and page", () => {
     const { v } = values({ query: { a: "1" } });
     v.resolve("key:n", spec({ key: "n" }));
-    expect(v.snapshot("p")).toEqual({ widgets: [["key:n", 5]], state: { n: 5 }, query: { a: "1" }, page: "p" });
+    expect(takeSnapshot(v, "p")).toEqual({ widgets: [["key:n", 5]], state: { n: 5 }, query: { a: "1" }, page: "p" });
   });
 });

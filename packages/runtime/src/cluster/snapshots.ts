@@ -1,5 +1,5 @@
 /**
- * Where session snapshots live (the bytes of `snapshot-codec.ts`). One store per process, used
+ * Where session snapshots live (the bytes of `snapshot.ts`, which takes and encodes them). One store per process, used
  * both when a script worker is replaced (its sessions reopen from here) and when a browser
  * reconnects.
  *
