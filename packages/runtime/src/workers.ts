@@ -17,6 +17,13 @@ import type { FromWorker, RequestHandlers, RequestMessage, ToWorker, WorkerData 
 
 /** Heap limit of a script worker (MB) unless --worker-memory says otherwise. */
 export const defaultWorkerMemory = 2048;
+/**
+ * The young generation of each script worker (MB; V8's default is 48). Left at V8's default, a
+ * worker's grows to its largest under a burst of messages and stays there: 100,000 fuzzed messages
+ * left the server 104 MB larger, 65 MB with this (BENCHMARKS.md, "Hostile input"); reruns cost
+ * the same within this machine's noise.
+ */
+const workerYoungMemory = 6;
 
 export interface PoolOptions {
   /** The worker entry (a JS file that sets the script API and calls `serveWorker`). */
@@ -131,7 +138,7 @@ export class WorkerPool {
       workerData: data,
       stderr: false,
       stdout: false,
-      resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemory ?? defaultWorkerMemory },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.workerMemory ?? defaultWorkerMemory, maxYoungGenerationSizeMb: workerYoungMemory },
     });
     metrics.workers.inc();
     worker.once("exit", () => metrics.workers.dec());
