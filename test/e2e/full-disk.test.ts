@@ -5,11 +5,12 @@
  * page keeps running the last good version with what was entered, and the next save after space
  * is freed goes through.
  */
+import { spawn } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { chromiumAndApps, fixture, open, see } from "./harness.ts";
+import { chromiumAndApps, fixture, open, see, snapshotDist } from "./harness.ts";
 
 const e2e = chromiumAndApps();
 const folder = mkdtempSync(path.join(tmpdir(), "dash-full-disk-"));
@@ -62,4 +63,23 @@ describe("a full disk", () => {
     await see(page, "Hello during, N=0, added=1");
     expect(await page.getByRole("alert").filter({ hasText: "disk is full" }).count()).toBe(0);
   }, 90_000);
+
+  test("`dash serve app.ts` starting on a full disk: it stops with a message that says so, not a stack", async () => {
+    // A real full file system: a 256 KB tmpfs, filled, in a mount namespace of the server's own
+    // (unshare), as its TMPDIR, where the first build writes the compiled script.
+    const full = mkdtempSync(path.join(tmpdir(), "dash-full-tmp-"));
+    const bin = path.join(await snapshotDist(), "bin.js");
+    const command = `mount -t tmpfs -o size=256k tmpfs ${full} && (dd if=/dev/zero of=${full}/fill bs=4k 2>/dev/null; true) && exec env TMPDIR=${full} "${process.execPath}" "${bin}" serve "${fixture("faults.ts")}" --port 0`;
+    const child = spawn("unshare", ["-rm", "sh", "-c", command], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += String(chunk)));
+    child.stderr.on("data", (chunk) => (output += String(chunk)));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    rmSync(full, { recursive: true, force: true });
+    expect(code).toBe(1);
+    expect(output).toContain(`dash: The script failed to load: The disk is full: the compiled script could not be written to ${full}`);
+    expect(output).toContain("Free some space, or set TMPDIR to a folder on a disk with room, and start again.");
+    expect(output).not.toMatch(/\n\s+at /); // no stack trace
+    expect(output).not.toContain("keeps running its last version"); // there is none yet
+  });
 });

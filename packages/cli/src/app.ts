@@ -5,6 +5,7 @@
 import { watch, type FSWatcher } from "chokidar";
 import { existsSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkExposure, createAuth, type AuthConfig } from "@dash/runtime/auth/index.ts";
@@ -83,11 +84,14 @@ export function distDir(): string {
   throw new Error("dash is not built: run `npm install` (or `npm run build`) in the dash repository first.");
 }
 
-/** Why a build that compiled could not be used: a full disk is said plainly. */
-function unbuilt(error: unknown): string {
-  if ((error as NodeJS.ErrnoException).code === "ENOSPC")
+/** Why a build that compiled could not be used: a full disk is said plainly (`running`: a version runs meanwhile). */
+function unbuilt(error: unknown, running: boolean): string {
+  const { code, path: file } = error as NodeJS.ErrnoException;
+  if (code !== "ENOSPC") return String(error);
+  if (running)
     return "The disk is full: the saved script could not be written (ENOSPC), so the page keeps running its last version. Free some space and save again.";
-  return String(error);
+  // (Builds are written under the temporary folder, build.ts.)
+  return `The disk is full: the compiled script could not be written to ${file ? path.dirname(file) : tmpdir()} (ENOSPC). Free some space, or set TMPDIR to a folder on a disk with room, and start again.`;
 }
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
@@ -183,6 +187,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let watcher: FSWatcher | null = null;
   let watched = new Set<string>();
 
+  let loaded = false;
   const reload = async (): Promise<ErrorInfo | null> => {
     if (options.built) return host.load(options.built.pages, options.built.defaultPage);
     const found = findPages(options.entry);
@@ -197,12 +202,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         for (const input of result.inputs) inputs.add(input);
       }
     } catch (error) {
-      buildError = error instanceof BuildError ? error.info : { message: unbuilt(error) };
+      buildError = error instanceof BuildError ? error.info : { message: unbuilt(error, loaded) };
       host.broadcast({ t: "buildError", error: buildError });
-      log(`dash: build failed: ${buildError.file ?? ""}:${buildError.line ?? ""} ${buildError.message}`);
+      log(`dash: build failed: ${buildError.file ? `${buildError.file}:${buildError.line ?? ""} ` : ""}${buildError.message}`);
       return buildError;
     }
     const loadError = await host.load(built, found.defaultPage);
+    loaded ||= !loadError;
     // After the reload, so checking never delays it.
     lastInputs = [...inputs];
     if (started) typecheck();
