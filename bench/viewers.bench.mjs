@@ -31,6 +31,9 @@ if (!isMainThread) {
   const viewers = [];
   let latencies = null;
   let resumes = null;
+  /** After a kill: ms from it to each step of each viewer's way back (close seen, reconnect dialled, socket open, hello answered). */
+  let steps = null;
+  const step = (name) => steps?.[name].push(Date.now() - killedAt);
   let killedAt = 0;
   const outcomes = { resumed: 0, fresh: 0, failed: 0 };
   const open = (url, hello, viewer = { ws: null, session: "", version: 0, seen: 0, level: 0 }) =>
@@ -38,7 +41,10 @@ if (!isMainThread) {
       const ws = new WebSocket(`${url.replace("http", "ws")}/_dash/ws`, { origin: url, perMessageDeflate: false });
       viewer.ws = ws;
       let ready = false;
-      ws.on("open", () => ws.send(JSON.stringify({ t: "hello", query: {}, ...hello })));
+      ws.on("open", () => {
+        if (hello.session) step("open");
+        ws.send(JSON.stringify({ t: "hello", query: {}, ...hello }));
+      });
       ws.on("message", (data, binary) => {
         if (binary) return;
         const text = String(data);
@@ -53,6 +59,7 @@ if (!isMainThread) {
         if (text.startsWith('{"t":"hello"')) {
           const hello = JSON.parse(text);
           if (resumes && viewer.session) outcomes[hello.session === viewer.session && hello.resumed ? "resumed" : "fresh"]++;
+          if (resumes && viewer.session) step("hello");
           viewer.session = hello.session;
         }
         const version = /"version":(\d+)/.exec(text);
@@ -65,12 +72,15 @@ if (!isMainThread) {
       });
       ws.on("close", () => {
         if (!resumes || viewer.ws !== ws) return;
+        step("closed");
         // The browser's reconnect after a dropped socket: 200 ms with ±25% jitter, to another replica.
-        const again = () =>
+        const again = () => {
+          step("dialled");
           void open(workerData.fallback ?? url, { session: viewer.session, version: viewer.version }, viewer).catch(() => {
             outcomes.failed++;
             setTimeout(again, 500);
           });
+        };
         setTimeout(again, 150 + Math.random() * 100);
       });
       ws.on("error", reject);
@@ -102,11 +112,12 @@ if (!isMainThread) {
       parentPort.postMessage({ t: "levelsSet" });
     } else if (message.t === "killed") {
       resumes = [];
+      steps = { closed: [], dialled: [], open: [], hello: [] };
       killedAt = message.at;
       workerData.fallback = message.fallback;
       await sleep(message.ms);
-      parentPort.postMessage({ t: "resumes", resumes, n: viewers.length, outcomes });
-      resumes = null;
+      parentPort.postMessage({ t: "resumes", resumes, steps, n: viewers.length, outcomes });
+      resumes = steps = null;
     } else if (message.t === "close") {
       resumes = null;
       for (const viewer of viewers) viewer.ws.terminate();
@@ -241,6 +252,14 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
     const resumes = answers.flatMap((answer) => answer.resumes);
     const sum = (key) => answers.reduce((total, answer) => total + answer.outcomes[key], 0);
     line("  reconnects", `${sum("resumed")} resumed their session, ${sum("fresh")} got a new one, ${sum("failed")} attempts refused`);
+    for (const name of ["closed", "dialled", "open", "hello"])
+      report(
+        `  kill → ${name === "closed" ? "close seen" : name === "dialled" ? "reconnect dialled" : name === "open" ? "new socket open" : "hello answered"}`,
+        answers.flatMap((answer) => answer.steps[name]),
+        "ms",
+        undefined,
+        0,
+      );
     report(
       `resume: 1,000 viewers after their replica was SIGKILLed, kill → page with their own slider`,
       resumes,

@@ -115,6 +115,9 @@ type Validation = typeof import("./validate.ts");
 let validation: Validation | null = null;
 const validating = import("./validate.ts").then((loaded) => (validation = loaded));
 
+/** Connections the kernel queues before the server accepts them (capped by net.core.somaxconn). */
+export const listenBacklog = 4096;
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const production = options.production ?? false;
   const assets = new Map<string, Asset>();
@@ -365,7 +368,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 8501, options.hostname ?? "127.0.0.1", () => resolve());
+    // When a replica dies, its viewers all reconnect to the others within a few hundred ms: a
+    // backlog of Node's default 511 drops the connections past it, which retry only a second later.
+    server.listen({ port: options.port ?? 8501, host: options.hostname ?? "127.0.0.1", backlog: listenBacklog }, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const hostname = options.hostname ?? "127.0.0.1";
