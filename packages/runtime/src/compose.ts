@@ -6,6 +6,21 @@
 import type { ErrorInfo, Json, Props } from "./protocol.ts";
 import type { Node } from "./tree.ts";
 
+/**
+ * The page now: the finished tree, or the running run's output over it (a fragment's run: its
+ * output in the fragment's place). `fragmentNode` finds a fragment's node in the finished tree.
+ */
+export function composePage(
+  tree: Node | null,
+  running: { root: Node; fragment: string | undefined } | null,
+  fragmentNode: (key: string) => Node | undefined,
+): Node {
+  if (!running) return tree ?? emptyPage();
+  if (!running.fragment) return tree ? mergeStale(tree, running.root) : running.root;
+  const fragment = fragmentNode(running.fragment);
+  return fragment && tree ? withFragment(tree, fragment, running.root) : (tree ?? emptyPage());
+}
+
 export function emptyPage(): Node {
   return {
     type: "page",

@@ -3,27 +3,28 @@
  *
  * - `values` (values.ts): widget values, `state`, the URL's query; the one precedence rule.
  * - `scheduler` and `fragments` (scheduler.ts): when runs start, cancel and merge; fragments' timers.
+ * - `runner` (runner.ts): a run from start to end (the script, "Running…", the page, status and snapshot after it).
  * - `sync` (pagesync.ts) and `blobs` (blobs.ts): what the browser holds of the page, and its data.
+ * - `uploads` (uploads.ts): the files of an upload waiting for each other.
  *
  * A run appends nodes to a fresh tree. While it goes, flushes show the new output followed by
  * what the previous run showed and this one has not reached yet (marked stale, compose.ts). A new
  * input cancels the run: its next dash call throws `Interrupted`, and its output never reaches the
- * page again. Here: the browser's messages, a run's start and end, and the browser's comings and goings.
+ * page again. Here: the browser's messages, shared runs' adoption, and the browser's comings and goings.
  */
 import type { ClientMessage, ErrorInfo, Json, Patch, ServerMessage } from "./protocol.ts";
-import { formatBytes } from "./protocol.ts";
-import { current, Interrupted } from "./scope.ts";
-import { RerunSignal, Run } from "./run.ts";
+import type { Run } from "./run.ts";
+import { Runner } from "./runner.ts";
 import { noServices, type Services } from "./services.ts";
 import type { Ids, Node, Page } from "./tree.ts";
-import { describeError } from "./errors.ts";
 import type { User } from "./auth/common.ts";
 import { WidgetValues } from "./values.ts";
 import { takeSnapshot, type Snapshot } from "./cluster/snapshot.ts";
-import { Fragments, RunScheduler, type RunRequest } from "./scheduler.ts";
+import { Fragments, RunScheduler } from "./scheduler.ts";
 import { BlobLedger } from "./blobs.ts";
 import { PageSync } from "./pagesync.ts";
-import { emptyPage, errorNode, insertError, mergeStale, setWidgetValue, withFragment } from "./compose.ts";
+import { PendingUploads, type Upload } from "./uploads.ts";
+import { composePage } from "./compose.ts";
 
 /** A script the session can run: the entry file's body as a function. */
 export interface Script {
@@ -59,9 +60,6 @@ export interface SharedOutcome {
   send(session: Session, message: ServerMessage): void;
 }
 
-/** Runs shorter than this (ms) never show "Running…". */
-const runningDelay = 40;
-
 export interface SessionOptions {
   restore?: Snapshot | undefined;
   query?: Record<string, string> | undefined;
@@ -76,11 +74,10 @@ export interface SessionOptions {
   ids?: Ids | undefined;
 }
 
-type Upload = { name: string; type: string; bytes: Uint8Array };
-
 export class Session {
   readonly values: WidgetValues;
   readonly scheduler: RunScheduler;
+  readonly runner: Runner;
   readonly fragments: Fragments;
   readonly blobs: BlobLedger;
   readonly sync: PageSync;
@@ -93,9 +90,8 @@ export class Session {
   /** The signed-in viewer (`dash.user`); fixed for the session's life (another user gets another session). */
   readonly user: User | null;
   readonly services: Services;
-  private uploads = new Map<string, { files: Upload[]; count: number }>();
+  private readonly uploads = new PendingUploads();
   private flushTimer: ReturnType<typeof setImmediate> | null = null;
-  private runningTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly id: string,
@@ -112,7 +108,8 @@ export class Session {
       onQuery: (query) => this.host.send({ t: "query", query }),
       warn: (message) => this.warn(message),
     });
-    this.scheduler = new RunScheduler((request) => this.start(request));
+    this.runner = new Runner(this);
+    this.scheduler = new RunScheduler((request) => this.runner.start(request));
     this.fragments = new Fragments((key) => {
       if (!this.hidden && !this.scheduler.run) this.scheduler.request({ fragment: key });
     });
@@ -165,7 +162,7 @@ export class Session {
         this.page = message.page;
         return this.scheduler.request({});
       case "clearUpload": {
-        this.uploads.delete(message.id);
+        this.uploads.clear(message.id);
         const record = records.get(message.id);
         if (!record) return;
         this.values.widgets.set(message.id, null);
@@ -200,17 +197,10 @@ export class Session {
   upload(id: string, file: Upload, index: number, count: number): void {
     const record = this.values.records.get(id);
     if (!record || record.spec.kind !== "fileUploader") return this.warn(`Unknown file uploader ${JSON.stringify(id)}.`);
-    const max = Number(record.spec.props.maxBytes ?? Infinity);
-    if (file.bytes.length > max) {
-      this.host.send({ t: "uploadError", id, message: `${file.name} is ${formatBytes(file.bytes.length)}; the limit is ${formatBytes(max)}.` });
-      return;
-    }
-    let pending = this.uploads.get(id);
-    if (!pending || index === 0) this.uploads.set(id, (pending = { files: [], count }));
-    pending.files[index] = file;
-    if (pending.files.filter(Boolean).length < pending.count) return;
-    this.uploads.delete(id);
-    this.values.set(id, record.spec, record.spec.props.multiple ? pending.files : pending.files[0]);
+    const arrived = this.uploads.arrive(id, record.spec.props, file, index, count);
+    if ("refused" in arrived) return this.host.send({ t: "uploadError", id, message: arrived.refused });
+    if ("waiting" in arrived) return;
+    this.values.set(id, record.spec, arrived.value);
     this.scheduler.request({ fragment: record.fragment });
   }
 
@@ -218,82 +208,7 @@ export class Session {
     this.host.send({ t: "warning", message });
   }
 
-  // ---- runs -----------------------------------------------------------------------------
-
-  /** Run the script (or a fragment) now; resolves when this run is over. */
-  private start(request: RunRequest): Promise<void> {
-    const fragment = request.fragment ? this.fragments.get(request.fragment) : undefined;
-    const run = new Run(this, request.trigger, fragment ? request.fragment : undefined);
-    this.scheduler.run = run;
-    this.runs++;
-    // "Running…" is announced only for runs that take a while: a quick run's patch arrives
-    // first and alone (one message fewer on the path from input to screen, and no flicker).
-    if (this.runningTimer) clearTimeout(this.runningTimer);
-    this.runningTimer = setTimeout(() => {
-      this.runningTimer = null;
-      if (this.scheduler.run === run) this.host.send({ t: "status", status: "running" });
-    }, runningDelay);
-    const callbacks = this.values.callbacks.splice(0);
-    this.services.enter(this);
-    return current
-      .run({ run, scope: run.scope }, async () => {
-        let thrown: { error: unknown } | undefined;
-        try {
-          for (const callback of callbacks) callback();
-          if (fragment) await fragment.fn();
-          else await this.script.main();
-        } catch (error) {
-          thrown = { error };
-        }
-        const outcome = this.settle(run, thrown);
-        if (outcome !== "interrupted") this.finish(run, outcome);
-        this.host.runEnded?.(outcome, (performance.now() - run.started) / 1000);
-      })
-      .catch((error: unknown) => {
-        // A failure in the runtime itself: show it rather than lose the session.
-        this.lastError = describeError(error);
-        this.host.send({ t: "status", status: "error" });
-        this.host.runEnded?.("error", (performance.now() - run.started) / 1000);
-      });
-  }
-
-  /** How a run ended: what it threw (if it threw), and what it asked for with `stop()`/`rerun()`. */
-  private settle(run: Run, thrown: { error: unknown } | undefined): "done" | "error" | "interrupted" {
-    if (run.cancelled || thrown?.error instanceof Interrupted) return "interrupted";
-    const ending = run.ending;
-    if (ending instanceof RerunSignal) queueMicrotask(() => this.scheduler.request({ fragment: ending.fragment }));
-    if (ending || !thrown) return "done";
-    this.lastError = describeError(thrown.error);
-    return "error";
-  }
-
-  private finish(run: Run, outcome: "done" | "error"): void {
-    if (this.scheduler.run !== run) return;
-    this.scheduler.run = null;
-    if (outcome === "done") this.lastError = null;
-    if (run.fragment) {
-      const fragment = this.fragments.get(run.fragment);
-      if (fragment) {
-        fragment.node.children = outcome === "error" ? mergeStale(fragment.node, run.root).children! : run.root.children!;
-        if (outcome === "error") fragment.node.children.splice(run.root.children!.length, 0, errorNode(this.lastError!));
-      }
-    } else {
-      run.root.props = run.pageProps;
-      this.tree = outcome === "error" && this.tree ? mergeStale(this.tree, run.root) : run.root;
-      if (outcome === "error") insertError(this.tree, run.scope.node.children!.length, this.lastError!);
-      if (outcome === "done") this.values.forgetUndrawn(run);
-      this.fragments.sync(run);
-    }
-    // Forms submitted with `clearOnSubmit`: the run saw the values; the page goes back to defaults.
-    for (const [id, wire] of this.values.clearForms(run.clearedForms)) setWidgetValue(this.tree, id, wire);
-    if (outcome === "done") this.blobs.release(run);
-    this.flush(true);
-    if (this.runningTimer) clearTimeout(this.runningTimer);
-    this.runningTimer = null;
-    this.host.send({ t: "status", status: outcome === "error" ? "error" : "idle", ms: Math.round((performance.now() - run.started) * 100) / 100 });
-    if (outcome === "done") this.host.snapshot?.(this.snapshot());
-    for (const watcher of this.services.watchers) watcher.runFinished?.(run, "ran");
-  }
+  // ---- runs (runner.ts) ------------------------------------------------------------------
 
   snapshot(): Snapshot {
     return takeSnapshot(this.values, this.page);
@@ -355,11 +270,7 @@ export class Session {
 
   /** The page now: the finished tree, or the running run's output over the previous page. */
   compose(): Node {
-    const run = this.scheduler.run;
-    if (!run) return this.tree ?? emptyPage();
-    if (!run.fragment) return this.tree ? mergeStale(this.tree, run.root) : run.root;
-    const fragment = this.fragments.get(run.fragment);
-    return fragment && this.tree ? withFragment(this.tree, fragment.node, run.root) : (this.tree ?? emptyPage());
+    return composePage(this.tree, this.scheduler.run, (key) => this.fragments.get(key)?.node);
   }
 
   /** Send what changed since the browser's last version. */
@@ -401,7 +312,7 @@ export class Session {
 
   detach(): void {
     this.sync.connected = false;
-    this.uploads.clear(); // the rest of an unfinished upload will not come on another connection
+    this.uploads.clearAll(); // the rest of an unfinished upload will not come on another connection
   }
 
   dispose(): void {
@@ -409,7 +320,7 @@ export class Session {
     this.scheduler.dispose();
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.blobs.dispose();
-    if (this.runningTimer) clearTimeout(this.runningTimer);
+    this.runner.dispose();
     this.fragments.dispose();
   }
 }
