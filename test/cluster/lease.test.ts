@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { connectRedis, type RedisLink } from "../../packages/runtime/src/cluster/redis.ts";
 import { sharedSource } from "../../packages/runtime/src/cluster/sources.ts";
-import type { Source } from "../../packages/runtime/src/sources/poller.ts";
+import type { Source } from "../../packages/runtime/src/sources/source.ts";
 import { startRedis, type TestRedis } from "../support/redis.ts";
 
 let redis: TestRedis;

@@ -1,4 +1,4 @@
-import type { Clock } from "../../packages/runtime/src/sources/poller.ts";
+import type { Clock } from "../../packages/runtime/src/sources/source.ts";
 
 /** A clock whose time moves only when a test says so. */
 export class FakeClock implements Clock {

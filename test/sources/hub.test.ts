@@ -5,7 +5,7 @@ import { startBigQueryServer, type BigQueryServer } from "../../packages/runtime
 import { startGcsServer, type GcsServer } from "../../packages/runtime/src/local/gcs-server.ts";
 import type { LiveValue } from "../../packages/runtime/src/sources/hub.ts";
 import { SourceHub, sourceKey, type SourceSpec } from "../../packages/runtime/src/sources/hub.ts";
-import type { SourceState } from "../../packages/runtime/src/sources/poller.ts";
+import type { SourceState } from "../../packages/runtime/src/sources/source.ts";
 import { FakeClock } from "./fake-clock.ts";
 
 process.env.METADATA_SERVER_DETECTION = "none";

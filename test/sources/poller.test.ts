@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseDuration } from "../../packages/runtime/src/sources/duration.ts";
-import { SharedPoller, type Fetched, type Source, type SourceState } from "../../packages/runtime/src/sources/poller.ts";
+import { SharedPoller } from "../../packages/runtime/src/sources/poller.ts";
+import type { Fetched, Source, SourceState } from "../../packages/runtime/src/sources/source.ts";
 import { FakeClock } from "./fake-clock.ts";
 
 /** A source backed by a variable, counting checks and fetches. */

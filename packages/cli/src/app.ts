@@ -25,7 +25,7 @@ import type { ErrorInfo, ServerMessage } from "@dash/runtime/protocol.ts";
 import type { EdgeLimits } from "@dash/runtime/edge/limits.ts";
 import { startServer, type RunningServer } from "@dash/runtime/server.ts";
 import { replyOf, SourceHub, type LiveValue } from "@dash/runtime/sources/hub.ts";
-import type { Fetched } from "@dash/runtime/sources/poller.ts";
+import type { Fetched } from "@dash/runtime/sources/source.ts";
 import type { Built } from "./built.ts";
 import { appFolderOf, findPages, iconOf } from "./pages.ts";
 

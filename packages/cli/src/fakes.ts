@@ -11,7 +11,7 @@ import { Table, tableToIPC } from "apache-arrow";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
 import { decode, maybeFormat, rowsToTable, type SourceValue } from "@dash/runtime/sources/formats.ts";
 import { sourceKey, type SourceReply, type SourceSpec } from "@dash/runtime/sources/hub.ts";
-import { messageOf } from "@dash/runtime/sources/poller.ts";
+import { messageOf } from "@dash/runtime/sources/source.ts";
 import type { BigQueryOptions, FileOptions, GcsOptions, Staleness } from "@dash/widgets/live.ts";
 
 /** What a fake returns: rows, an Arrow table, or an object's content (read in the source's format). `undefined`: use the real source. */

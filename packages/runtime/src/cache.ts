@@ -17,6 +17,7 @@
  */
 import { createHash } from "node:crypto";
 import { parseDuration, type Duration } from "./sources/duration.ts";
+import { current } from "./scope.ts";
 
 /** One remembered result. `expires` is epoch milliseconds (`Infinity`: never). */
 export interface CacheEntry<V = unknown> {
@@ -101,8 +102,9 @@ function sharedStore(prefix: string, maxEntries = Infinity): MemoryStore {
 
 /**
  * A cache shared by the threads of one process: a script worker asks the main thread before it
- * computes, so that one call serves the sessions of every worker. Installed by the worker;
- * without it (tests, one thread) the cache is this thread's.
+ * computes, so that one call serves the sessions of every worker. It reaches `cache()` through the
+ * services of the session whose run calls it (`Services.cache`, given by the worker); without it
+ * (tests, one thread, a call outside any run) the cache is this thread's.
  */
 export interface SharedCache {
   /** A fresh value held for `key`, or permission to compute it (`hit: false`). Waits while another thread computes it. */
@@ -110,7 +112,6 @@ export interface SharedCache {
   /** The value computed for a claimed key (or `failed`: others compute it themselves). */
   settle(key: string, result: { value: unknown; expires: number } | { failed: true }): void;
 }
-export const crossThread: { shared: SharedCache | null } = { shared: null };
 
 /** `cache()` calls in this thread: answered without running the function, or not (read by /metrics). */
 export const cacheCounts = { hits: 0, misses: 0 };
@@ -128,6 +129,7 @@ export function cache<A extends unknown[], R>(fn: (...args: A) => R, options: Ca
   const inflight = sharedInflight as Map<string, Promise<Awaited<R>>>;
 
   const cached = async (...args: A): Promise<Awaited<R>> => {
+    const shared = current.getStore()?.run.session.services.cache;
     const key = prefix + contentHash(args);
     const running = inflight.get(key);
     if (running !== undefined) return (cacheCounts.hits++, running);
@@ -139,7 +141,6 @@ export function cache<A extends unknown[], R>(fn: (...args: A) => R, options: Ca
     const again = inflight.get(key);
     if (again !== undefined) return (cacheCounts.hits++, again);
     const call = (async (): Promise<Awaited<R>> => {
-      const shared = crossThread.shared;
       try {
         if (shared) {
           const held = await shared.claim(key);

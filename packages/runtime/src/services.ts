@@ -2,12 +2,14 @@
  * What the sessions of one thread share, given to each `Session` when it is made (as Preact's
  * single `options` object or Observable Plot's explicit context) instead of module globals
  * that importing a file assigns. A script worker builds it from its own part (the watchdog's
- * marker, requests to the main thread) and the live-data part (`@dash/widgets/live.ts`);
+ * marker, requests to the main thread) and the live-data part (`@dash/widgets/live.ts`: its
+ * watcher, and `cache()` shared between the workers);
  * `dash/testing` and the benches build theirs in-process, without a main thread.
  */
 import type { Run } from "./run.ts";
 import type { Session } from "./session.ts";
 import type { Ask, SourcePush } from "./thread.ts";
+import type { SharedCache } from "./cache.ts";
 
 /** Told of a session's life: the one "run finished" channel, visibility, and its end. */
 export interface SessionWatcher {
@@ -29,6 +31,8 @@ export interface Services {
   request?: Ask | undefined;
   /** Everyone told of each session's life, in order. */
   watchers: readonly SessionWatcher[];
+  /** `cache()` results shared with the other threads (through the main thread); absent: this thread's only. */
+  cache?: SharedCache | undefined;
 }
 
 /** Services of sessions run in-process with nobody watching (benches, unit tests). */
@@ -40,6 +44,8 @@ export const noServices: Services = { enter: () => {}, watchers: [] };
  */
 export interface WorkerExtension {
   watcher?: SessionWatcher;
+  /** `cache()` shared between the workers (made from the function that asks the main thread). */
+  cache?: SharedCache;
   /** Data the main thread sent along with reruns (a changed source's new state). */
   push?(push: SourcePush): void;
   /** Run the fetcher of a `poll()` source (by source key) for the main thread's poller. */

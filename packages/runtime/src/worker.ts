@@ -101,6 +101,7 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
     enter: (session) => Atomics.store(beat, 1, slots.get(session) ?? 0),
     request,
     watchers: live.watcher ? [watcher, live.watcher] : [watcher],
+    cache: live.cache,
   };
 
   const hostFor = (sid: string) => ({

@@ -16,11 +16,11 @@ import type { Ask, SourcePush } from "@dash/runtime/thread.ts";
 import type { Session } from "@dash/runtime/session.ts";
 import { currentRun, scopeOf } from "@dash/runtime/scope.ts";
 import type { ParamValue } from "@dash/runtime/sources/bigquery.ts";
-import { cache as memoize, contentHash, crossThread, type SharedCache } from "@dash/runtime/cache.ts";
+import { cache as memoize, contentHash, type SharedCache } from "@dash/runtime/cache.ts";
 import { parseDuration, type Duration } from "@dash/runtime/sources/duration.ts";
 import type { Format } from "@dash/runtime/sources/formats.ts";
 import { replyOf, SourceHub, sourceKey, type LiveValue, type SourceReply, type SourceSpec } from "@dash/runtime/sources/hub.ts";
-import type { Fetched } from "@dash/runtime/sources/poller.ts";
+import type { Fetched } from "@dash/runtime/sources/source.ts";
 import { pollOrigin } from "@dash/runtime/sources/poll.ts";
 
 /** Why a source's data is old: the last poll failed. */
@@ -306,9 +306,9 @@ export const liveWatcher: SessionWatcher = {
  * main thread's pushes and fetches, and `cache()` results shared with the other workers.
  */
 export function liveWorker(request: Ask): WorkerExtension {
-  crossThread.shared = sharedCache(request);
   return {
     watcher: liveWatcher,
+    cache: sharedCache(request),
     push(push: SourcePush): void {
       if (push.t === "source") known.set(push.reply.key, push.reply);
     },

@@ -23,7 +23,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { deserialize, serialize } from "node:v8";
 import { RESP_TYPES } from "redis";
-import type { Fetched, Source } from "../sources/poller.ts";
+import type { Fetched, Source } from "../sources/source.ts";
 import type { RedisLink } from "./redis.ts";
 
 /** This process, in lease tokens (`replica:fence`) and channel messages. */

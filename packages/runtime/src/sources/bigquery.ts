@@ -30,7 +30,7 @@ import type { BigQuery } from "@google-cloud/bigquery";
 import * as arrow from "apache-arrow";
 import { codeOf, describeBigQueryCredentials, isUnreachable } from "./credentials.ts";
 import type { SourceValue } from "./formats.ts";
-import { messageOf, type Source } from "./poller.ts";
+import { messageOf, type Source } from "./source.ts";
 
 /** A value for a named query parameter (`@name` in the SQL). */
 export type ParamValue = string | number | bigint | boolean | Date | null | ParamValue[];

@@ -9,7 +9,7 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import * as arrow from "apache-arrow";
 import { watch } from "chokidar";
 import { concatTables, decode, maybeFormat, toTable, type Format, type SourceValue } from "./formats.ts";
-import type { Source } from "./poller.ts";
+import type { Source } from "./source.ts";
 
 export interface FileOptions {
   /** How to read the file(s). Default: from the extension. A glob must be a table format. */

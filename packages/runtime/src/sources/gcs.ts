@@ -9,7 +9,7 @@ import type { Storage } from "@google-cloud/storage";
 import { codeOf, describeStorageCredentials, isUnreachable } from "./credentials.ts";
 import { tableFromIPC, tableToIPC } from "apache-arrow";
 import { concatTables, decode, maybeFormat, type Format, type SourceValue } from "./formats.ts";
-import { messageOf, type Source } from "./poller.ts";
+import { messageOf, type Source } from "./source.ts";
 
 export interface GcsOptions {
   /**

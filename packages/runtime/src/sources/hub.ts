@@ -21,7 +21,8 @@ import { stableStringify } from "../cache.ts";
 import type { ParamValue } from "./bigquery.ts";
 import { parseDuration, type Duration } from "./duration.ts";
 import type { Format, SourceValue } from "./formats.ts";
-import { SharedPoller, type Clock, type Fetched, type Source, type SourceState } from "./poller.ts";
+import { SharedPoller } from "./poller.ts";
+import type { Clock, Fetched, Source, SourceState } from "./source.ts";
 
 /** What a source holds: decoded data (Arrow IPC, text, bytes) or a `poll()` fetcher's value. */
 export type LiveValue = SourceValue | { kind: "value"; value: unknown };
