@@ -17,8 +17,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { DuckDBType, DuckDBValue } from "@duckdb/node-api";
-import { position, rewriteSql, type BigQueryParameterType } from "./bigquery-sql.ts";
+import type { DuckDBValue } from "@duckdb/node-api";
+import { BadRequest, ident, parameterText, queryError, rewriteSql, selectOf, type BigQueryParameterType, type QueryParameter } from "./bigquery-sql.ts";
+import { fieldOf, wire, type Cell, type Field } from "./bigquery-wire.ts";
 import { listen, readBody, sendError, sendJson, shutdown } from "./http.ts";
 
 /** Rows of JS values, or a CSV file DuckDB reads. */
@@ -44,15 +45,6 @@ export interface BigQueryServer {
   setTable(dataset: string, table: string, rows: SeedTable): Promise<void>;
   close(): Promise<void>;
 }
-
-interface Field {
-  name: string;
-  type: string;
-  mode: "NULLABLE" | "REPEATED";
-  fields?: Field[];
-}
-type Cell = { v: Wire };
-type Wire = string | null | Cell[] | { f: Cell[] };
 
 interface Job {
   id: string;
@@ -133,7 +125,7 @@ export async function startBigQueryServer(options: BigQueryServerOptions = {}): 
     });
     const names = reader.columnNames();
     const columnTypes = reader.columnTypes();
-    const fields = names.map((name, i) => fieldOf(name || `f${i}_`, columnTypes[i]!));
+    const fields = names.map((name, i) => fieldOf(duckdb.DuckDBTypeId, name || `f${i}_`, columnTypes[i]!));
     const rows = reader.getRows().map((row) => ({
       f: row.map((value, i) => ({ v: wire(value, fields[i]!) })),
     }));
@@ -233,7 +225,7 @@ export async function startBigQueryServer(options: BigQueryServerOptions = {}): 
         if (info === undefined) return sendError(res, 404, `Not found: Table ${projectId}:${id}.${subId}`, "notFound");
         const described = await serial(() => db.runAndReadAll(`SELECT * FROM ${ident(id)}.${ident(subId)} LIMIT 0`));
         const count = await serial(() => db.runAndReadAll(`SELECT count(*) FROM ${ident(id)}.${ident(subId)}`));
-        const fields = described.columnNames().map((name, i) => fieldOf(name, described.columnTypes()[i]!));
+        const fields = described.columnNames().map((name, i) => fieldOf(duckdb.DuckDBTypeId, name, described.columnTypes()[i]!));
         return sendJson(res, 200, {
           kind: "bigquery#table",
           id: `${projectId}:${id}.${subId}`,
@@ -275,72 +267,6 @@ export async function startBigQueryServer(options: BigQueryServerOptions = {}): 
       instance.closeSync();
     },
   };
-
-  /** The BigQuery field of a DuckDB column type. */
-  function fieldOf(name: string, type: DuckDBType): Field {
-    const ids = duckdb.DuckDBTypeId;
-    switch (type.typeId) {
-      case ids.LIST:
-      case ids.ARRAY: {
-        const inner = fieldOf(name, type.valueType);
-        return { ...inner, mode: "REPEATED" };
-      }
-      case ids.STRUCT:
-        return {
-          name,
-          type: "RECORD",
-          mode: "NULLABLE",
-          fields: type.entryNames.map((n, i) => fieldOf(n, type.entryTypes[i]!)),
-        };
-      case ids.BOOLEAN:
-        return { name, type: "BOOLEAN", mode: "NULLABLE" };
-      case ids.TINYINT:
-      case ids.SMALLINT:
-      case ids.INTEGER:
-      case ids.BIGINT:
-      case ids.UTINYINT:
-      case ids.USMALLINT:
-      case ids.UINTEGER:
-      case ids.UBIGINT:
-      case ids.HUGEINT:
-      case ids.UHUGEINT:
-      case ids.SQLNULL:
-      case ids.INTEGER_LITERAL:
-        return { name, type: "INTEGER", mode: "NULLABLE" };
-      case ids.FLOAT:
-      case ids.DOUBLE:
-        return { name, type: "FLOAT", mode: "NULLABLE" };
-      case ids.DECIMAL:
-        return { name, type: "NUMERIC", mode: "NULLABLE" };
-      case ids.DATE:
-        return { name, type: "DATE", mode: "NULLABLE" };
-      case ids.TIME:
-        return { name, type: "TIME", mode: "NULLABLE" };
-      case ids.TIMESTAMP:
-      case ids.TIMESTAMP_TZ:
-      case ids.TIMESTAMP_S:
-      case ids.TIMESTAMP_MS:
-      case ids.TIMESTAMP_NS:
-        return { name, type: "TIMESTAMP", mode: "NULLABLE" };
-      case ids.BLOB:
-        return { name, type: "BYTES", mode: "NULLABLE" };
-      default:
-        return {
-          name,
-          type: type.alias === "JSON" ? "JSON" : "STRING",
-          mode: "NULLABLE",
-        };
-    }
-  }
-}
-
-interface QueryParameter {
-  name?: string;
-  parameterType: BigQueryParameterType;
-  parameterValue: {
-    value?: string | null;
-    arrayValues?: Array<{ value?: string | null }>;
-  };
 }
 
 interface QueryBody {
@@ -349,115 +275,4 @@ interface QueryBody {
   maxResults?: number;
   queryParameters?: QueryParameter[];
   jobReference?: { jobId?: string };
-}
-
-class BadRequest extends Error {
-  constructor(
-    message: string,
-    readonly reason: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
-
-/** A parameter's value as text for `CAST($name AS type)`; arrays as DuckDB list literals. */
-function parameterText(type: BigQueryParameterType, value: QueryParameter["parameterValue"]): string | null {
-  if (type.type === "ARRAY") {
-    const items = (value.arrayValues ?? []).map((item) =>
-      item.value === null || item.value === undefined ? "NULL" : `'${String(item.value).replace(/'/g, "''")}'`,
-    );
-    return `[${items.join(", ")}]`;
-  }
-  return value.value ?? null;
-}
-
-/** Turns a DuckDB error into BigQuery's: the message with the position, as `at [line:col]`. */
-function queryError(error: unknown, sql: string): BadRequest {
-  const text = error instanceof Error ? error.message : String(error);
-  const body = text.replace(/^Failed to extract statements: /, "");
-  const first = body.split("\n")[0]!.replace(/^(Parser|Binder|Catalog|Conversion|Invalid Input) Error: /, "");
-  const kind = /^Parser Error/.test(body) ? "Syntax error: " : "";
-  const lineMatch = /LINE (\d+): (.*)\n(\s*)\^/.exec(text);
-  let where = "";
-  if (lineMatch) {
-    const prefix = `LINE ${lineMatch[1]}: `;
-    const column = lineMatch[3]!.length - prefix.length + 1;
-    where = ` at [${lineMatch[1]}:${Math.max(1, column)}]`;
-  } else {
-    const near = /at or near "([^"]+)"/.exec(first);
-    const at = near ? sql.indexOf(near[1]!) : -1;
-    if (at >= 0) where = ` at [${position(sql, at)}]`;
-  }
-  const notFound = /^Catalog Error/.test(body);
-  return new BadRequest(`${kind}${first}${where}`, notFound ? "notFound" : "invalidQuery", notFound ? 404 : 400);
-}
-
-/** A DuckDB value in BigQuery's wire shape for `field`. */
-function wire(value: DuckDBValue, field: Field): Wire {
-  if (value === null || value === undefined) return field.mode === "REPEATED" ? [] : null;
-  if (field.mode === "REPEATED") {
-    const items = (value as { items?: readonly DuckDBValue[] }).items ?? [];
-    const inner: Field = { ...field, mode: "NULLABLE" };
-    return items.map((item) => ({ v: wire(item, inner) }));
-  }
-  if (field.type === "RECORD") {
-    const entries = (value as { entries?: Readonly<Record<string, DuckDBValue>> }).entries ?? {};
-    return {
-      f: (field.fields ?? []).map((sub) => ({
-        v: wire(entries[sub.name] ?? null, sub),
-      })),
-    };
-  }
-  if (field.type === "TIMESTAMP") {
-    const v = value as {
-      micros?: bigint;
-      millis?: bigint;
-      seconds?: bigint;
-      nanos?: bigint;
-    };
-    const micros =
-      v.micros ?? (v.millis !== undefined ? v.millis * 1000n : v.seconds !== undefined ? v.seconds * 1_000_000n : v.nanos !== undefined ? v.nanos / 1000n : 0n);
-    return micros.toString();
-  }
-  if (field.type === "BYTES") return Buffer.from((value as { bytes: Uint8Array }).bytes).toString("base64");
-  if (field.type === "FLOAT") {
-    const n = Number(value);
-    return Number.isNaN(n) ? "NaN" : n === Infinity ? "Infinity" : n === -Infinity ? "-Infinity" : String(n);
-  }
-  return String(value);
-}
-
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** A `SELECT` producing the seed rows (typed literals, so DuckDB infers the right column types). */
-function selectOf(rows: SeedTable): string {
-  if (!Array.isArray(rows)) return `SELECT * FROM read_csv_auto(${literal(rows.csv)})`;
-  if (rows.length === 0) throw new Error("A seed table needs at least one row (its columns come from the rows)");
-  const names = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const values = rows.map((row) => `(${names.map((n) => literal(row[n] ?? null)).join(", ")})`);
-  return `SELECT * FROM (VALUES ${values.join(", ")}) AS t(${names.map(ident).join(", ")})`;
-}
-
-function literal(value: unknown): string {
-  if (value === null || value === undefined) return "NULL";
-  if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
-  if (typeof value === "bigint") return `${value}::BIGINT`;
-  if (typeof value === "number") {
-    if (Number.isNaN(value)) return "'NaN'::DOUBLE";
-    if (!Number.isFinite(value)) return `'${value > 0 ? "" : "-"}Infinity'::DOUBLE`;
-    return Number.isInteger(value) ? `${value}::BIGINT` : `${value}::DOUBLE`;
-  }
-  if (typeof value === "string") return `'${value.replace(/'/g, "''")}'`;
-  if (value instanceof Date) return `'${value.toISOString()}'::TIMESTAMPTZ`;
-  if (value instanceof Uint8Array) return `from_base64('${Buffer.from(value).toString("base64")}')`;
-  if (Array.isArray(value)) return `[${value.map(literal).join(", ")}]`;
-  if (typeof value === "object") {
-    return `{${Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${literal(k)}: ${literal(v)}`)
-      .join(", ")}}`;
-  }
-  return literal(String(value));
 }
