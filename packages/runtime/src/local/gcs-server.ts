@@ -5,7 +5,7 @@
  * 404 errors. Paths work with and without the `/storage/v1` prefix (the client drops it under
  * `STORAGE_EMULATOR_HOST`). Every write makes a new, larger generation.
  *
- * Objects live in memory or, with `dir`, mirror a folder: each top-level subfolder is a bucket,
+ * Objects live in memory or, with `dir`, mirror a folder (`gcs-store.ts`): each top-level subfolder is a bucket,
  * files below it are objects; edits made on disk show up as new generations.
  *
  * @example
@@ -13,10 +13,11 @@
  * gcs.putObject("sensors", "today.csv", "t,v\n1,2\n");
  * const storage = new Storage({ apiEndpoint: gcs.url, projectId: "local" });
  */
-import { createHash, randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { dirname, join, relative, sep } from "node:path";
+import { join } from "node:path";
+import { GcsStore, guessType, type StoredObject } from "./gcs-store.ts";
 import { listen, readBody, sendError, sendJson, shutdown } from "./http.ts";
 
 export interface GcsServerOptions {
@@ -38,32 +39,10 @@ export interface GcsServer {
   close(): Promise<void>;
 }
 
-interface StoredObject {
-  bucket: string;
-  name: string;
-  bytes: Buffer;
-  generation: bigint;
-  contentType: string;
-  created: string;
-  updated: string;
-  md5: string;
-  crc32c: string;
-  metadata?: Record<string, string>;
-  /** For mirrored files: the size and mtime the stored bytes came from. */
-  stamp?: string;
-}
-
-let lastGeneration = 0n;
-function nextGeneration(): bigint {
-  const now = BigInt(Date.now()) * 1000n;
-  lastGeneration = now > lastGeneration ? now : lastGeneration + 1n;
-  return lastGeneration;
-}
-
 /** Starts the server. */
 export async function startGcsServer(options: GcsServerOptions = {}): Promise<GcsServer> {
   const host = options.host ?? "127.0.0.1";
-  const buckets = new Map<string, Map<string, StoredObject>>();
+  const store = new GcsStore(options.dir);
   const uploads = new Map<
     string,
     {
@@ -76,61 +55,6 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
   >();
   const requests: Array<{ method: string; path: string }> = [];
   let base = "";
-
-  const put = (bucket: string, name: string, bytes: Buffer, contentType: string, metadata?: Record<string, string>, stamp?: string): StoredObject => {
-    let objects = buckets.get(bucket);
-    if (objects === undefined) buckets.set(bucket, (objects = new Map()));
-    const now = new Date().toISOString();
-    const object: StoredObject = {
-      bucket,
-      name,
-      bytes,
-      generation: nextGeneration(),
-      contentType,
-      created: objects.get(name)?.created ?? now,
-      updated: now,
-      md5: createHash("md5").update(bytes).digest("base64"),
-      crc32c: crc32cBase64(bytes),
-      metadata,
-      stamp,
-    };
-    objects.set(name, object);
-    if (options.dir !== undefined && stamp === undefined) {
-      const file = join(options.dir, bucket, ...name.split("/"));
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, bytes);
-      object.stamp = stampOf(file);
-    }
-    return object;
-  };
-
-  const remove = (bucket: string, name: string): boolean => {
-    const removed = buckets.get(bucket)?.delete(name) ?? false;
-    if (removed && options.dir !== undefined) rmSync(join(options.dir, bucket, ...name.split("/")), { force: true });
-    return removed;
-  };
-
-  /** Brings the in-memory view in line with the mirrored folder. */
-  const sync = (): void => {
-    const dir = options.dir;
-    if (dir === undefined) return;
-    mkdirSync(dir, { recursive: true });
-    const seen = new Set<string>();
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue;
-      if (!buckets.has(entry.name)) buckets.set(entry.name, new Map());
-      for (const file of walk(join(dir, entry.name))) {
-        const name = relative(join(dir, entry.name), file).split(sep).join("/");
-        const key = `${entry.name}/${name}`;
-        seen.add(key);
-        const stamp = stampOf(file);
-        if (buckets.get(entry.name)?.get(name)?.stamp !== stamp) put(entry.name, name, readFileSync(file), guessType(name), undefined, stamp);
-      }
-    }
-    for (const [bucket, objects] of buckets) {
-      for (const name of objects.keys()) if (!seen.has(`${bucket}/${name}`)) objects.delete(name);
-    }
-  };
 
   const resource = (o: StoredObject) => ({
     kind: "storage#object",
@@ -172,7 +96,7 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
     const url = new URL(req.url ?? "/", "http://local");
     const method = req.method ?? "GET";
     requests.push({ method, path: `${url.pathname}${url.search}` });
-    sync();
+    store.sync();
     const q = url.searchParams;
     let path = url.pathname;
     const upload = path.startsWith("/upload/");
@@ -195,7 +119,7 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
         return void res.end();
       }
       uploads.delete(uploadId);
-      return sendJson(res, 200, resource(put(session.bucket, session.name, Buffer.concat(session.chunks), session.contentType, session.metadata)));
+      return sendJson(res, 200, resource(store.put(session.bucket, session.name, Buffer.concat(session.chunks), session.contentType, session.metadata)));
     }
 
     const parts = path.split("/").filter(Boolean);
@@ -208,23 +132,23 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
           name?: string;
         };
         if (!body.name) return sendError(res, 400, "Bucket name required.", "required");
-        if (buckets.has(body.name))
+        if (store.buckets.has(body.name))
           return sendError(res, 409, "Your previous request to create the named bucket succeeded and you already own it.", "conflict");
-        buckets.set(body.name, new Map());
+        store.buckets.set(body.name, new Map());
         if (options.dir !== undefined) mkdirSync(join(options.dir, body.name), { recursive: true });
         return sendJson(res, 200, bucketResource(body.name));
       }
       return sendJson(res, 200, {
         kind: "storage#buckets",
-        items: [...buckets.keys()].map(bucketResource),
+        items: [...store.buckets.keys()].map(bucketResource),
       });
     }
     const bucket = decodeURIComponent(parts[1]!);
-    const objects = buckets.get(bucket);
+    const objects = store.buckets.get(bucket);
     if (parts.length === 2) {
       if (objects === undefined) return noBucket(res);
       if (method === "DELETE") {
-        buckets.delete(bucket);
+        store.buckets.delete(bucket);
         res.writeHead(204);
         return void res.end();
       }
@@ -266,11 +190,11 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
         const { meta, data, dataType } = parseMultipart(body, String(req.headers["content-type"] ?? ""));
         const name = q.get("name") ?? meta.name;
         if (!name) return sendError(res, 400, "Object name required.", "required");
-        return sendJson(res, 200, resource(put(bucket, name, data, meta.contentType ?? dataType ?? "application/octet-stream", meta.metadata)));
+        return sendJson(res, 200, resource(store.put(bucket, name, data, meta.contentType ?? dataType ?? "application/octet-stream", meta.metadata)));
       }
       const name = q.get("name");
       if (!name) return sendError(res, 400, "Object name required.", "required");
-      return sendJson(res, 200, resource(put(bucket, name, body, String(req.headers["content-type"] ?? "application/octet-stream"))));
+      return sendJson(res, 200, resource(store.put(bucket, name, body, String(req.headers["content-type"] ?? "application/octet-stream"))));
     }
 
     // Listing.
@@ -306,7 +230,7 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
       return sendError(res, 404, `No such object: ${bucket}/${name}`, "notFound");
     }
     if (method === "DELETE") {
-      remove(bucket, name);
+      store.remove(bucket, name);
       res.writeHead(204);
       return void res.end();
     }
@@ -331,45 +255,19 @@ export async function startGcsServer(options: GcsServerOptions = {}): Promise<Gc
   });
   const port = await listen(server, options.port ?? 0, host);
   base = `http://${host}:${port}`;
-  sync();
+  store.sync();
 
   return {
     url: base,
     port,
     requests,
-    putObject: (bucket, name, bytes, contentType) => put(bucket, name, Buffer.from(bytes), contentType ?? guessType(name)),
-    deleteObject: remove,
+    putObject: (bucket, name, bytes, contentType) => store.put(bucket, name, Buffer.from(bytes), contentType ?? guessType(name)),
+    deleteObject: (bucket, name) => store.remove(bucket, name),
     createBucket(bucket) {
-      if (!buckets.has(bucket)) buckets.set(bucket, new Map());
+      if (!store.buckets.has(bucket)) store.buckets.set(bucket, new Map());
     },
     close: () => shutdown(server),
   };
-}
-
-function* walk(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile()) yield path;
-  }
-}
-
-function stampOf(file: string): string {
-  const s = statSync(file);
-  return `${s.size}:${s.mtimeMs}`;
-}
-
-function guessType(name: string): string {
-  const ext = name.slice(name.lastIndexOf(".") + 1).toLowerCase();
-  const types: Record<string, string> = {
-    csv: "text/csv",
-    json: "application/json",
-    ndjson: "application/x-ndjson",
-    txt: "text/plain",
-    parquet: "application/vnd.apache.parquet",
-    arrow: "application/vnd.apache.arrow.file",
-  };
-  return types[ext] ?? "application/octet-stream";
 }
 
 /** Splits a `multipart/related` upload into its JSON metadata part and its data part. */
@@ -409,23 +307,4 @@ function parseMultipart(
     data: Buffer.from(dataPart.content),
     dataType,
   };
-}
-
-const crcTable = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** CRC32C (Castagnoli) as GCS reports it: base64 of the big-endian 4 bytes. */
-function crc32cBase64(bytes: Uint8Array): string {
-  let crc = 0xffffffff;
-  for (const b of bytes) crc = crcTable[(crc ^ b) & 0xff]! ^ (crc >>> 8);
-  const out = Buffer.alloc(4);
-  out.writeUInt32BE((crc ^ 0xffffffff) >>> 0);
-  return out.toString("base64");
 }
