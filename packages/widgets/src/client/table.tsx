@@ -18,7 +18,6 @@ import { hashOf, tableOf, useChunk, useDataArrivals } from "./data.ts";
 import {
   columnEdges,
   fitWidths,
-  forgetLooks,
   looksOf,
   maxScroll,
   paintCanvas,
@@ -32,7 +31,7 @@ import {
   type Content,
   type Geometry,
 } from "./gridCanvas.ts";
-import { markActive, paintRows, scrollTopFor, sizeTracks } from "./tableRows.ts";
+import { keyMove, markActive, paintRows, scrollTopFor, sizeTracks, useGridBox } from "./tableRows.ts";
 import { downloadCsv, formatter, sortRows, type ColumnSpec, type Sort } from "./tableValues.ts";
 import { tableWidget } from "../widget.ts";
 
@@ -94,8 +93,8 @@ export function DataTable({ node }: RendererProps) {
   geometryRef.current = geometry;
   const contentRef = useRef(content);
   contentRef.current = content;
-  // The grid's inner size, from a ResizeObserver: drawing never asks the browser for layout.
-  const [box, setBox] = useState({ width: 0, height: 0 });
+  // The grid's inner size; the canvas is redrawn when the light/dark switch, the fonts or the zoom change.
+  const box = useGridBox(gridRef, () => drawCanvas());
   // Each column is at least as wide as its label and its first rows' text, measured once for a
   // set of columns (so the layout holds still as reruns bring new rows).
   const [fitted, setFitted] = useState<{ key: string; widths: number[] } | null>(null);
@@ -141,41 +140,7 @@ export function DataTable({ node }: RendererProps) {
     syncRows();
     drawCanvas();
   });
-  // The canvas follows the grid's size, the system's light/dark switch and the page's fonts.
-  useLayoutEffect(() => {
-    const grid = gridRef.current;
-    if (!grid) return;
-    const redraw = (): void => {
-      forgetLooks(grid);
-      drawCanvas();
-    };
-    const observer = new ResizeObserver(([entry]) => {
-      const { width, height } = entry!.contentRect;
-      setBox((old) => (old.width === width && old.height === height ? old : { width, height }));
-    });
-    observer.observe(grid);
-    const scheme = matchMedia("(prefers-color-scheme: dark)");
-    scheme.addEventListener("change", redraw);
-    void document.fonts?.ready.then(redraw);
-    // Zooming the page changes the pixels per CSS pixel: the canvas is redrawn sharp.
-    let zoom: MediaQueryList | null = null;
-    const onZoom = (): void => {
-      watchZoom();
-      redraw();
-    };
-    const watchZoom = (): void => {
-      zoom?.removeEventListener("change", onZoom);
-      zoom = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
-      zoom.addEventListener("change", onZoom);
-    };
-    watchZoom();
-    return () => {
-      observer.disconnect();
-      scheme.removeEventListener("change", redraw);
-      zoom?.removeEventListener("change", onZoom);
-      clearTimeout(settle.current);
-    };
-  }, []);
+  useLayoutEffect(() => () => clearTimeout(settle.current), []);
 
   if (p.error !== undefined) {
     return (
@@ -254,16 +219,6 @@ export function DataTable({ node }: RendererProps) {
     const page = Math.max(1, Math.floor(geometryRef.current.body / rowHeight) - 1);
     const at = active.current ?? { row: Math.min(rows - 1, Math.ceil(view(geometryRef.current, scroll.current.top).firstExact)), col: 0 };
     const ctrl = event.ctrlKey || event.metaKey;
-    const moves: Record<string, () => Cell> = {
-      ArrowDown: () => ({ row: at.row + 1, col: at.col }),
-      ArrowUp: () => ({ row: at.row - 1, col: at.col }),
-      ArrowRight: () => ({ row: at.row, col: at.col + 1 }),
-      ArrowLeft: () => ({ row: at.row, col: at.col - 1 }),
-      PageDown: () => ({ row: at.row + page, col: at.col }),
-      PageUp: () => ({ row: at.row - page, col: at.col }),
-      Home: () => (ctrl ? { row: 0, col: 0 } : { row: at.row, col: 0 }),
-      End: () => (ctrl ? { row: rows - 1, col: columns.length - 1 } : { row: at.row, col: columns.length - 1 }),
-    };
     if (event.key === "Escape" && active.current) {
       active.current = null;
       anchor.current = null;
@@ -277,11 +232,11 @@ export function DataTable({ node }: RendererProps) {
       moveTo({ row: rows - 1, col: columns.length - 1 }, false, true);
       return;
     }
-    const move = moves[event.key];
-    if (!move) return;
+    const moved = keyMove(event.key, ctrl, at, { rows, cols: columns.length, page });
+    if (!moved) return;
     event.preventDefault();
     // The first key only shows where the keyboard is.
-    const next = active.current ? move() : at;
+    const next = active.current ? moved : at;
     moveTo({ row: Math.max(0, Math.min(rows - 1, next.row)), col: Math.max(0, Math.min(columns.length - 1, next.col)) }, true, event.shiftKey);
   };
 

@@ -1,9 +1,11 @@
 /**
  * The table's DOM rows and scrolling: a fixed pool of row elements repainted in place (for screen
  * readers, selection, copy and find-in-page under the canvas), the active cell named to assistive
- * technology, the scroll position that brings a row into view, and the column widths.
+ * technology, the scroll position that brings a row into view, the keyboard's moves, the column
+ * widths, and the grid's size.
  */
-import { cellText, maxScroll, rowHeight, view, type Cell, type Content, type Geometry } from "./gridCanvas.ts";
+import { useLayoutEffect, useState, type MutableRef } from "preact/hooks";
+import { cellText, forgetLooks, maxScroll, rowHeight, view, type Cell, type Content, type Geometry } from "./gridCanvas.ts";
 
 /** The scroll position (from `current`) that shows row `row` whole, moving as little as it can. */
 export function scrollTopFor(g: Geometry, row: number, current: number): number {
@@ -107,4 +109,62 @@ export function sizeTracks(columns: { min: number; flexible: boolean }[], availa
     for (const i of frozen) room -= columns[i]!.min;
     flexible = flexible.filter((i) => columns[i]!.min < share);
   }
+}
+
+/** The cell a key moves the active cell `at` to (arrows, Page Up/Down, Home/End, Ctrl+Home/End), unclamped; undefined for other keys. */
+export function keyMove(key: string, ctrl: boolean, at: Cell, grid: { rows: number; cols: number; page: number }): Cell | undefined {
+  const { rows, cols, page } = grid;
+  const moves: Record<string, () => Cell> = {
+    ArrowDown: () => ({ row: at.row + 1, col: at.col }),
+    ArrowUp: () => ({ row: at.row - 1, col: at.col }),
+    ArrowRight: () => ({ row: at.row, col: at.col + 1 }),
+    ArrowLeft: () => ({ row: at.row, col: at.col - 1 }),
+    PageDown: () => ({ row: at.row + page, col: at.col }),
+    PageUp: () => ({ row: at.row - page, col: at.col }),
+    Home: () => (ctrl ? { row: 0, col: 0 } : { row: at.row, col: 0 }),
+    End: () => (ctrl ? { row: rows - 1, col: cols - 1 } : { row: at.row, col: cols - 1 }),
+  };
+  return moves[key]?.();
+}
+
+/**
+ * The grid's inner size, from a ResizeObserver (drawing never asks the browser for layout);
+ * `redraw` runs when the canvas must be drawn again with new looks: the system's light/dark
+ * switch, the page's fonts once loaded, and the zoom (the pixels per CSS pixel) changing.
+ */
+export function useGridBox(gridRef: MutableRef<HTMLElement | null>, redraw: () => void): { width: number; height: number } {
+  const [box, setBox] = useState({ width: 0, height: 0 });
+  useLayoutEffect(() => {
+    const grid = gridRef.current;
+    if (!grid) return;
+    const restyle = (): void => {
+      forgetLooks(grid);
+      redraw();
+    };
+    const observer = new ResizeObserver(([entry]) => {
+      const { width, height } = entry!.contentRect;
+      setBox((old) => (old.width === width && old.height === height ? old : { width, height }));
+    });
+    observer.observe(grid);
+    const scheme = matchMedia("(prefers-color-scheme: dark)");
+    scheme.addEventListener("change", restyle);
+    void document.fonts?.ready.then(restyle);
+    let zoom: MediaQueryList | null = null;
+    const onZoom = (): void => {
+      watchZoom();
+      restyle();
+    };
+    const watchZoom = (): void => {
+      zoom?.removeEventListener("change", onZoom);
+      zoom = matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+      zoom.addEventListener("change", onZoom);
+    };
+    watchZoom();
+    return () => {
+      observer.disconnect();
+      scheme.removeEventListener("change", restyle);
+      zoom?.removeEventListener("change", onZoom);
+    };
+  }, []);
+  return box;
 }
