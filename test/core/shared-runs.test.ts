@@ -4,12 +4,13 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ServerMessage } from "@dash/runtime/protocol.ts";
-import { Session, type App, type SessionHost } from "@dash/runtime/session.ts";
+import { Session, type SessionHost } from "@dash/runtime/session.ts";
 import { RunSharing } from "@dash/runtime/shared-runs.ts";
 import { encodeSnapshot } from "@dash/runtime/cluster/snapshot.ts";
 import { applyPatch } from "@dash/runtime/patch.ts";
 import type { Page } from "@dash/runtime/tree.ts";
 import { scriptApi } from "@dash/widgets";
+import { onePage } from "../support/app.ts";
 
 const dash = scriptApi() as {
   slider(label: string, options: { min: number; max: number; value: number; onChange?: (value: number) => void }): number;
@@ -24,26 +25,14 @@ let data = 0;
 let runs = 0;
 let readUser = false;
 let withCallback = false;
-const app: App = {
-  pages: new Map([
-    [
-      "main",
-      {
-        file: "app.ts",
-        title: "app",
-        main: async () => {
-          runs++;
-          await Promise.resolve();
-          const seen: number[] = [];
-          const n = dash.slider("N", { min: 0, max: 10, value: 1, ...(withCallback ? { onChange: (v: number) => seen.push(v) } : {}) });
-          dash.state.seen = n;
-          dash.text(`n=${n} data=${data}${readUser ? ` user=${dash.user?.email ?? "-"}` : ""}`);
-        },
-      },
-    ],
-  ]),
-  defaultPage: "main",
-};
+const app = onePage(async () => {
+  runs++;
+  await Promise.resolve();
+  const seen: number[] = [];
+  const n = dash.slider("N", { min: 0, max: 10, value: 1, ...(withCallback ? { onChange: (v: number) => seen.push(v) } : {}) });
+  dash.state.seen = n;
+  dash.text(`n=${n} data=${data}${readUser ? ` user=${dash.user?.email ?? "-"}` : ""}`);
+});
 
 /** A worker's sessions, each with a browser that applies what it is sent. */
 function worker() {

@@ -12,6 +12,7 @@ import { applyPatch } from "../../packages/runtime/src/patch.ts";
 import { Session } from "../../packages/runtime/src/session.ts";
 import type { Page } from "../../packages/runtime/src/tree.ts";
 import { scriptApi } from "../../packages/widgets/src/index.ts";
+import { onePage } from "../support/app.ts";
 
 const file = path.join(import.meta.dirname, "../fixtures/restored-widgets.ts");
 
@@ -20,7 +21,7 @@ async function restored(widgets: Record<string, Json>): Promise<{ nodes: WireNod
   (globalThis as { __dashApi?: object }).__dashApi ??= scriptApi();
   const built = await buildScript(file);
   const module = (await import(pathToFileURL(built.file).href)) as { default: () => unknown };
-  const app = { pages: new Map([["main", { main: module.default, file, title: "main" }]]), defaultPage: "main" };
+  const app = onePage(module.default, file);
   const data = new Map<string, Uint8Array>();
   let page: Page | undefined;
   let session: Session | undefined;

@@ -4,34 +4,23 @@
  */
 import { describe, expect, it } from "vitest";
 import type { ServerMessage } from "../../../packages/runtime/src/protocol.ts";
-import { Session, type App } from "../../../packages/runtime/src/session.ts";
+import { Session } from "../../../packages/runtime/src/session.ts";
 import type { Snapshot } from "../../../packages/runtime/src/cluster/snapshot.ts";
 import { scriptApi } from "@dash/widgets";
+import { onePage } from "../../support/app.ts";
 
 const dash = scriptApi() as { text(body: string): void; state: Record<string, unknown> };
 
 /** The script: draws "a", waits `wait` ms, then draws "b" or throws. */
 let wait = 0;
 let fail = false;
-const app: App = {
-  pages: new Map([
-    [
-      "main",
-      {
-        file: "app.ts",
-        title: "app",
-        main: async () => {
-          dash.text("a");
-          if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
-          if (fail) throw new Error("broken");
-          dash.state.n = ((dash.state.n as number | undefined) ?? 0) + 1;
-          dash.text("b");
-        },
-      },
-    ],
-  ]),
-  defaultPage: "main",
-};
+const app = onePage(async () => {
+  dash.text("a");
+  if (wait) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (fail) throw new Error("broken");
+  dash.state.n = ((dash.state.n as number | undefined) ?? 0) + 1;
+  dash.text("b");
+});
 
 function session() {
   const sent: ServerMessage[] = [];
