@@ -204,6 +204,26 @@ describe("quick charts: bad input is a message in the element", () => {
     expect(tickLabels(app, spec, 215).length).toBeGreaterThanOrEqual(4); // Plot alone: one tick ("2016") at this width
     expect(tickLabels(app, spec, 960).length).toBeGreaterThan(8);
   });
+  test("a chart of one point writes plain ticks around it, not one tick with six decimals", async () => {
+    const app = await testApp(
+      script(`dash.lineChart({ x: [1], y: [2] }, { x: "x", y: "y" }); dash.scatterChart({ a: [5, 5], b: [0, 0] }, { x: "a", y: "b" });`),
+      {
+        timeout: 60,
+      },
+    );
+    const [line, scatter] = app.getAll("chart").map((c) => c.props.spec);
+    for (const [spec, axis] of [
+      [line, "x"],
+      [line, "y"],
+      [scatter, "x"],
+      [scatter, "y"],
+    ] as const) {
+      const labels = tickLabels(app, spec, 600, axis);
+      expect(labels.length, `${axis}: ${labels.join(" ")}`).toBeGreaterThan(2);
+      for (const label of labels) expect(label).not.toMatch(/\.0{3}/);
+    }
+    expect(tickLabels(app, line, 600, "y")).toContain("2.0");
+  });
   test("bar charts make room for long category names (down the left, or slanted along the bottom)", async () => {
     const names = [
       "North America West",

@@ -29,6 +29,8 @@ type Reshaped = {
   /** Found on first need, then kept with the reshaped table: the x extent, the value axis' reach. */
   xExtent?: [number, number] | null;
   reach?: number;
+  /** The y extent, when a number axis may hold a single value (lines, areas, dots). */
+  yExtent?: [number, number] | null;
 };
 const memo = new WeakMap<Table, Map<string, Reshaped>>();
 
@@ -240,6 +242,16 @@ export function build(
   if ((top.x as Obj).type === "linear" && !years && magnitude((cached.xExtent ??= extent(xName, [cached.table, cached.extra]))) >= 1e6)
     (top.x as Obj).tickFormat = short;
   const stacked = long && ((kind === "area" && options.stack !== false) || (kind === "bar" && !grouped));
+  // One value along a number axis (one point, a flat line) gives the scale no width, and Plot
+  // writes its one tick with six decimals ("2.000000"): centre the value on a range around it.
+  if ((top.x as Obj).type === "linear") {
+    const around = widened((cached.xExtent ??= extent(xName, [cached.table, cached.extra])));
+    if (around) (top.x as Obj).domain = around;
+  }
+  if (kind !== "bar" && !stacked) {
+    const around = widened((cached.yExtent ??= extent(y, [cached.table])));
+    if (around) (top.y as Obj).domain = around;
+  }
   if ((cached.reach ??= valueReach(cached, xName, y, bandNames, stacked)) >= 1e6) {
     const axis = kind === "bar" && options.horizontal ? "x" : "y";
     top[axis] = { ...(top[axis] as Obj), tickFormat: short };
@@ -252,6 +264,13 @@ export function build(
 
 /** Tick labels of numbers past a million, short (the browser's `shortNumber`). */
 const short: Json = { $format: "short" };
+
+/** A range around a single value (±10% of it, at least ±1), or null when the values already span one. */
+function widened(range: [number, number] | null): [number, number] | null {
+  if (!range || range[0] !== range[1]) return null;
+  const half = Math.max(1, Math.abs(range[0]) / 10);
+  return [range[0] - half, range[0] + half];
+}
 
 function magnitude(range: [number, number] | null): number {
   return range ? Math.max(Math.abs(range[0]), Math.abs(range[1])) : 0;
