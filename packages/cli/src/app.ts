@@ -107,7 +107,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log(
       `dash: no --public-url: browsers may open the WebSocket only from http://<an IP address>:port; set --public-url https://your.host to serve a host name.`,
     );
-  trustedProxies(options.trustedProxies); // a malformed --trusted-proxy stops the start, naming the entry
+  const proxies = trustedProxies(options.trustedProxies); // a malformed --trusted-proxy stops the start, naming the entry
   const auth = options.auth ? createAuth(options.auth, log) : null;
   // esbuild loads while the rest starts; a `dash build` output needs none of it.
   const compiler = options.built ? null : import("@dash/runtime/build.ts");
@@ -234,7 +234,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     limits: options.limits,
     auth,
     publicUrl,
-    trustedProxies: options.trustedProxies,
+    trustedProxies: proxies,
     greeting: (): ServerMessage[] => [
       ...(buildError ? [{ t: "buildError", error: buildError } as const] : []),
       ...(typeErrors.length ? [{ t: "typeError", errors: typeErrors } as const] : []),

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { Socket, type AddressInfo } from "node:net";
+import { Socket, type AddressInfo, type BlockList } from "node:net";
 import type { Duplex } from "node:stream";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -23,7 +23,7 @@ import { Outbox } from "./edge/outbox.ts";
 import { securityHeaders } from "./edge/headers.ts";
 import { targetUrl } from "./edge/target.ts";
 import { checkOrigin } from "./edge/origin.ts";
-import { clientAddress, trustedProxies } from "./edge/forwarded.ts";
+import { clientAddress } from "./edge/forwarded.ts";
 
 export interface ServerOptions {
   host: ScriptHost;
@@ -45,8 +45,8 @@ export interface ServerOptions {
   auth?: Auth | null;
   /** The address viewers open (`--public-url`, e.g. `https://dash.example.com`), when configured. */
   publicUrl?: string | undefined;
-  /** Proxies whose `X-Forwarded-For` names the viewer's address (`--trusted-proxy`; edge/forwarded.ts). */
-  trustedProxies?: string[] | undefined;
+  /** Proxies whose `X-Forwarded-For` names the viewer's address (`--trusted-proxy`, parsed by edge/forwarded.ts). */
+  trustedProxies?: BlockList | null;
 }
 
 export interface RunningServer {
@@ -227,7 +227,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const limits = options.limits ?? defaultLimits;
   const addressSessions = new AddressSessions(limits.sessionsPerAddress, options.host);
-  const proxies = trustedProxies(options.trustedProxies);
+  const proxies = options.trustedProxies ?? null;
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.messageBytes });
   const refusedOrigins = new Set<string>(); // each logged once
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {

@@ -24,14 +24,18 @@ export function parseCidrs(list: string[]): BlockList {
 
 export const loopbackProxies = ["127.0.0.0/8", "::1/128"];
 
+/** Is `address` (an IP address) in `blocks`? */
+export function within(blocks: BlockList, address: string): boolean {
+  const family = isIP(address);
+  return family !== 0 && blocks.check(address, family === 6 ? "ipv6" : "ipv4");
+}
+
 export function headerVerifier(name: string, trusted: string[]): (req: IncomingMessage) => Verdict {
   const blocks = parseCidrs(trusted.length ? trusted : loopbackProxies);
   const lower = name.toLowerCase();
   return (req) => {
     const from = remoteAddress(req);
-    const family = isIP(from);
-    if (!family || !blocks.check(from, family === 6 ? "ipv6" : "ipv4"))
-      return refuse(403, `header: ${from} is not a trusted proxy (--trusted-proxy); its ${name} header is ignored`);
+    if (!within(blocks, from)) return refuse(403, `header: ${from} is not a trusted proxy (--trusted-proxy); its ${name} header is ignored`);
     const value = header(req, lower)?.trim();
     if (!value) return refuse(401, `header: the request from the proxy at ${from} carries no ${name} header`);
     if (value.length > maxTokenBytes) return refuse(401, `header: ${name} is longer than 16 KB`);

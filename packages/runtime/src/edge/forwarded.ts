@@ -8,7 +8,8 @@
  */
 import type { IncomingMessage } from "node:http";
 import { BlockList, isIP } from "node:net";
-import { parseCidrs } from "../auth/header.ts";
+import { remoteAddress } from "../auth/common.ts";
+import { parseCidrs, within } from "../auth/header.ts";
 
 /** `loopback,10.0.0.0/8` → the proxies to believe (`loopback` is 127.0.0.0/8 and ::1); null for none. */
 export function trustedProxies(list: string[] | undefined): BlockList | null {
@@ -26,19 +27,17 @@ function bare(hop: string): string | null {
   return isIP(address) ? address : null;
 }
 
-const trusted = (proxies: BlockList, address: string): boolean => proxies.check(address, isIP(address) === 6 ? "ipv6" : "ipv4");
-
 /** The address a request counts as: its peer's, or behind trusted proxies the viewer's they name. */
 export function clientAddress(req: IncomingMessage, proxies: BlockList | null): string {
-  let address = bare(req.socket.remoteAddress ?? "") ?? req.socket.remoteAddress ?? "";
+  let address = remoteAddress(req);
   const header = req.headers["x-forwarded-for"];
-  if (!proxies || !header || !isIP(address) || !trusted(proxies, address)) return address;
+  if (!proxies || !header || !within(proxies, address)) return address;
   const hops = (Array.isArray(header) ? header.join(",") : header).split(",");
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = bare(hops[i]!);
     if (!hop) break; // not an address: the last hop we could read is as far as we can see
     address = hop;
-    if (!trusted(proxies, hop)) break;
+    if (!within(proxies, hop)) break;
   }
   return address;
 }
