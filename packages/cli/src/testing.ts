@@ -154,8 +154,12 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
     const module = (await import(pathToFileURL(built.file).href)) as { default: () => unknown };
     app.pages.set(name, { main: module.default, file: source, title });
   }
-  if (options.page !== undefined && !app.pages.has(options.page))
-    throw new Error(`There is no page ${JSON.stringify(options.page)}. The pages are: ${[...app.pages.keys()].join(", ")}.`);
+  /** A page's name, checked: an unknown one names the pages there are. */
+  const pageNamed = (name: string): string => {
+    if (!app.pages.has(name)) throw new Error(`There is no page ${JSON.stringify(name)}. The pages are: ${[...app.pages.keys()].join(", ")}.`);
+    return name;
+  };
+  if (options.page !== undefined) pageNamed(options.page);
   let page: Page = new Map();
   /** A patch that did not fit the page (a server bug): `run()` and every read of the page throw it. */
   let mismatch: PatchMismatch | undefined;
@@ -302,8 +306,7 @@ export async function testApp(file: string, options: TestAppOptions = {}): Promi
   const api = {
     run,
     async goto(name: string) {
-      if (!app.pages.has(name)) throw new Error(`There is no page ${JSON.stringify(name)}. The pages are: ${[...app.pages.keys()].join(", ")}.`);
-      session.receive({ t: "nav", page: name });
+      session.receive({ t: "nav", page: pageNamed(name) });
       return run();
     },
     get page() {
