@@ -29,7 +29,7 @@ type Reshaped = {
   /** Found on first need, then kept with the reshaped table: the x extent, the value axis' reach. */
   xExtent?: [number, number] | null;
   reach?: number;
-  /** The y extent, when a number axis may hold a single value (lines, areas, dots). */
+  /** The y extent, read by the value axis' reach and by a single value's range (found once). */
   yExtent?: [number, number] | null;
 };
 const memo = new WeakMap<Table, Map<string, Reshaped>>();
@@ -282,7 +282,7 @@ function valueReach(drawn: Reshaped, xName: string, y: string, band: [string, st
   const banded = band ? Math.max(magnitude(extent(band[0], [bandTable])), magnitude(extent(band[1], [bandTable]))) : 0;
   const values = drawn.table.getChild(y);
   if (!values || !isNumericType(values.type)) return banded;
-  if (!stacked) return Math.max(banded, magnitude(extent(y, [drawn.table])));
+  if (!stacked) return Math.max(banded, magnitude((drawn.yExtent ??= extent(y, [drawn.table]))));
   const ys = toFloat64(values);
   const x = drawn.table.getChild(xName)!;
   const stacks = new Map<unknown, [number, number]>();
