@@ -144,15 +144,18 @@ describe("shared runs", () => {
     w.sharing.rerun(w.sessions);
     await settle(w.sessions);
     expect(runs).toBe(1);
-    // 450 followers: their patch and status go out after 200, 400 and 450 adoptions, each lot let go at once.
-    expect(w.many).toEqual(
-      [200, 200, 50].flatMap((count) => [
-        { kind: "patch", count },
-        { kind: "status", count },
-      ]),
-    );
+    // 450 followers: their patch goes out after 200, 400 and 450 adoptions, each lot let go at once.
+    // No status: a follower's browser was never told a run was going (one frame per viewer, not two).
+    expect(w.many).toEqual([200, 200, 50].map((count) => ({ kind: "patch", count })));
     expect(w.flushes.map((f) => f.sent)).toEqual([200, 400, 450]);
     for (const s of w.sessions) expect(w.shows(s)).toEqual(["n=1 data=40"]);
+    const since = (s: Session) =>
+      w.pages
+        .get(s.id)!
+        .messages.slice(-2)
+        .map((m) => m.t);
+    expect(since(w.sessions[0]!)).toEqual(["patch", "status"]); // the leader ran it: its own status
+    expect(since(w.sessions[1]!).at(-1)).toBe("patch");
   });
 
   it("different inputs run separately; a widget change splits a session off", async () => {

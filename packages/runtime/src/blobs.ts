@@ -65,7 +65,7 @@ export class BlobLedger {
    * first rows before them are on their way first (a worker posts what one turn sends together).
    */
   sendDeferredSoon(connected: () => boolean): void {
-    if (this.deferredTimer) return;
+    if (this.deferredTimer || this.deferred.size === 0) return;
     this.deferredTimer = setImmediate(() => {
       this.deferredTimer = null;
       if (connected()) this.send(true);
@@ -79,17 +79,17 @@ export class BlobLedger {
    * while a live chart redrawn every few seconds does not pile up data there.
    */
   release(run: Run): void {
-    const live = new Set(run.data);
+    const live = run.fragment ? new Set(run.data) : run.data;
     if (run.fragment) {
       for (const hash of this.pageData) live.add(hash);
-      for (const [key, hashes] of this.fragmentData) if (key !== run.fragment) for (const hash of hashes) live.add(hash);
+      for (const [key, hashes] of this.fragmentData) if (key !== run.fragment) for (const hash of hashes) (live as Set<string>).add(hash);
       this.fragmentData.set(run.fragment, run.data);
     } else {
       this.pageData = run.outside;
-      this.fragmentData = new Map(run.inside);
+      if (run.inside.size || this.fragmentData.size) this.fragmentData = new Map(run.inside);
     }
     for (const hash of live) this.unkeep(hash);
-    for (const [hash, bytes] of [...this.data]) {
+    for (const [hash, bytes] of this.data) {
       if (live.has(hash)) continue;
       this.data.delete(hash);
       this.deferred.delete(hash);

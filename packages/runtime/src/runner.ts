@@ -94,7 +94,7 @@ export class Runner {
     this.timer = null;
     session.host.send({ t: "status", status: outcome === "error" ? "error" : "idle", ms: Math.round((performance.now() - run.started) * 100) / 100 });
     if (outcome === "done") session.host.snapshot?.(session.snapshot());
-    for (const watcher of session.services.watchers) watcher.runFinished?.(run, "ran");
+    for (const watcher of session.services.watchers) watcher.runFinished?.(session, run, "ran");
   }
 
   dispose(): void {

@@ -14,11 +14,11 @@ import type { SharedCache } from "./cache.ts";
 /** Told of a session's life: the one "run finished" channel, visibility, and its end. */
 export interface SessionWatcher {
   /**
-   * A run finished (not one that was interrupted), after its page was sent: one the session made
+   * A run finished (not one that was interrupted), after its page was sent: one `session` made
    * (`ran`), or another session's run it took as its own (`adopted`, shared-runs.ts; `run.session`
-   * is then the adopting session).
+   * is then the session that made it).
    */
-  runFinished?(run: Run, how: "ran" | "adopted"): void;
+  runFinished?(session: Session, run: Run, how: "ran" | "adopted"): void;
   /** The session's viewer stopped looking (a background tab) or looks again. */
   visibility?(session: Session, hidden: boolean): void;
   closed?(session: Session): void;

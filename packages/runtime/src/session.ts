@@ -50,8 +50,6 @@ export interface App {
 
 /** What the sessions adopting one shared run compute once (see `Session.adopt`, shared-runs.ts). */
 export interface SharedOutcome {
-  /** How long the run took (ms), as its status says. */
-  ms: number;
   /** The finished tree flattened with these ids. */
   page(ids: Ids, tree: Node): Page;
   /** The patch from what a browser holds to `page`. */
@@ -240,7 +238,7 @@ export class Session {
    * inputs. `restored` is this session's own copy of `from`'s snapshot after it (null when the run
    * left the snapshot as it was: this session's is the same and stays); `shared` holds
    * what is computed once for all the sessions taking the same run (pages, patches, texts), and
-   * sends their patch and status (the host hears of the run's end from shared-runs.ts).
+   * sends their patch (the host hears of the run's end from shared-runs.ts).
    */
   adopt(from: Session, run: Run, restored: Snapshot | null, shared: SharedOutcome): void {
     this.values.adopt(restored, from.values);
@@ -251,10 +249,9 @@ export class Session {
     this.tree = from.tree;
     this.blobs.release(run);
     this.sync.adopt(this.tree!, shared, (message) => shared.send(this, message));
-    shared.send(this, { t: "status", status: "idle", ms: shared.ms });
+    // No status: this browser was never told a run was going (the session was idle throughout).
     // The same run, seen as this session's (the sources it read now have this reader too).
-    const seen = Object.create(run, { session: { value: this } }) as Run;
-    for (const watcher of this.services.watchers) watcher.runFinished?.(seen, "adopted");
+    for (const watcher of this.services.watchers) watcher.runFinished?.(this, run, "adopted");
   }
 
   // ---- output ---------------------------------------------------------------------------

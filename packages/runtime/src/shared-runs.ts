@@ -225,16 +225,16 @@ export class RunSharing {
       ![...leader.values.records.values()].some((record) => record.spec.kind === "form" || record.spec.onChange);
     this.counts.shared++;
     if (run?.readsUser) this.readsUser.add(leader.script);
-    const outcome = good ? sharedOutcome(Math.round((performance.now() - run!.started) * 100) / 100) : null;
+    const outcome = good ? sharedOutcome() : null;
     const adopted: Session[] = [];
     // A run that left the snapshot as it was (new data, the same values: the usual case) leaves
     // each follower its own values as they are: nothing to decode for each.
     const unchanged = after !== undefined && sameBytes(before, after);
-    // Each text once, to all its sessions: every patch before any status (a session's order).
-    // (A first run's followers show nothing yet: they are sent their page whole once adopted, see `adopted`.)
+    // Each text once, to all its sessions. (Followers get no status: they were never told a run was
+    // going. A first run's followers show nothing yet: they are sent their page whole once adopted, see `adopted`.)
     const sendOut = (): void => {
       if (first) return void outcome!.outbox.clear();
-      for (const kind of ["patch", "status"] as const) for (const [text, sessions] of outcome!.outbox.get(kind) ?? []) this.host.sendMany(sessions, text, kind);
+      for (const [kind, texts] of outcome!.outbox) for (const [text, sessions] of texts) this.host.sendMany(sessions, text, kind);
       outcome!.outbox.clear();
       this.host.flush();
     };
@@ -259,7 +259,7 @@ export class RunSharing {
 }
 
 /** What the sessions adopting one run compute once between them, and the texts they are sent. */
-function sharedOutcome(ms: number): SharedOutcome & { outbox: Map<ServerMessage["t"], Map<string, Session[]>> } {
+function sharedOutcome(): SharedOutcome & { outbox: Map<ServerMessage["t"], Map<string, Session[]>> } {
   const pages = new Map<Ids, Page>();
   const patches = new Map<Page, Map<Page, Patch | null>>();
   const texts = new Map<unknown, Map<number, string>>();
@@ -274,7 +274,6 @@ function sharedOutcome(ms: number): SharedOutcome & { outbox: Map<ServerMessage[
     return text;
   };
   return {
-    ms,
     outbox,
     page(ids: Ids, tree: Node): Page {
       let page = pages.get(ids);

@@ -154,7 +154,7 @@ export class WidgetValues {
 
   /** Anything waiting for the next run besides the snapshot (callbacks, the browser's values, a URL to read)? */
   get waiting(): boolean {
-    return this.callbacks.length > 0 || this.unread.size > 0 || Object.keys(this.wire).length > 0;
+    return this.callbacks.length > 0 || this.unread.size > 0 || !isEmpty(this.wire);
   }
 
   /**
@@ -172,9 +172,15 @@ export class WidgetValues {
     }
     this.records.clear();
     for (const [id, record] of from.records) this.records.set(id, record);
-    this.wire = { ...from.wire };
-    this.unread = new Set(from.unread);
+    // (Usually both are empty: a session that shares a run has nothing of its own waiting.)
+    if (!isEmpty(from.wire) || !isEmpty(this.wire)) this.wire = { ...from.wire };
+    if (from.unread.size || this.unread.size) this.unread = new Set(from.unread);
   }
+}
+
+function isEmpty(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
 }
 
 /** The names whose values differ between two queries. */

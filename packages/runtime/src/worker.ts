@@ -89,9 +89,9 @@ export function serveWorker(extend: (request: Ask) => WorkerExtension = () => ({
   const live = extend(request);
   /** This thread's part in each session's life: after a full run, the sources it read go to the main thread. */
   const watcher: SessionWatcher = {
-    runFinished(run, how): void {
+    runFinished(session, run, how): void {
       if (how === "adopted") return; // reported with its group (`adopted`)
-      const sid = run.session.id;
+      const sid = session.id;
       if (resuming.delete(sid)) sessions.get(sid)?.resume(undefined);
       if (run.fragment) return; // a fragment's run reads only part of what the script reads
       post({ t: "runFinished", sid, sources: [...run.sources] });

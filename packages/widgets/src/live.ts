@@ -286,10 +286,10 @@ export async function poll<T>(key: string, fetcher: () => T | Promise<T>, option
 /** This thread's sessions as live data sees them: what each finished run read, visibility, the end. */
 export const liveWatcher: SessionWatcher = {
   /** After each run: sources the run no longer reads stop being polled for its session. */
-  runFinished(run) {
+  runFinished(session, run) {
     if (run.fragment) return;
-    localHub?.release(run.session.id, run.sources);
-    setReadKeys(run.session.id, run.sources);
+    localHub?.release(session.id, run.sources);
+    setReadKeys(session.id, run.sources);
   },
   closed(session) {
     localHub?.release(session.id);

@@ -71,7 +71,7 @@ export function decodeSnapshot(bytes: Uint8Array): Snapshot {
 }
 
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  return a !== undefined && a.length === b.length && Buffer.compare(a, b) === 0;
+  return a === b || (a !== undefined && a.length === b.length && Buffer.compare(a, b) === 0);
 }
 
 /** What the viewer is told about a snapshot that could not be kept whole. */
@@ -124,9 +124,10 @@ export class WorkerSnapshots {
 
   /** These bytes are the session's now (it adopted a shared run that left them): sent on if they changed. */
   keep(sid: string, bytes: Uint8Array): void {
-    if (sameBytes(this.last.get(sid), bytes)) return;
+    const last = this.last.get(sid);
+    // Kept even when equal: the sessions of a group then hold one buffer, and compare as one object.
     this.last.set(sid, bytes);
-    this.out.changed(sid, bytes);
+    if (!sameBytes(last, bytes)) this.out.changed(sid, bytes);
   }
 
   /** A session opened from these bytes (the store has them already): decoded for the session. */
