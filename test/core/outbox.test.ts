@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket, { WebSocketServer } from "ws";
 import { Outbox } from "@dash/runtime/edge/outbox.ts";
+import { SharedText } from "@dash/runtime/deliver.ts";
 
 interface Viewer {
   outbox: Outbox;
@@ -61,7 +62,7 @@ describe("the outbox", () => {
     const mid = "é".repeat(20_000); // 40,000 bytes: a 16-bit length, written after its header
     const data = Buffer.alloc(100_000, 7);
     viewer!.outbox.text("hello");
-    viewer!.outbox.text(Buffer.from('{"t":"patch"}'));
+    viewer!.outbox.text(new SharedText(Buffer.from('{"t":"patch"}')));
     viewer!.outbox.text(big);
     viewer!.outbox.hold();
     viewer!.outbox.binary(new Uint8Array([1, 2, 3]));
@@ -76,8 +77,8 @@ describe("the outbox", () => {
 
   it("one text for many sockets is framed once: every socket is written the same buffer, patch and status in one write", async () => {
     for (const viewer of viewers) viewer.writes.length = viewer.received.length = 0;
-    const patch = Buffer.from('{"t":"patch","version":2}');
-    const status = Buffer.from('{"t":"status","status":"idle"}');
+    const patch = new SharedText(Buffer.from('{"t":"patch","version":2}'));
+    const status = new SharedText(Buffer.from('{"t":"status","status":"idle"}'));
     for (const viewer of viewers) viewer.outbox.hold();
     for (const viewer of viewers) viewer.outbox.text(patch);
     for (const viewer of viewers) viewer.outbox.text(status);
@@ -89,9 +90,38 @@ describe("the outbox", () => {
       expect(viewer.writes[0]).toBe(viewers[0]!.writes[0]); // one buffer, not a copy per socket
     }
     // Not held: the shared frame alone, again the same buffer for each socket.
-    const next = Buffer.from('{"t":"patch","version":3}');
+    const next = new SharedText(Buffer.from('{"t":"patch","version":3}'));
     for (const viewer of viewers) viewer.outbox.text(next);
     expect(new Set(viewers.map((viewer) => viewer.writes[1])).size).toBe(1);
+  });
+
+  it("held sockets with the same shared texts in the same order share one buffer; a text of a socket's own keeps it apart", async () => {
+    await until(() => viewers.every((viewer) => viewer.received.at(-1) === '{"t":"patch","version":3}')); // the last test's
+    for (const viewer of viewers) viewer.writes.length = viewer.received.length = 0;
+    const [a, b, c] = viewers as [Viewer, Viewer, Viewer];
+    const patch = new SharedText(Buffer.from('{"t":"patch","version":4}'));
+    const status = new SharedText(Buffer.from('{"t":"status","status":"idle"}'));
+    for (const viewer of viewers) viewer.outbox.hold();
+    a.outbox.text(patch);
+    b.outbox.text(patch);
+    c.outbox.text(status); // the same texts, another order
+    a.outbox.text(status);
+    b.outbox.text('{"t":"warning","message":"own"}');
+    c.outbox.text(patch);
+    await until(() => viewers.every((viewer) => viewer.received.length === 2));
+    expect(a.received).toEqual(['{"t":"patch","version":4}', '{"t":"status","status":"idle"}']);
+    expect(b.received).toEqual(['{"t":"patch","version":4}', '{"t":"warning","message":"own"}']);
+    expect(c.received).toEqual(['{"t":"status","status":"idle"}', '{"t":"patch","version":4}']);
+    expect(new Set(viewers.map((viewer) => viewer.writes[0])).size).toBe(3);
+    // Next turn, the same sequence again: joined anew (the tree is per turn), once for both.
+    a.outbox.hold();
+    c.outbox.hold();
+    for (const viewer of [a, c]) viewer.outbox.text(patch);
+    for (const viewer of [a, c]) viewer.outbox.text(status);
+    await until(() => a.received.length === 4 && c.received.length === 4);
+    expect(a.writes[1]).toBe(c.writes[1]);
+    expect(a.writes[1]).not.toBe(a.writes[0]);
+    expect(Buffer.from(a.writes[1]!).equals(Buffer.from(a.writes[0]!))).toBe(true);
   });
 
   it("writes nothing once the socket is closing", async () => {

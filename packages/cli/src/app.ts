@@ -152,7 +152,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       },
       pollFailed: (_sid, { key, error }) => Promise.resolve(hub.fail(key, new Error(error))),
     },
-    onRunFinished: (sid, sources) => hub.release(sid, new Set(sources)),
+    onRunFinished: (sid, sources) => hub.release(sid, sources),
     onSessionClosed: (sid) => hub.release(sid),
     onVisibility: (sid, hidden) => hub.setHidden(sid, hidden),
     signOut: auth?.signOut,

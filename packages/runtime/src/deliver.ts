@@ -2,17 +2,27 @@
  * What the workers send to browsers, onto their sockets: one text to one session, one text to
  * many (sessions that adopted one shared run: encoded once for all their sockets), a binary data
  * frame, and a batch (what a worker posted in one turn: each socket it reaches holds its writes
- * until the end of the batch, so a run's data frames and its patch leave in one write).
+ * until the turn ends, so a run's data frames and its patch leave in one write).
  */
 import type { FromWorker } from "./thread.ts";
 
+/**
+ * One text that many sockets are sent alike, encoded once. The socket writer frames it once too
+ * (`framed`, filled by the first socket that sends it), and knows two sockets were sent the same
+ * text by its identity.
+ */
+export class SharedText {
+  framed: Buffer | undefined = undefined;
+  constructor(readonly bytes: Buffer) {}
+}
+
 export interface Client {
-  /** A text frame (a string, or its UTF-8 bytes when one text goes to many sockets). */
-  sendText(text: string | Buffer): void;
+  /** A text frame: a string for this socket alone, or a text many sockets are sent alike. */
+  sendText(text: string | SharedText): void;
   sendBinary(frame: Uint8Array): void;
   /** Close the socket (a session taken over elsewhere; a drain). */
   close?(code: number, reason: string): void;
-  /** Hold what is sent until the end of this turn, then write it to the socket at once. */
+  /** Hold what is sent until the end of this turn, then write it to the socket at once (again: nothing more). */
   hold?(): void;
 }
 
@@ -21,32 +31,33 @@ export type ClientOf = (sid: string) => Client | null | undefined;
 
 export type Delivery = Extract<FromWorker, { t: "send" | "sendMany" | "binary" }>;
 
-export function deliver(message: Delivery, clientOf: ClientOf): void {
+/**
+ * Writes a worker's message to its sockets. `held` (a message of a batch): each socket is held
+ * before it is written, so all the batch sends it leaves in one write when the turn ends.
+ */
+export function deliver(message: Delivery, clientOf: ClientOf, held = false): void {
   switch (message.t) {
-    case "send":
-      clientOf(message.sid)?.sendText(message.text);
-      return;
-    case "sendMany": {
-      const bytes = Buffer.from(message.text); // encoded once for every socket
-      for (const sid of message.sids) clientOf(sid)?.sendText(bytes);
+    case "send": {
+      const client = clientOf(message.sid);
+      if (held) client?.hold?.();
+      client?.sendText(message.text);
       return;
     }
-    case "binary":
-      clientOf(message.sid)?.sendBinary(message.frame);
-      return;
-  }
-}
-
-/** Before a batch is handled: every socket it writes to holds its writes (once each) until the turn ends. */
-export function holdFor(messages: readonly FromWorker[], clientOf: ClientOf): void {
-  const held = new Set<Client>();
-  for (const item of messages) {
-    for (const sid of "sid" in item ? [item.sid] : item.t === "sendMany" ? item.sids : []) {
-      const client = clientOf(sid);
-      if (client && !held.has(client)) {
-        held.add(client);
-        client.hold?.();
+    case "sendMany": {
+      const text = new SharedText(Buffer.from(message.text)); // encoded once for every socket
+      for (const sid of message.sids) {
+        const client = clientOf(sid);
+        if (!client) continue;
+        if (held) client.hold?.();
+        client.sendText(text);
       }
+      return;
+    }
+    case "binary": {
+      const client = clientOf(message.sid);
+      if (held) client?.hold?.();
+      client?.sendBinary(message.frame);
+      return;
     }
   }
 }

@@ -20,7 +20,7 @@ import { LocalSnapshots, type SnapshotStore } from "./cluster/snapshots.ts";
 import { userKey } from "./cluster/snapshot.ts";
 import type { FromWorker, Hello, RequestHandlers, SourcePush, ToWorker } from "./thread.ts";
 import { InputLog } from "./replay.ts";
-import { deliver, holdFor, type Client } from "./deliver.ts";
+import { deliver, type Client } from "./deliver.ts";
 import { helloMessage, type PageSpec, type Pages } from "./hello.ts";
 import { stoppedError, WorkerPool, type Stop, type WorkerHandle } from "./workers.ts";
 
@@ -40,8 +40,8 @@ export interface HostOptions {
   snapshots?: SnapshotStore;
   /** Requests from scripts that the main thread answers (connector data), by kind (`thread.ts`). */
   onRequest?: RequestHandlers;
-  /** A run finished and read these sources. */
-  onRunFinished?: (sid: string, sources: string[]) => void;
+  /** A run finished and read these sources (one set for all the sessions of a shared run). */
+  onRunFinished?: (sid: string, sources: ReadonlySet<string>) => void;
   onSessionClosed?: (sid: string) => void;
   /**
    * A session's viewer stopped looking (a background tab, or no browser connected: a session
@@ -115,23 +115,25 @@ export class ScriptHost {
     return this.pool.load(pages, defaultPage);
   }
 
-  private fromWorker(handle: WorkerHandle, message: FromWorker): void {
+  /** `held`: the message is part of a batch (the sockets it writes to hold their writes until the turn ends). */
+  private fromWorker(handle: WorkerHandle, message: FromWorker, held = false): void {
     switch (message.t) {
       case "send":
       case "sendMany":
       case "binary":
-        return deliver(message, this.clientOf);
+        return deliver(message, this.clientOf, held);
       case "batch":
         // A run's data frames and patch leave in one socket write.
-        holdFor(message.messages, this.clientOf);
-        for (const item of message.messages) this.fromWorker(handle, item);
+        for (const item of message.messages) this.fromWorker(handle, item, true);
         return;
-      case "adopted":
+      case "adopted": {
+        const sources = new Set(message.sources); // the same for every session of the group
         for (const sid of message.sids) {
-          this.fromWorker(handle, { t: "handled", sid, seq: message.seq });
-          this.fromWorker(handle, { t: "runFinished", sid, sources: message.sources });
+          this.inputs.covered(sid, message.seq);
+          this.runFinished(handle, sid, sources);
         }
         return;
+      }
       case "snapshot": {
         const record = this.sessions.get(message.sid);
         if (record) this.snapshots.save(message.sid, message.bytes, userKey(record.user));
@@ -140,17 +142,21 @@ export class ScriptHost {
       case "handled":
         this.inputs.covered(message.sid, message.seq);
         return;
-      case "runFinished": {
-        this.options.onRunFinished?.(message.sid, message.sources);
-        const missed = this.sessions.get(message.sid)?.worker === handle ? this.replays.get(message.sid) : undefined;
-        if (missed) {
-          this.replays.delete(message.sid);
-          for (const input of missed) this.message(message.sid, input);
-        }
-        return;
-      }
+      case "runFinished":
+        return this.runFinished(handle, message.sid, new Set(message.sources));
       default:
         return this.pool.receive(handle, message);
+    }
+  }
+
+  /** A run of `sid` (its own, or one it adopted) finished on `handle` and read `sources`. */
+  private runFinished(handle: WorkerHandle, sid: string, sources: ReadonlySet<string>): void {
+    this.options.onRunFinished?.(sid, sources);
+    if (!this.replays.size) return;
+    const missed = this.sessions.get(sid)?.worker === handle ? this.replays.get(sid) : undefined;
+    if (missed) {
+      this.replays.delete(sid);
+      for (const input of missed) this.message(sid, input);
     }
   }
 

@@ -20,6 +20,7 @@ import { defaultLimits, type EdgeLimits } from "./edge/limits.ts";
 import { AddressSessions, SocketLimits } from "./edge/sockets.ts";
 import { Uploads } from "./edge/uploads.ts";
 import { Outbox } from "./edge/outbox.ts";
+import { Keepalive } from "./edge/keepalive.ts";
 import { securityHeaders } from "./edge/headers.ts";
 import { targetUrl } from "./edge/target.ts";
 import { checkOrigin } from "./edge/origin.ts";
@@ -272,7 +273,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     // Frames are written by edge/outbox.ts: one frame of a shared text for every socket.
     const outbox = socket instanceof Socket ? new Outbox(socket, () => ws.readyState === ws.OPEN) : null;
     const client: Client = {
-      sendText: (text) => (outbox ? outbox.text(text) : ws.readyState === ws.OPEN && ws.send(text, { binary: false })),
+      sendText: (text) => (outbox ? outbox.text(text) : ws.readyState === ws.OPEN && ws.send(typeof text === "string" ? text : text.bytes, { binary: false })),
       sendBinary: (frame) => (outbox ? outbox.binary(frame) : ws.readyState === ws.OPEN && ws.send(frame)),
       close: (code, reason) => ws.close(code, reason),
       hold: () => outbox?.hold(),
@@ -348,23 +349,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ws.on("error", () => ws.terminate());
   };
 
-  // Keep connections alive through load balancers and notice dead peers.
-  const alive = new WeakSet<WebSocket>();
-  wss.on("connection", (ws) => {
-    alive.add(ws);
-    ws.on("pong", () => alive.add(ws));
-  });
-  const keepalive = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (!alive.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      alive.delete(ws);
-      ws.ping();
-    }
-  }, 25_000);
-  keepalive.unref();
+  // Keep connections alive through load balancers and notice dead peers (each socket at its own phase).
+  const keepalive = new Keepalive();
+  wss.on("connection", (ws) => keepalive.add(ws));
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -384,7 +371,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       for (const ws of wss.clients) ws.close(code, reason);
     },
     async close() {
-      clearInterval(keepalive);
+      keepalive.stop();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

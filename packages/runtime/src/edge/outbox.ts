@@ -2,7 +2,7 @@
  * What the server writes to a viewer's WebSocket, made cheap for one text going to thousands of
  * sockets (a shared run's patch, see shared-runs.ts).
  *
- * - A text given as a Buffer is the same message for many sockets: it is framed once (the
+ * - A `SharedText` (deliver.ts) is the same message for many sockets: it is framed once (the
  *   WebSocket header and the payload in one buffer, RFC 6455 §5.2: a server's frames are not
  *   masked), and that one buffer is written to every socket as it is, no copy per socket.
  * - What a socket is sent while it is held (a run's data frames, patch and status) leaves in one
@@ -15,6 +15,7 @@
  * the order of frames holds. Nothing is written once ws has begun closing the socket.
  */
 import type { Socket } from "node:net";
+import type { SharedText } from "../deliver.ts";
 
 /** The header of an unmasked, final WebSocket frame (text or binary) of `length` bytes. */
 function header(length: number, binary: boolean, room = 0): Buffer {
@@ -43,34 +44,39 @@ export function frame(payload: Uint8Array, binary: boolean): Buffer {
 /** Payloads from this size on are written after their header as they are, not copied into one buffer. */
 const copyBelow = 16 * 1024;
 
-/** Frames of shared texts, by the Buffer holding the text (one per fan-out), and their ids. */
-const sharedFrames = new WeakMap<Buffer, Buffer>();
-const frameIds = new WeakMap<Buffer, number>();
-let nextFrameId = 1;
-
-function sharedFrame(text: Buffer): Buffer {
-  let framed = sharedFrames.get(text);
-  if (!framed) {
-    framed = frame(text, false);
-    sharedFrames.set(text, framed);
-    frameIds.set(framed, nextFrameId++);
-  }
-  return framed;
+/**
+ * Sequences of shared texts held this turn, as a tree by text: sockets held with the same texts
+ * in the same order (a shared run's patch, then its status) end at the same node, whose joined
+ * buffer is made once and written to each of them.
+ */
+interface Joined {
+  next: Map<SharedText, Joined> | null;
+  buffer: Buffer | null;
 }
 
-/** Outboxes held this turn, flushed together once it ends. */
+const sequence = (): Joined => ({ next: null, buffer: null });
+
+function after(node: Joined, text: SharedText): Joined {
+  let next = node.next?.get(text);
+  if (!next) (node.next ??= new Map()).set(text, (next = sequence()));
+  return next;
+}
+
+/** Outboxes held this turn, flushed together once it ends, and their sequences' tree. */
 let heldNow: Outbox[] = [];
+let sequences = sequence();
 
 function flushHeld(): void {
   const outboxes = heldNow;
   heldNow = [];
-  // Sockets that get the same shared frames in the same order get one joined buffer.
-  const joined = new Map<string, Buffer>();
-  for (const outbox of outboxes) outbox.flush(joined);
+  sequences = sequence();
+  for (const outbox of outboxes) outbox.flush();
 }
 
 export class Outbox {
   private held: Uint8Array[] | null = null;
+  /** Where the shared texts held so far lead in this turn's tree (null: something of its own was held). */
+  private path: Joined | null = null;
 
   /** `open()`: may frames still be written (ws is not closing the socket)? */
   constructor(
@@ -78,9 +84,15 @@ export class Outbox {
     private readonly open: () => boolean,
   ) {}
 
-  /** A text frame: a string for this socket alone, or a Buffer that many sockets are sent alike. */
-  text(text: string | Buffer): void {
-    if (typeof text !== "string") return this.write(sharedFrame(text));
+  /** A text frame: a string for this socket alone, or a text that many sockets are sent alike. */
+  text(text: string | SharedText): void {
+    if (typeof text !== "string") {
+      const framed = (text.framed ??= frame(text.bytes, false));
+      if (!this.held) return this.write(framed);
+      this.held.push(framed);
+      if (this.path) this.path = after(this.path, text);
+      return;
+    }
     const payload = Buffer.from(text);
     if (payload.length < copyBelow) this.write(frame(payload, false));
     else this.write(header(payload.length, false), payload);
@@ -95,33 +107,38 @@ export class Outbox {
   hold(): void {
     if (this.held) return;
     this.held = [];
+    this.path = sequences;
     if (!heldNow.length) process.nextTick(flushHeld);
     heldNow.push(this);
   }
 
-  private write(...buffers: Uint8Array[]): void {
-    if (this.held) this.held.push(...buffers);
-    else if (this.open() && this.socket.writable) this.writeAll(buffers);
+  /** A frame of this socket's own (with its payload after it, if that is large). */
+  private write(first: Uint8Array, payload?: Uint8Array): void {
+    if (this.held) {
+      this.held.push(first);
+      if (payload) this.held.push(payload);
+      this.path = null;
+    } else if (this.open() && this.socket.writable) {
+      if (!payload) this.socket.write(first);
+      else this.writeAll([first, payload]);
+    }
   }
 
   private writeAll(buffers: Uint8Array[]): void {
-    if (buffers.length === 1) return void this.socket.write(buffers[0]!);
     this.socket.cork();
     for (const buffer of buffers) this.socket.write(buffer);
     this.socket.uncork();
   }
 
   /** Write what was held (see `flushHeld`). */
-  flush(joined: Map<string, Buffer>): void {
+  flush(): void {
     const held = this.held ?? [];
-    this.held = null;
+    const path = this.path;
+    this.held = this.path = null;
     if (!held.length || !this.open() || !this.socket.writable) return;
-    const ids = held.length > 1 ? held.map((buffer) => frameIds.get(buffer as Buffer)) : [];
-    if (!ids.length || ids.some((id) => id === undefined)) return this.writeAll(held);
-    // Shared frames only: the same sequence for many sockets is joined once.
-    const key = ids.join(",");
-    let buffer = joined.get(key);
-    if (!buffer) joined.set(key, (buffer = Buffer.concat(held)));
-    this.socket.write(buffer);
+    if (held.length === 1) this.socket.write(held[0]!);
+    else if (!path) this.writeAll(held);
+    // Shared texts only: the same sequence for many sockets is joined once.
+    else this.socket.write((path.buffer ??= Buffer.concat(held)));
   }
 }

@@ -134,7 +134,8 @@ export class SharedPoller<T> {
   release(session: string, keep?: ReadonlySet<string>): void {
     const keys = this.#sessionKeys.get(session);
     if (keys !== undefined) {
-      for (const key of [...keys]) {
+      for (const key of keys) {
+        // (Deleting the key being visited from a Set does not disturb its iteration.)
         if (keep?.has(key)) continue;
         keys.delete(key);
         const entry = this.#entries.get(key);
