@@ -10,13 +10,18 @@
  * - poll→frame: ms from the fetch to each viewer receiving the patch that shows it, p50/p99, with
  *   the server's CPU share (of one core) and RSS, for 100, 1,000 and 10,000 viewers on one replica
  *   and 3 × 1,000 on three replicas sharing a redis-server (target: 10,000 at p99 ≤ 250 ms and
- *   RSS ≤ 1.5 GB; the cluster's p99 ≤ 1.5× one replica's at the same viewers per replica);
+ *   RSS ≤ 1.5 GB; the cluster's p99 ≤ 1.5× one replica's at the same viewers per replica), with
+ *   each replica's own p50/p99 (which one holds the source's lease), and beside it the same load
+ *   without Redis (three replicas each polling for itself): what Redis itself costs, apart from
+ *   three servers and their clients sharing 2 cores;
  * - Redis round trips per rerun that changes nothing but the data (expect 0), every command seen
  *   with MONITOR; the shared source's own (lease, versions: per poll) are counted apart;
  * - resume: 1,000 viewers, each with its own slider value, on a replica that is SIGKILLed; they
  *   reconnect to another (as the browser does, after 150–250 ms) and get their page back from the
  *   snapshot: ms from the kill to the page, p99 ≤ 3 s.
- * BENCH_VIEWERS="100 1000" runs a shorter list.
+ * BENCH_VIEWERS="100 1000" runs a shorter list; BENCH_PARTS="cluster resume" (the default; "none"
+ * for neither) picks the parts after the one-replica runs; BENCH_PROFILE=dir writes the replicas'
+ * CPU profiles; BENCH_DASH_BIN=path/to/cli/dist/bin.js runs the replicas from another build.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,10 +41,11 @@ if (!isMainThread) {
   const step = (name) => steps?.[name].push(Date.now() - killedAt);
   let killedAt = 0;
   const outcomes = { resumed: 0, fresh: 0, failed: 0 };
-  const open = (url, hello, viewer = { ws: null, session: "", version: 0, seen: 0, level: 0 }) =>
+  const open = (url, hello, viewer = { ws: null, url, session: "", version: 0, seen: 0, level: 0 }) =>
     new Promise((resolve, reject) => {
       const ws = new WebSocket(`${url.replace("http", "ws")}/_dash/ws`, { origin: url, perMessageDeflate: false });
       viewer.ws = ws;
+      viewer.url = url;
       let ready = false;
       ws.on("open", () => {
         if (hello.session) step("open");
@@ -53,7 +59,7 @@ if (!isMainThread) {
           const tick = Number(text.slice(at + 5, text.indexOf(":", at + 5)));
           if (tick > viewer.seen) {
             viewer.seen = tick;
-            latencies?.push(Date.now() - tick);
+            if (latencies) (latencies[viewer.url] ??= []).push(Date.now() - tick);
           }
         }
         if (text.startsWith('{"t":"hello"')) {
@@ -94,11 +100,11 @@ if (!isMainThread) {
       }
       parentPort.postMessage({ t: "opened" });
     } else if (message.t === "measure") {
-      latencies = [];
+      latencies = {}; // by the replica's URL
       const elu = performance.eventLoopUtilization();
       await sleep(message.ms);
       // How busy this viewers' thread was: near 1, the viewers (not the server) set the figures.
-      parentPort.postMessage({ t: "latencies", latencies, busy: performance.eventLoopUtilization(elu).utilization });
+      parentPort.postMessage({ t: "latencies", byUrl: latencies, busy: performance.eventLoopUtilization(elu).utilization });
       latencies = null;
     } else if (message.t === "levels") {
       // Each viewer moves its slider: snapshots that differ, as real sessions do.
@@ -145,13 +151,16 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
   const { serveDash } = await import("./lib/dash-serve.mjs");
   // BENCH_PROFILE=dir: each replica writes a CPU profile there (node --cpu-prof) when it stops.
   const profile = process.env.BENCH_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_PROFILE] : [];
+  // BENCH_DASH_BIN=…/packages/cli/dist/bin.js: the replicas run another build (a copy of main's, to compare).
+  const bin = process.env.BENCH_DASH_BIN ? { bin: path.resolve(process.env.BENCH_DASH_BIN) } : {};
+  if (bin.bin) console.log(`(replicas run ${bin.bin})`);
   /** `npx dash serve` in its own process; resolves once it listens. */
   const replica = (redisUrl) =>
     serveDash(
       app,
       ["--sessions-per-address", "100000", "--messages-per-second", "1000", ...(redisUrl ? ["--redis-url", redisUrl] : [])],
       {},
-      { node: profile },
+      { node: profile, ...bin },
     );
 
   const drivers = [0, 1].map(() => new Worker(new URL(import.meta.url), { workerData: {} }));
@@ -179,7 +188,9 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
     if (profile.length) console.log(`  (profiled; measured from ${from} to ${process.hrtime.bigint() / 1000n} µs)`);
     const seconds = (performance.now() - started) / 1000;
     const cpu = replicas.map((r, i) => (r.cpuSeconds() - cpu0[i]) / seconds);
-    return { latencies: answers.flatMap((a) => a.latencies), cpu, rss: replicas.map((r) => r.rssMb()), busy: answers.map((a) => a.busy) };
+    /** Each replica's own latencies, in the order of `replicas`. */
+    const each = replicas.map((r) => answers.flatMap((a) => a.byUrl[r.url] ?? []));
+    return { latencies: each.flat(), each, cpu, rss: replicas.map((r) => r.rssMb()), busy: answers.map((a) => a.busy) };
   }
 
   const counts = (process.env.BENCH_VIEWERS ?? "100 1000 10000").split(/\s+/).filter(Boolean).map(Number);
@@ -205,28 +216,57 @@ for (let i = 0; i < 17; i++) dash.text(\`row \${i}\`);
   // ---- three replicas on Redis, 1,000 viewers each -----------------------------------------
   const parts = (process.env.BENCH_PARTS ?? "cluster resume").split(/\s+/);
   const redis = await startRedis();
+  const ms = (x) => `${x.toLocaleString("en")} ms`;
+  /** p50/p99 of each replica's own viewers (`holder`: the replica polling the source for the cluster). */
+  const perReplica = (cluster, each, holder) =>
+    line(
+      "  each replica's viewers, p50 / p99",
+      cluster
+        .map((server, i) => {
+          const s = summarize(each[i]);
+          return `${ms(s.p50)} / ${ms(s.p99)}${server === holder ? " (lease holder)" : ""}`;
+        })
+        .join(" · "),
+    );
   if (parts.includes("cluster")) {
-    const perReplica = 1000;
+    const perReplicaViewers = 1000;
+    const n = perReplicaViewers.toLocaleString("en");
+    // The same load without Redis: three replicas, each polling the source for itself (at its own
+    // phase), on the same 2 cores as the clients. What the cluster adds beyond sharing the box.
+    const alone = await Promise.all([0, 1, 2].map(() => replica(null)));
+    for (const server of alone) await openOn(server.url, perReplicaViewers);
+    await sleep(2500);
+    const baseline = await measure(alone);
+    const sameLoad = report(`3 replicas without Redis (each polls for itself), ${n} viewers each: poll→frame`, baseline.latencies, "ms", undefined, 0).p99;
+    perReplica(alone, baseline.each, null);
+    line(
+      `  server CPU ${baseline.cpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} of a core · viewers' threads busy ${baseline.busy.map((b) => `${(b * 100).toFixed(0)}%`).join(" / ")}`,
+      "",
+    );
+    await closeAll();
+    await Promise.all(alone.map((server) => server.stop()));
+
     const cluster = await Promise.all([0, 1, 2].map(() => replica(redis.url)));
-    for (const server of cluster) await openOn(server.url, perReplica);
+    for (const server of cluster) await openOn(server.url, perReplicaViewers);
     await sleep(2500);
     const recording = await redis.record();
-    const { latencies, cpu, rss, busy } = await measure(cluster);
+    const { latencies, each, cpu, rss, busy } = await measure(cluster);
     const seen = await recording();
+    const holderPid = (await redis.leaseHolders())[0]?.split(":")[1];
+    const holder = cluster.find((server) => String(server.pid) === holderPid) ?? null;
     // The shared source's own commands (its lease, each new version stored and announced) come
     // once per poll for the cluster, whatever the viewers; everything else counts against the reruns.
     const commands = seen.filter((command) => !command.includes(":src:")).length;
     // (Compared with one replica at the same viewers only if this run measured it.)
-    const single = p99s.get(perReplica);
-    report(
-      `3 replicas on Redis, ${perReplica.toLocaleString("en")} viewers each: poll→frame`,
-      latencies,
-      "ms",
-      single === undefined ? undefined : (x) => x.p99 <= 1.5 * single,
-      0,
+    const single = p99s.get(perReplicaViewers);
+    report(`3 replicas on Redis, ${n} viewers each: poll→frame`, latencies, "ms", single === undefined ? undefined : (x) => x.p99 <= 1.5 * single, 0);
+    const p99 = summarize(latencies).p99;
+    if (single !== undefined) line(`  p99 vs one replica at ${n} viewers (${single} ms)`, `${(p99 / single).toFixed(2)}×`);
+    line(
+      `  p99 vs three replicas without Redis at ${n} viewers each (${sameLoad} ms): what coordinating through Redis costs`,
+      `${(p99 / sameLoad).toFixed(2)}×`,
     );
-    if (single !== undefined)
-      line(`  p99 vs one replica at ${perReplica.toLocaleString("en")} viewers (${single} ms)`, `${(summarize(latencies).p99 / single).toFixed(2)}×`);
+    perReplica(cluster, each, holder);
     line(
       `  server CPU ${cpu.map((c) => `${(c * 100).toFixed(0)}%`).join(" / ")} of a core · RSS ${rss.map((r) => r.toFixed(0)).join(" / ")} MB · viewers' threads busy ${busy.map((b) => `${(b * 100).toFixed(0)}%`).join(" / ")}`,
       "",

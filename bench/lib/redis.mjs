@@ -44,6 +44,11 @@ export async function startRedis() {
         return lines;
       };
     },
+    /** Who holds the sources' leases now: the tokens (`host:pid:id:fence`, cluster/sources.ts). */
+    async leaseHolders() {
+      const keys = await client.keys("*:src:*:lease");
+      return (await Promise.all(keys.map((key) => client.get(key)))).filter(Boolean);
+    },
     flush: () => client.flushAll(),
     async stop() {
       await client.close();
