@@ -23,7 +23,7 @@ import { takeSnapshot, type Snapshot } from "./cluster/snapshot.ts";
 import { Fragments, RunScheduler } from "./scheduler.ts";
 import { BlobLedger } from "./blobs.ts";
 import { PageSync } from "./pagesync.ts";
-import { PendingUploads, type Upload } from "./uploads.ts";
+import { PendingUploads, type ArrivedFile } from "./uploads.ts";
 import { composePage } from "./compose.ts";
 
 /** A script the session can run: the entry file's body as a function. */
@@ -192,7 +192,7 @@ export class Session {
   }
 
   /** A file upload finished arriving for widget `id`. */
-  upload(id: string, file: Upload, index: number, count: number): void {
+  upload(id: string, file: ArrivedFile, index: number, count: number): void {
     const record = this.values.records.get(id);
     if (!record || record.spec.kind !== "fileUploader") return this.warn(`Unknown file uploader ${JSON.stringify(id)}.`);
     const arrived = this.uploads.arrive(id, record.spec.props, file, index, count);

@@ -6,16 +6,21 @@
  */
 import { formatBytes, type Props } from "./protocol.ts";
 
-export type Upload = { name: string; type: string; bytes: Uint8Array };
+/** A file as it arrived from the browser (the file uploader's value wraps it: `@dash/widgets` upload.ts). */
+export interface ArrivedFile {
+  name: string;
+  type: string;
+  bytes: Uint8Array;
+}
 
 /** What an arrived file does: it is refused (the message says why), the upload waits for more files, or it is complete. */
-export type Arrival = { refused: string } | { waiting: true } | { value: Upload | Upload[] };
+export type Arrival = { refused: string } | { waiting: true } | { value: ArrivedFile | ArrivedFile[] };
 
 export class PendingUploads {
-  private readonly byWidget = new Map<string, { files: Upload[]; count: number }>();
+  private readonly byWidget = new Map<string, { files: ArrivedFile[]; count: number }>();
 
   /** File `index` of `count` arrived for the uploader `id` (its `props`: `maxBytes`, `multiple`). */
-  arrive(id: string, props: Props, file: Upload, index: number, count: number): Arrival {
+  arrive(id: string, props: Props, file: ArrivedFile, index: number, count: number): Arrival {
     const max = Number(props.maxBytes ?? Infinity);
     if (file.bytes.length > max) return { refused: `${file.name} is ${formatBytes(file.bytes.length)}; the limit is ${formatBytes(max)}.` };
     let pending = this.byWidget.get(id);

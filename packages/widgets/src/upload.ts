@@ -1,3 +1,5 @@
+import type { ArrivedFile } from "@dash/runtime/uploads.ts";
+
 /** An uploaded file. Its bytes stay on the server. */
 export interface UploadedFile {
   name: string;
@@ -8,14 +10,9 @@ export interface UploadedFile {
   text(): string;
 }
 
-export interface RawFile {
-  name: string;
-  type: string;
-  bytes: Uint8Array;
-}
 
 /** The session keeps either what arrived ({name, type, bytes}) or an `Upload` (or its structured clone). */
-export function rawFile(value: unknown): RawFile | undefined {
+export function rawFile(value: unknown): ArrivedFile | undefined {
   if (!value || typeof value !== "object") return undefined;
   const record = value as { name?: unknown; type?: unknown; bytes?: unknown; data?: unknown };
   const bytes = record.bytes instanceof Uint8Array ? record.bytes : record.data instanceof Uint8Array ? record.data : undefined;
@@ -28,7 +25,7 @@ export class Upload implements UploadedFile {
   readonly type: string;
   readonly size: number;
   private readonly data: Uint8Array;
-  constructor(raw: RawFile) {
+  constructor(raw: ArrivedFile) {
     this.name = raw.name;
     this.type = raw.type;
     this.size = raw.bytes.length;

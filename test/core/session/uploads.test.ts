@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { PendingUploads, type Upload } from "../../../packages/runtime/src/uploads.ts";
+import { PendingUploads, type ArrivedFile } from "../../../packages/runtime/src/uploads.ts";
 
-const file = (name: string, size: number): Upload => ({ name, type: "text/plain", bytes: new Uint8Array(size) });
+const file = (name: string, size: number): ArrivedFile => ({ name, type: "text/plain", bytes: new Uint8Array(size) });
 
 describe("files arriving for a file uploader", () => {
   it("one file: the value is the file", () => {
