@@ -10,7 +10,6 @@ export interface UploadedFile {
   text(): string;
 }
 
-
 /** The session keeps either what arrived ({name, type, bytes}) or an `Upload` (or its structured clone). */
 export function rawFile(value: unknown): ArrivedFile | undefined {
   if (!value || typeof value !== "object") return undefined;
