@@ -1,11 +1,24 @@
 /**
  * Issue 16 (3): the HTTP edge of `npx dash serve examples/hello/app.ts` under two attacks.
- * - Slowloris: 200 connections that send half a request and then a header line a second, never
- *   ending it. Meanwhile Chromium loads the page 10 times (until "Click me" is drawn): its load
- *   time, and when the server had cut every slow connection (headers must arrive within 10 s).
- * - 2,000 connect/hello/disconnect cycles (CYCLES), twice: the time per cycle, the sessions left
- *   and the server's memory before, after each 2,000 and 30 s later.
- *   npm run bench -- http-edge
+ *
+ * - Slowloris: 200 connections that each send half a request and then a header line a second,
+ *   never ending it; the server cuts each one (headers must arrive within 10 s) and the attacker
+ *   opens a new one at once, so 200 are held throughout. Meanwhile Chromium loads the page LOADS
+ *   times (default 30; until "Click me" is drawn), after LOADS loads without the attack (and 3
+ *   unrecorded warm-up loads, so neither series pays for Chromium's first navigations). Pass: the
+ *   p99 of the loads under attack is under 1 s (the issue's "a normal page load under 1 s"). With
+ *   n = 30 the p99 is the slowest load.
+ * - Connect/disconnect cycles (connect, hello, first page drawn, disconnect): ROUNDS rounds
+ *   (default 3) of CYCLES (default 2,000), each followed by SETTLE_SECONDS (default 30) of quiet
+ *   before the server's RSS is read, so that V8's memory reducer collects the idle heaps and malloc
+ *   gives the freed pages back: a reading right after a burst measures the burst's garbage, not
+ *   what it left. The first round is the warm-up (the heaps grow to their working size, the 50
+ *   disconnected sessions an address may keep fill up). Pass ("memory flat"): every later settled
+ *   reading is within FLAT_MB (default 10) of the first round's. Why 10 MB: a settled Node process
+ *   moves by a few MB between readings (heap sizing, malloc arenas), while a leak of even 2.5 KB per
+ *   cycle (far less than one session) adds 5 MB a round and 10 MB by the third.
+ *
+ *   npm run bench -- http-edge      (LOADS=10 CYCLES=500 SETTLE_SECONDS=10 for a short run)
  */
 import { connect } from "node:net";
 import WebSocket from "ws";
@@ -13,7 +26,11 @@ import { launchChromium } from "./lib/chromium.mjs";
 import { serveDash, sleep } from "./lib/dash-serve.mjs";
 import { line, report } from "./lib/stats.mjs";
 
+const loads = Number(process.env.LOADS ?? 30);
 const cycles = Number(process.env.CYCLES ?? 2000);
+const rounds = Number(process.env.ROUNDS ?? 3);
+const settleMs = Number(process.env.SETTLE_SECONDS ?? 30) * 1000;
+const flatMb = Number(process.env.FLAT_MB ?? 10);
 const server = await serveDash("examples/hello/app.ts");
 const browser = await launchChromium();
 const loadPage = async () => {
@@ -25,47 +42,66 @@ const loadPage = async () => {
   await page.close();
   return ms;
 };
+const metric = async (name) => {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, "m").exec(text)?.[1] ?? "?";
+};
+
 try {
+  for (let i = 0; i < 3; i++) await loadPage(); // warm-up, not recorded
   const calm = [];
-  for (let i = 0; i < 10; i++) calm.push(await loadPage());
+  for (let i = 0; i < loads; i++) calm.push(await loadPage());
   report("page load, no attack", calm, "ms");
 
-  const slow = [];
-  let cut = 0;
-  let lastCut = 0;
-  const opened = performance.now();
-  for (let i = 0; i < 200; i++) {
+  // 200 slow connections held throughout: each one the server cuts is replaced at once.
+  let attacking = true;
+  const slow = new Set();
+  const heldFor = [];
+  const openSlow = () => {
     const socket = connect(server.port, "127.0.0.1");
+    const opened = performance.now();
     socket.on("error", () => {});
     socket.on("close", () => {
-      cut++;
-      lastCut = performance.now() - opened;
+      slow.delete(socket);
+      if (!attacking) return;
+      heldFor.push(performance.now() - opened);
+      openSlow();
     });
     socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n`);
-    slow.push(socket);
-  }
+    slow.add(socket);
+  };
+  for (let i = 0; i < 200; i++) openSlow();
   const trickle = setInterval(() => {
     for (const socket of slow) if (!socket.destroyed) socket.write(`X-Slow-${Math.random().toString(36).slice(2)}: 1\r\n`);
   }, 1000);
+  await sleep(1000); // all 200 are in before the first load
   const attacked = [];
-  for (let i = 0; i < 10; i++) attacked.push(await loadPage());
-  const held = 200 - cut;
-  while (cut < 200 && performance.now() - opened < 60_000) await sleep(100);
+  const heldAtLoad = [];
+  for (let i = 0; i < loads; i++) {
+    heldAtLoad.push(slow.size);
+    attacked.push(await loadPage());
+  }
+  // Until the server has cut the first 200 (it must, within 10 s of each one's start, checked each second).
+  const attackStart = performance.now();
+  while (heldFor.length < 200 && performance.now() - attackStart < 30_000) await sleep(100);
+  attacking = false;
   clearInterval(trickle);
   for (const socket of slow) socket.destroy();
-  report("page load under 200 slowloris connections", attacked, "ms", (s) => s.p50 < 1000);
+  report("page load under 200 slowloris connections (p99 under 1 s)", attacked, "ms", (s) => s.p99 < 1000);
+  const held = report("how long the server held a slow connection before cutting it", heldFor, "ms", (s) => s.max < 15_000, 0);
   line(
     "slowloris connections",
-    `${held} of 200 still held after the 10 loads; all 200 cut by the server ${cut === 200 ? `after ${(lastCut / 1000).toFixed(1)} s` : "NOT within 60 s"}`,
-    cut === 200,
+    `${Math.min(...heldAtLoad)}–${Math.max(...heldAtLoad)} open at each load's start; ${heldFor.length} cut by the server and replaced, none held past ${(held.max / 1000).toFixed(1)} s`,
   );
 
-  // Two rounds of CYCLES: the first shows what warming up costs, the second whether each cycle leaves memory behind.
-  await sleep(2000);
+  // Connect/disconnect cycles, in rounds, each reading taken after a quiet settle.
+  await sleep(settleMs);
   const wsUrl = `${server.url.replace("http", "ws")}/_dash/ws`;
-  const rounds = [server.rssMb()];
+  const settled = [server.rssMb()];
+  const peaks = [];
+  const sessions = [];
   const times = [];
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < cycles; i++) {
       const started = performance.now();
       const ws = new WebSocket(wsUrl, { origin: server.url, perMessageDeflate: false });
@@ -78,21 +114,27 @@ try {
       await new Promise((resolve) => ws.once("close", resolve));
       times.push(performance.now() - started);
     }
-    await sleep(3000);
-    rounds.push(server.rssMb());
+    peaks.push(server.rssMb());
+    await sleep(settleMs);
+    settled.push(server.rssMb());
+    sessions.push(await metric("dash_sessions"));
   }
-  await sleep(30_000);
-  const settled = server.rssMb();
-  const metrics = await (await fetch(`${server.url}/metrics`)).text();
-  const sessions = /^dash_sessions(?:\{[^}]*\})? (\d+)/m.exec(metrics)?.[1] ?? "?";
-  report(`connect, hello, first page, disconnect (2 × ${cycles} cycles)`, times, "ms");
-  line("sessions held after the cycles", `${sessions} (each address keeps at most 50 disconnected sessions)`);
+  report(`connect, hello, first page, disconnect (${rounds} × ${cycles} cycles)`, times, "ms");
+  line("sessions held after each round", `${sessions.join(", ")} (each address keeps at most 50 disconnected sessions)`);
   line(
-    "server RSS over the cycles",
-    `${rounds[0].toFixed(0)} MB before, ${rounds[1].toFixed(0)} MB after ${cycles}, ${rounds[2].toFixed(0)} MB after ${2 * cycles}, ${settled.toFixed(0)} MB 30 s later`,
+    "server RSS",
+    `${settled[0].toFixed(0)} MB before; ` +
+      peaks.map((peak, i) => `round ${i + 1}: ${peak.toFixed(0)} MB at its end, ${settled[i + 1].toFixed(0)} MB settled`).join("; ") +
+      ` (settled = after ${settleMs / 1000} s quiet)`,
   );
-  line("first round's growth (warm-up: heaps grow to their working size)", `${(rounds[1] - rounds[0]).toFixed(0)} MB`);
-  line(`second round's growth (what ${cycles} more cycles leave behind)`, `${(rounds[2] - rounds[1]).toFixed(0)} MB`, rounds[2] - rounds[1] < 50);
+  line("warm-up (first round, settled)", `${(settled[1] - settled[0]).toFixed(0)} MB`);
+  const later = settled.slice(2).map((mb) => mb - settled[1]);
+  line(
+    `memory flat after the warm-up (each later round settled within ${flatMb} MB of the first)`,
+    later.map((mb, i) => `round ${i + 2}: ${mb >= 0 ? "+" : ""}${mb.toFixed(1)} MB`).join(", ") +
+      ` (${((Math.max(0, settled[rounds] - settled[1]) * 1024 * 1024) / ((rounds - 1) * cycles) / 1024).toFixed(2)} KB per cycle at most)`,
+    later.every((mb) => mb < flatMb),
+  );
   line("server survived", server.exitCode() === null ? "yes" : `NO (${server.exitCode()})`, server.exitCode() === null);
 } finally {
   await browser.close();

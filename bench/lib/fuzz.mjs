@@ -55,7 +55,11 @@ export const kinds = {
     data: `{"t":"set","id":"${pick(rand, ids.slice(0, 3))}","value":${pick(rand, ["1e999", "-1e999", "1e308", "-0", "9007199254740993", "0.1e-400", "123456789012345678901234567890"])}}`,
     binary: false,
   }),
-  deep: (rand) => ({ data: `{"t":"set","id":"slider:Count","value":${nest(1 + Math.floor(rand() * 200), "1")}}`, binary: false }),
+  // Mostly 1–200 deep (the edge refuses past 64); one in ten the probe's 800 or the 10,000 that once ended the server.
+  deep: (rand) => {
+    const depth = rand() < 0.1 ? pick(rand, [800, 10_000]) : 1 + Math.floor(rand() * 200);
+    return { data: `{"t":"set","id":"${pick(rand, ["slider:Count", "x"])}","value":${nest(depth, "1")}}`, binary: false };
+  },
   bigString: (rand) => ({ data: JSON.stringify({ t: "set", id: "key:name", value: "x".repeat(rand() < 0.5 ? 1_000_000 : 100_000) }), binary: false }),
   unknownIds: (rand) => ({
     data: JSON.stringify(rand() < 0.5 ? { t: "click", id: `nope:${rand()}` } : { t: "set", id: pick(rand, ids), value: rand() }),

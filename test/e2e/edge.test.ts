@@ -9,7 +9,7 @@ import WebSocket from "ws";
 import { launch, open, root, see } from "./harness.ts";
 import type { Browser } from "playwright-core";
 import { serve, type ServedApp } from "../support/dash-serve.ts";
-import { rawStatus } from "../support/raw-http.ts";
+import { rawAnswer, rawStatus } from "../support/raw-http.ts";
 
 let browser: Browser;
 let app: ServedApp;
@@ -88,5 +88,15 @@ describe("headers", () => {
       expect(res.headers.get("referrer-policy"), route).toBe("same-origin");
     }
     expect((await fetch(app.url)).headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    // Refusals too: a target that is not a URL (400) and a method the server does not serve (405).
+    for (const [target, method, status] of [
+      ["http://[", "GET", 400],
+      ["/", "DELETE", 405],
+    ] as const) {
+      const answer = await rawAnswer(app.port, `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      expect(answer, `${method} ${target}`).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+      for (const header of ["x-content-type-options: nosniff", "x-frame-options: DENY", "referrer-policy: same-origin"])
+        expect(answer.toLowerCase(), `${method} ${target}`).toContain(header.toLowerCase());
+    }
   });
 });

@@ -70,7 +70,7 @@ describe("faults in a script worker", () => {
   });
 
   test("the server process stopped (SIGSTOP) under a page: the viewer sees Reconnecting…, then it carries on with values, state and what was entered", async () => {
-    const stopFor = Number(process.env.DASH_FAULT_STOP_SECONDS ?? 8) * 1000;
+    const stopFor = Number(process.env.DASH_FAULT_STOP_SECONDS ?? 20) * 1000; // the 20 s
     const server = await serve(fixture("faults.ts"));
     try {
       const context = await e2e.browser.newContext();
@@ -99,6 +99,38 @@ describe("faults in a script worker", () => {
       await context.close();
     } finally {
       await server.stop();
+    }
+  }, 90_000);
+
+  test("the server process killed under a page and started again (no Redis): the page says its session was lost, the widgets come back with what was entered meanwhile", async () => {
+    const first = await serve(fixture("faults.ts"));
+    let second: Awaited<ReturnType<typeof serve>> | undefined;
+    try {
+      const context = await e2e.browser.newContext();
+      const page = await open(context, first.url);
+      await typeName(page, "before");
+      await setN(page, 5);
+      await page.getByRole("button", { name: "Add" }).click();
+      await see(page, "Hello before, N=5, added=1");
+
+      await first.kill("SIGKILL");
+      await page.getByText("Reconnecting…").waitFor({ timeout: 10_000 });
+      // Entered while no server runs: the page holds it.
+      await typeName(page, "during");
+      await setN(page, 9);
+      second = await serve(fixture("faults.ts"), ["--port", String(first.port)]);
+      await page.getByText("Connected", { exact: true }).waitFor({ timeout: 20_000 });
+      // The widgets as the viewer left them; dash.state lived in the killed process, and the page says so.
+      await see(page, "Hello during, N=9, added=0", 15_000);
+      await see(page, "The server no longer had this page's session (a restart, or a long time away): the widgets were restored, and dash.state started over.");
+      await page.screenshot({ path: fixture("../out/faults-restart.png") });
+      await page.getByRole("button", { name: "Add" }).click();
+      await see(page, "Hello during, N=9, added=1");
+      expect(second.exitCode()).toBeNull();
+      await context.close();
+    } finally {
+      await first.stop();
+      await second?.stop();
     }
   });
 

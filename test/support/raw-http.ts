@@ -22,3 +22,21 @@ export function rawStatus(port: number, request: string, timeout = 5000): Promis
     socket.on("close", () => done(null));
   });
 }
+
+/** Send `request` as is (it should ask for `Connection: close`); resolves with all the server sent (head and body). */
+export function rawAnswer(port: number, request: string, timeout = 5000): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    let answer = "";
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(done, timeout);
+    socket.on("connect", () => socket.write(request));
+    socket.on("data", (chunk: Buffer) => (answer += String(chunk)));
+    socket.on("error", done);
+    socket.on("close", done);
+  });
+}

@@ -103,7 +103,17 @@ export function connect(store: Store, ui: UiState, options: MountOptions): Conne
 
   const handle = (message: ServerMessage): void => {
     switch (message.t) {
-      case "hello":
+      case "hello": {
+        // A server that no longer had this page's session (it restarted without Redis, or the
+        // session expired) started a new one from the widget values shown: dash.state is gone.
+        // (After a 4001 the page itself dropped its session: no news to the viewer.)
+        const before = sessionStorage.getItem(sessionKey);
+        const lost = hadSession && before !== null && before !== message.session;
+        if (lost)
+          ui.toast(
+            "The server no longer had this page's session (a restart, or a long time away): the widgets were restored, and dash.state started over.",
+            "warning",
+          );
         sessionStorage.setItem(sessionKey, message.session);
         hadSession = true;
         attempts = 0;
@@ -111,6 +121,7 @@ export function connect(store: Store, ui: UiState, options: MountOptions): Conne
         greeted = true;
         for (const text of queue.splice(0)) socket?.send(text);
         return;
+      }
       case "full":
         store.reset(message.version, message.nodes);
         return;
