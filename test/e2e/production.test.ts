@@ -3,11 +3,12 @@
  * viewer sees (`dash run` keeps them for the author), and no connection held open by a client
  * that trickles its request (slowloris).
  */
+import { execFileSync, spawn } from "node:child_process";
 import { connect, type Socket } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Browser } from "playwright-core";
-import { fixture, launch, open, root, see, startApp } from "./harness.ts";
+import { fixture, launch, open, root, see, snapshotDist, startApp } from "./harness.ts";
 import { serve, type ServedApp } from "../support/dash-serve.ts";
 
 let browser: Browser;
@@ -56,6 +57,33 @@ describe("dash serve in production", () => {
       await page.close();
     } finally {
       await dev.close();
+    }
+  });
+
+  test("dash serve binds 127.0.0.1 unless told otherwise, and its usage says so", async () => {
+    const bin = path.join(await snapshotDist(), "bin.js");
+    const help = execFileSync(process.execPath, [bin, "--help"], { encoding: "utf8" });
+    expect(help).toMatch(/npx dash serve .*\[--host 127\.0\.0\.1\]/);
+    expect(help).toContain("default 127.0.0.1");
+    expect(help).not.toMatch(/--host 0\.0\.0\.0/);
+    const child = spawn(process.execPath, [bin, "serve", fixture("paths.ts"), "--port", "0"], {
+      env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "DASH_HOST")),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk) => {
+          out += String(chunk);
+          const found = /➜\s+(http:\/\/\S+)/.exec(out);
+          if (found) resolve(found[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`dash serve exited with ${code}`)));
+      });
+      expect(new URL(url).hostname).toBe("127.0.0.1");
+      expect((await fetch(url)).status).toBe(200);
+    } finally {
+      child.kill("SIGTERM");
     }
   });
 

@@ -70,4 +70,37 @@ describe("uploads", () => {
     ws.close();
     expect(app.exitCode()).toBeNull();
   });
+
+  test("the part of an upload that arrived before its socket closed is dropped: nothing of it is held for the session after", async () => {
+    const connect = async (session?: string): Promise<{ ws: WebSocket; received: string[]; session: string }> => {
+      const ws = new WebSocket(`${app.url.replace("http", "ws")}/_dash/ws`, { origin: app.url });
+      const received: string[] = [];
+      ws.on("message", (data) => received.push(String(data)));
+      await new Promise((resolve) => ws.once("open", resolve));
+      ws.send(JSON.stringify({ t: "hello", ...(session ? { session } : {}) }));
+      while (!received.some((m) => m.includes('"status":"idle"'))) await new Promise((resolve) => setTimeout(resolve, 20));
+      return { ws, received, session: (JSON.parse(received.find((m) => m.startsWith('{"t":"hello"'))!) as { session: string }).session };
+    };
+    const send = (ws: WebSocket, index: number): void => {
+      const header = { kind: "upload", id: "fileUploader:Files", name: `half${index}.bin`, type: "", index, count: 2, size: 1000, offset: 0 } as const;
+      ws.send(encodeBinary(header, file(index, 1000)));
+    };
+    // The first file of two, then the socket goes away (the viewer closed the tab mid-upload).
+    const first = await connect();
+    send(first.ws, 0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    first.ws.close();
+    await new Promise((resolve) => first.ws.once("close", resolve));
+    // Back on the same session, the second file alone must not complete the old upload.
+    const again = await connect(first.session);
+    expect(again.session).toBe(first.session);
+    send(again.ws, 1);
+    const mark = again.received.length;
+    again.ws.send(JSON.stringify({ t: "click", id: "button:Again" }));
+    const end = Date.now() + 15_000;
+    while (!again.received.slice(mark).some((m) => m.includes('"status":"idle"')) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(again.received.slice(mark).some((m) => m.includes('"status":"idle"'))).toBe(true);
+    expect([...first.received, ...again.received].filter((m) => m.includes("half0.bin"))).toEqual([]);
+    again.ws.close();
+  });
 });
