@@ -7,9 +7,11 @@
  * `ttl / 3`) polls it for real; each new version's bytes are stored once in Redis under the
  * version, and `cur` (version, staleness) is replaced and announced on the source's channel by a
  * script that first checks the lease is still the writer's own (so a holder that lost its lease
- * while paused cannot overwrite a newer holder's data). The other replicas never poll: a message
- * on the channel (or their own tick, as a safety net) makes them read `cur`, and download the
- * bytes only when the version moved. When the holder dies, its lease expires within `ttl` (at
+ * while paused cannot overwrite a newer holder's data). The holder's own sessions rerun on a new
+ * version at once; it is stored and announced meanwhile, versions in the order they were polled.
+ * The other replicas never poll: the announcement carries `cur`, so they download the new
+ * version's bytes at once (one round trip); their own tick, a safety net, reads `cur` first, and
+ * downloads only when the version moved. When the holder dies, its lease expires within `ttl` (at
  * most one interval, and at most 15 s) and the replica trying at that moment takes it, and polls
  * when the cluster's next poll is due (one interval after the last, or at once if that has
  * passed): polls stay an interval apart across a take-over unless the lease outlived the due
@@ -68,6 +70,18 @@ export interface SharedSourceOptions {
   log?: (line: string) => void;
 }
 
+let nextSource = 1;
+
+/** `cur` from an announcement (`replica/source {cur}`); null for one in another form (a replica of an older dash). */
+function announcement(message: string): Current | null {
+  try {
+    const current = JSON.parse(message.slice(message.indexOf(" ") + 1)) as Current | null;
+    return current && typeof current === "object" && typeof current.version === "string" ? current : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Wraps a source so that the replicas of the cluster poll it once between them. */
 export function sharedSource<T>(link: RedisLink, key: string, source: Source<T>, options: SharedSourceOptions): Source<T> {
   return new SharedSource(link, key, source, options).source;
@@ -90,12 +104,22 @@ class SharedSource<T> {
   #stopped = false;
   #leased = false;
   #poke: (() => void) | null = null;
+  /** Who announces (this source in this process): its own announcements are not news to it. */
+  readonly #self = `${replicaId}/${nextSource++}`;
+  /** The holder's versions being stored and announced, one after the other. */
+  #sharing: Promise<void> = Promise.resolve();
+  /** `cur` as the last announcement carried it: the next check takes it instead of reading Redis. */
+  #announced: Current | null = null;
+  /** `cur` as the last check read it: the fetch that follows it reads the same (not Redis again). */
+  #checked: Current | null = null;
+  readonly #log: (line: string) => void;
 
   constructor(link: RedisLink, key: string, inner: Source<T>, options: SharedSourceOptions) {
     this.#link = link;
     this.#inner = inner;
     this.#every = options.every;
     this.#ttl = Math.min(Math.max(options.every, 1000), 15_000);
+    this.#log = options.log ?? (() => {});
     const base = `${link.prefix}src:${createHash("sha1").update(key).digest("hex")}`;
     this.#keys = { lease: `${base}:lease`, fence: `${base}:fence`, cur: `${base}:cur`, data: `${base}:data:`, channel: base };
     this.source = {
@@ -114,7 +138,9 @@ class SharedSource<T> {
   #watch(onChange: () => void): () => void {
     this.#poke = onChange;
     const listener = (message: string): void => {
-      if (!message.startsWith(`${replicaId} `)) onChange();
+      if (message.startsWith(`${this.#self} `)) return;
+      this.#announced = announcement(message);
+      onChange();
     };
     void this.#link.subscriber.subscribe(this.#keys.channel, listener).catch(() => {});
     const unwatch = this.#inner.watch?.(onChange);
@@ -186,16 +212,20 @@ class SharedSource<T> {
     await this.#first;
     if (!this.#link.up) return this.#inner.check?.();
     if (this.#leader) {
+      this.#announced = this.#checked = null;
       try {
         const checked = await this.#inner.check?.();
-        if (this.#published?.stale) await this.#publish({ ...this.#published, stale: undefined });
+        if (this.#published?.stale) await this.#inOrder(() => this.#publish({ ...this.#published!, stale: undefined }));
         return checked === undefined ? undefined : `own:${checked}`;
       } catch (error) {
-        if (this.#published) await this.#publish({ ...this.#published, stale: error instanceof Error ? error.message : String(error) }).catch(() => {});
+        const stale = error instanceof Error ? error.message : String(error);
+        if (this.#published) await this.#inOrder(() => this.#publish({ ...this.#published!, stale })).catch(() => {});
         throw error;
       }
     }
-    const current = await this.#current();
+    const current = this.#announced ?? (await this.#current());
+    this.#announced = null;
+    this.#checked = current;
     if (current?.stale) throw new Error(current.stale);
     return current ? `shared:${current.version}` : undefined;
   }
@@ -217,17 +247,35 @@ class SharedSource<T> {
     }
     const fetched = await this.#inner.fetch();
     if (this.#leader) {
-      const data = `${this.#keys.data}${fetched.version}`;
-      if (this.#published?.version !== fetched.version)
-        await this.#link.client.set(data, serialize(fetched.value), { expiration: { type: "PX", value: dataTtl } });
-      await this.#publish({ version: fetched.version, at: Date.now() });
+      // Stored and announced for the other replicas in the background, one version after the
+      // other: this replica's own sessions do not wait two Redis round trips for it.
+      const at = Date.now();
+      this.#inOrder(() => this.#share(fetched, at)).catch((error: unknown) => this.#log(`could not share a new version: ${String(error)}`));
     }
     return { ...fetched, check: fetched.check === undefined ? undefined : `own:${fetched.check}` };
   }
 
-  /** The current version from Redis, its bytes downloaded. */
+  /** Runs `task` after the writes to Redis before it (versions are announced in the order they were polled). */
+  #inOrder(task: () => Promise<void>): Promise<void> {
+    const done = this.#sharing.then(task);
+    this.#sharing = done.catch(() => {});
+    return done;
+  }
+
+  /** Stores a version's bytes and announces it: both commands sent at once (Redis runs them in order). */
+  async #share(fetched: Fetched<T>, at: number): Promise<void> {
+    if (!this.#leader) return;
+    const stored =
+      this.#published?.version === fetched.version
+        ? null
+        : this.#link.client.set(`${this.#keys.data}${fetched.version}`, serialize(fetched.value), { expiration: { type: "PX", value: dataTtl } });
+    await Promise.all([stored, this.#publish({ version: fetched.version, at })]);
+  }
+
+  /** The current version from Redis (as the check that came just before read it), its bytes downloaded. */
   async #read(): Promise<Fetched<T> | null> {
-    const current = await this.#current();
+    const current = this.#checked ?? (await this.#current());
+    this.#checked = null;
     if (!current) return null;
     if (current.stale) throw new Error(current.stale);
     const raw = await this.#link.client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }).get(`${this.#keys.data}${current.version}`);
@@ -241,7 +289,7 @@ class SharedSource<T> {
     if (!token) return;
     const done = await this.#link.client.eval(publishScript, {
       keys: [this.#keys.lease, this.#keys.cur, this.#keys.channel],
-      arguments: [token, JSON.stringify(current), `${replicaId} ${current.version}`, `${this.#keys.data}${current.version}`, String(dataTtl)],
+      arguments: [token, JSON.stringify(current), `${this.#self} ${JSON.stringify(current)}`, `${this.#keys.data}${current.version}`, String(dataTtl)],
     });
     if (done === 1) this.#published = current;
     else this.#token = null; // lost the lease meanwhile: the newer holder's data stands
