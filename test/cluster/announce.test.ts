@@ -5,41 +5,25 @@
  * command (the announcement carries `cur`: no read of it first).
  */
 import { createClient } from "redis";
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { connectRedis, type RedisLink } from "../../packages/runtime/src/cluster/redis.ts";
-import { sharedSource } from "../../packages/runtime/src/cluster/sources.ts";
+import { expect, test } from "vitest";
 import type { Source } from "../../packages/runtime/src/sources/source.ts";
-import { startRedis, type TestRedis } from "../support/redis.ts";
+import { sharedSourceReplicas } from "../support/shared-source.ts";
 
-let redis: TestRedis;
-const links: RedisLink[] = [];
-const stops: (() => void)[] = [];
+const cluster = sharedSourceReplicas("announce-test");
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const stop of stops) stop();
-  await Promise.all(links.map((link) => link.close()));
-  await redis?.stop();
-});
 
 /** One replica's view of the source (polled every minute: only the test's calls poll), and the announcements it got. */
 async function replica() {
-  const link = await connectRedis({ url: redis.url, app: "announce-test", log: () => {} });
-  links.push(link);
   let polls = 0;
   const inner: Source<string> = { label: "numbers", every: 60_000, fetch: () => Promise.resolve({ value: `poll ${++polls}`, version: `v${polls}` }) };
-  const source = sharedSource(link, "numbers", inner, { every: 60_000 });
   const told = { count: 0 };
-  stops.push(source.watch!(() => told.count++));
+  const { link, source } = await cluster.replica(inner, 60_000, () => told.count++);
   return { link, source, told };
 }
 
 /** Keeps Redis busy (a Lua loop) for `ms`: every other command waits. */
 async function blockRedis(ms: number): Promise<() => Promise<unknown>> {
-  const blocker = createClient({ url: redis.url });
+  const blocker = createClient({ url: cluster.redis.url });
   await blocker.connect();
   const busy = blocker.eval(
     `local t = redis.call('TIME') local start = t[1] * 1000 + t[2] / 1000
@@ -73,7 +57,7 @@ test("the holder's own sessions get a new version while Redis is busy; the other
   await done();
 
   // Once announced, another replica checks and downloads it as its poller does: one GET, of the bytes.
-  const monitor = createClient({ url: redis.url });
+  const monitor = createClient({ url: cluster.redis.url });
   await monitor.connect();
   const seen: string[] = [];
   await monitor.monitor((line: string) => {

@@ -4,35 +4,19 @@
  * polls when the cluster's next poll is due (one interval after the holder's last), not whenever
  * its own poller happens to tick next (up to another interval later).
  */
-import { afterAll, beforeAll, expect, test } from "vitest";
-import { connectRedis, type RedisLink } from "../../packages/runtime/src/cluster/redis.ts";
-import { sharedSource } from "../../packages/runtime/src/cluster/sources.ts";
+import { expect, test } from "vitest";
 import type { Source } from "../../packages/runtime/src/sources/source.ts";
-import { startRedis, type TestRedis } from "../support/redis.ts";
+import { sharedSourceReplicas } from "../support/shared-source.ts";
 
-let redis: TestRedis;
-const links: RedisLink[] = [];
-const stops: (() => void)[] = [];
+const cluster = sharedSourceReplicas("lease-test");
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-beforeAll(async () => {
-  redis = await startRedis();
-});
-afterAll(async () => {
-  for (const stop of stops) stop();
-  await Promise.all(links.map((link) => link.close()));
-  await redis?.stop();
-});
 
 /** One replica's view of the source: the shared wrapper, its pokes (polls it asks its poller for). */
 async function replica(every: number) {
-  const link = await connectRedis({ url: redis.url, app: "lease-test", log: () => {} });
-  links.push(link);
   let polls = 0;
   const inner: Source<number> = { label: "numbers", every, fetch: () => Promise.resolve({ value: ++polls, version: `v${Date.now()}` }) };
-  const source = sharedSource(link, "numbers", inner, { every });
   const pokes: number[] = [];
-  stops.push(source.watch!(() => pokes.push(Date.now())));
+  const { link, source } = await cluster.replica(inner, every, () => pokes.push(Date.now()));
   return { link, source, pokes };
 }
 

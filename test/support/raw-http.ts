@@ -23,7 +23,7 @@ export function rawStatus(port: number, request: string, timeout = 5000): Promis
   });
 }
 
-/** Send `request` as is (it should ask for `Connection: close`); resolves with all the server sent (head and body). */
+/** Send `request` as is (it should ask for `Connection: close`); resolves with all the server sent (head and body, one character per byte). */
 export function rawAnswer(port: number, request: string, timeout = 5000): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
@@ -35,7 +35,7 @@ export function rawAnswer(port: number, request: string, timeout = 5000): Promis
     };
     const timer = setTimeout(done, timeout);
     socket.on("connect", () => socket.write(request));
-    socket.on("data", (chunk: Buffer) => (answer += String(chunk)));
+    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
     socket.on("error", done);
     socket.on("close", done);
   });

@@ -3,7 +3,7 @@
  * (an HTTP client would normalise `..` away), each trying to read a file outside the folder
  * that route serves. `probeTraversal` says which ones leaked.
  */
-import { connect } from "node:net";
+import { rawAnswer } from "./raw-http.ts";
 
 /** Files a probe tries to reach, with a string only that file holds. */
 export const secrets = [
@@ -44,22 +44,10 @@ export interface RawAnswer {
 }
 
 /** Send one GET with `target` as is; the status and everything the server sent. */
-export function rawGet(port: number, target: string, timeout = 5000): Promise<RawAnswer> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    let answer = "";
-    const done = (): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      const status = /^HTTP\/1\.1 (\d{3})/.exec(answer);
-      resolve({ status: status ? Number(status[1]) : null, body: answer });
-    };
-    const timer = setTimeout(done, timeout);
-    socket.on("connect", () => socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`));
-    socket.on("data", (chunk: Buffer) => (answer += chunk.toString("latin1")));
-    socket.on("error", done);
-    socket.on("close", done);
-  });
+export async function rawGet(port: number, target: string, timeout = 5000): Promise<RawAnswer> {
+  const answer = await rawAnswer(port, `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`, timeout);
+  const status = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+  return { status: status ? Number(status[1]) : null, body: answer };
 }
 
 /** Every probe of every prefix; resolves with the targets whose answer held a secret (should be none) and the count tried. */
