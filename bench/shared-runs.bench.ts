@@ -10,7 +10,7 @@
 import type { ServerMessage } from "../packages/runtime/src/protocol.ts";
 import { Session } from "../packages/runtime/src/session.ts";
 import { RunSharing } from "../packages/runtime/src/shared-runs.ts";
-import { WorkerSnapshots } from "../packages/runtime/src/cluster/snapshot.ts";
+import { WorkerSnapshots, type Snapshot } from "../packages/runtime/src/cluster/snapshot.ts";
 import type { Services } from "../packages/runtime/src/services.ts";
 import { scriptApi } from "../packages/widgets/src/index.ts";
 import { liveWatcher } from "../packages/widgets/src/live.ts";
@@ -59,7 +59,7 @@ async function worker(count: number) {
         sent.bytes += JSON.stringify(message).length;
       },
       sendBinary: () => {},
-      snapshot: (snapshot: Parameters<WorkerSnapshots["take"]>[1]) => void snapshots.take(sid, snapshot),
+      snapshot: (snapshot: Snapshot) => void snapshots.take(sid, snapshot),
     };
     const session = new Session(sid, host, app, { ids: sharing.ids(), services });
     session.attach(undefined);

@@ -20,6 +20,14 @@ const typeName = async (page: Page, text: string): Promise<void> => {
 const setN = (page: Page, value: number): Promise<void> =>
   page.evaluate((v) => (window as unknown as { __dash: { send(m: unknown): void } }).__dash.send({ t: "set", id: "slider:N", value: v }), value);
 
+/** A page with something entered in each kind of input: a name, the slider at 5, one click of Add (state). */
+async function enterValues(page: Page): Promise<void> {
+  await typeName(page, "before");
+  await setN(page, 5);
+  await page.getByRole("button", { name: "Add" }).click();
+  await see(page, "Hello before, N=5, added=1");
+}
+
 describe("faults in a script worker", () => {
   test("inputs sent while the worker is frozen are replayed after it is replaced; the frozen viewer is told", async () => {
     // One worker: both viewers' sessions live on the worker that freezes.
@@ -75,10 +83,7 @@ describe("faults in a script worker", () => {
     try {
       const context = await e2e.browser.newContext();
       const page = await open(context, server.url);
-      await typeName(page, "before");
-      await setN(page, 5);
-      await page.getByRole("button", { name: "Add" }).click();
-      await see(page, "Hello before, N=5, added=1");
+      await enterValues(page);
       const indicator = page.getByText(/^(Connected|Reconnecting…|Connecting…)$/);
       expect(await indicator.innerText()).toBe("Connected");
 
@@ -108,10 +113,7 @@ describe("faults in a script worker", () => {
     try {
       const context = await e2e.browser.newContext();
       const page = await open(context, first.url);
-      await typeName(page, "before");
-      await setN(page, 5);
-      await page.getByRole("button", { name: "Add" }).click();
-      await see(page, "Hello before, N=5, added=1");
+      await enterValues(page);
 
       await first.kill("SIGKILL");
       await page.getByText("Reconnecting…").waitFor({ timeout: 10_000 });

@@ -82,7 +82,7 @@ export class BlobLedger {
     const live = run.fragment ? new Set(run.data) : run.data;
     if (run.fragment) {
       for (const hash of this.pageData) live.add(hash);
-      for (const [key, hashes] of this.fragmentData) if (key !== run.fragment) for (const hash of hashes) (live as Set<string>).add(hash);
+      for (const [key, hashes] of this.fragmentData) if (key !== run.fragment) for (const hash of hashes) live.add(hash);
       this.fragmentData.set(run.fragment, run.data);
     } else {
       this.pageData = run.outside;

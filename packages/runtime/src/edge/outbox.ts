@@ -6,8 +6,8 @@
  *   WebSocket header and the payload in one buffer, RFC 6455 §5.2: a server's frames are not
  *   masked), and that one buffer is written to every socket as it is, no copy per socket.
  * - What a socket is sent while it is held (a run's data frames, patch and status) leaves in one
- *   write at the end of the turn; a sequence of shared frames that many sockets get alike (patch,
- *   then status) is joined once for all of them. The held sockets are flushed in the order they
+ *   write at the end of the turn; a sequence of shared frames that many sockets get alike (the
+ *   patches of shared runs that ended in the same turn) is joined once for all of them. The held sockets are flushed in the order they
  *   were held, in one pass, not one callback per socket.
  *
  * The frames go to the socket beside ws's own writer, which writes synchronously too as long as it
@@ -46,7 +46,7 @@ const copyBelow = 16 * 1024;
 
 /**
  * Sequences of shared texts held this turn, as a tree by text: sockets held with the same texts
- * in the same order (a shared run's patch, then its status) end at the same node, whose joined
+ * in the same order (patches of shared runs that ended in the same turn) end at the same node, whose joined
  * buffer is made once and written to each of them.
  */
 interface Joined {
